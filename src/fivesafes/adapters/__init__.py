@@ -1,0 +1,1 @@
+"""The only code that touches the world: files, GitHub, git, rocrate, bagit/zip, executors."""

@@ -1,0 +1,1 @@
+"""click commands: wiring of adapters, exit codes."""

@@ -1,0 +1,1 @@
+"""Pure logic: phase table, event -> plan, gates, crate spec, ledger chain; no I/O."""

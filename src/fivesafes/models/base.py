@@ -1,0 +1,31 @@
+"""The shared base of every model that mirrors a TOML file.
+
+Keys in the files are kebab-case (``start-date``); Python attributes are snake_case. Models are
+frozen (a loaded request is a value, not a workspace) and forbid unknown keys so a typo is a
+finding, never silently ignored.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+def to_kebab(name: str) -> str:
+    """Python attribute name -> TOML key."""
+    return name.replace("_", "-")
+
+
+class TomlModel(BaseModel):
+    """Frozen, strict, kebab-case model of one TOML table."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=to_kebab,
+        populate_by_name=True,
+        str_strip_whitespace=False,
+    )
+
+    def to_toml_dict(self) -> dict[str, object]:
+        """The model as plain data with TOML keys, ``None`` values left out."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="python")

@@ -1,0 +1,101 @@
+"""``resources/governance/actions.toml``: the append-only record of every phase action.
+
+Written by the automation only. Each ``[[action]]`` carries the digest of the entry before it
+(``prev``) and its own ``digest`` (see :mod:`fivesafes.core.ledger`), so an edited, dropped,
+inserted or reordered entry is detectable. The crate is derived from this record.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from fivesafes.models.base import TomlModel
+
+Phase = Literal[
+    "check",
+    "validation",
+    "workflow-retrieval",
+    "sign-off",
+    "execution",
+    "disclosure",
+    "publication",
+]
+# potential/active/completed/failed mirror schema.org ActionStatus; `pending` means a decision
+# phase still waits for approvers; `refused` records an unearned decision attempt.
+Status = Literal["potential", "active", "pending", "completed", "failed", "refused"]
+RFC3339 = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
+
+
+class Agent(TomlModel):
+    """Who acted: a person resolved from a GitHub login, or the automation itself."""
+
+    login: str = Field(description="GitHub login (or the automation's name).")
+    kind: Literal["person", "automation"] = "person"
+    name: str | None = None
+    id: str | None = Field(
+        default=None, description="Resolved identity: ORCID URL, or https://github.com/<login>."
+    )
+    role: str | None = Field(default=None, description="e.g. requester, approver, checker.")
+
+
+class Evidence(TomlModel):
+    """What the decision was made on and which event carried it."""
+
+    event: str = Field(description="GitHub event name, or 'cli' for a local command.")
+    delivery: str = Field(description="Delivery or run id: the idempotency key of the event.")
+    pr: int | None = None
+    head_sha: str | None = None
+    base_ref: str | None = None
+    digest: str | None = Field(
+        default=None, description="sha512:<hex> of the request files or the outputs manifest."
+    )
+    reviews: list[int] = Field(default_factory=list)
+    label_events: list[int] = Field(default_factory=list)
+    run_url: str | None = None
+
+
+class Result(TomlModel):
+    """One output file of an execution."""
+
+    path: str = Field(description="Path under outputs/.")
+    size: int = Field(ge=0)
+    sha512: str = Field(pattern=r"^[0-9a-f]{128}$")
+    media_type: str
+    rows: int | None = None
+
+
+class Release(TomlModel):
+    """Where a publication went."""
+
+    tag: str
+    sha512: str = Field(pattern=r"^[0-9a-f]{128}$")
+    file: str = Field(description="Name of the release zip.")
+    targets: list[str] = Field(default_factory=list)
+    includes_data: bool = False
+
+
+class ActionEntry(TomlModel):
+    """One recorded action."""
+
+    id: str = Field(pattern=r"^urn:uuid:[0-9a-f-]{36}$")
+    phase: Phase
+    status: Status
+    start: str = Field(pattern=RFC3339)
+    end: str | None = Field(default=None, pattern=RFC3339)
+    attempt: int = Field(default=1, ge=1)
+    reason: str = ""
+    agents: list[Agent] = Field(default_factory=list)
+    evidence: Evidence
+    findings: list[str] = Field(default_factory=list, description="file:line: message lines.")
+    results: list[Result] = Field(default_factory=list)
+    release: Release | None = None
+    prev: str = Field(pattern=r"^[0-9a-f]{64}$")
+    digest: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class ActionRecord(TomlModel):
+    """The whole of ``actions.toml``."""
+
+    action: list[ActionEntry] = Field(default_factory=list)

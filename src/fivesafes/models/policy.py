@@ -1,0 +1,136 @@
+"""``.github/fivesafes.toml``: the policy of a project repository.
+
+Read from the DEFAULT branch only, never from a pull request's head: whoever could edit the
+policy in their own pull request could approve themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from fivesafes.models.base import TomlModel
+from fivesafes.models.project import Organisation
+
+DecisionPhase = Literal["sign-off", "disclosure"]
+
+
+class Tre(TomlModel):
+    """The Trusted Research Environment that runs the automation and publishes releases."""
+
+    name: str = Field(min_length=1)
+    url: str = Field(description="https URL of the TRE.")
+    ror: str | None = Field(default=None, description="ROR id of the organisation running it.")
+
+    def organisation(self) -> Organisation | None:
+        return Organisation(name=self.name, ror=self.ror) if self.ror else None
+
+
+class PhaseRule(TomlModel):
+    """Who may decide a phase, how many must agree, and whom they must differ from."""
+
+    approvers: list[str] = Field(
+        min_length=1, description="GitHub logins and @org/team slugs allowed to decide."
+    )
+    required: int = Field(default=1, ge=1, description="Distinct approvers needed.")
+    distinct_from: list[DecisionPhase] = Field(
+        default_factory=list,
+        description="Phases whose deciders may not decide here (separation of duties).",
+    )
+
+
+
+class Phases(TomlModel):
+    sign_off: PhaseRule
+    disclosure: PhaseRule
+
+    def rule(self, phase: DecisionPhase) -> PhaseRule:
+        return self.sign_off if phase == "sign-off" else self.disclosure
+
+
+class Labels(TomlModel):
+    """Label names that request a decision; labels are requests, never proof."""
+
+    approve_sign_off: str = "5s:approve-sign-off"
+    reject_sign_off: str = "5s:reject-sign-off"
+    approve_disclosure: str = "5s:approve-disclosure"
+    reject_disclosure: str = "5s:reject-disclosure"
+    hold: str = "5s:hold"
+
+    def decision_labels(self) -> set[str]:
+        return {
+            self.approve_sign_off,
+            self.reject_sign_off,
+            self.approve_disclosure,
+            self.reject_disclosure,
+            self.hold,
+        }
+
+
+class Workflows(TomlModel):
+    allowed_sources: list[str] = Field(
+        default_factory=list, description="https URL prefixes that workflows may come from."
+    )
+
+
+class Executor(TomlModel):
+    """How the approved workflow runs inside the TRE."""
+
+    kind: Literal["local", "extract", "http"] = "local"
+    command: list[str] = Field(
+        default_factory=list,
+        description="local: argv; {workflow}, {inputs}, {outputs} and {source} are substituted.",
+    )
+    timeout: int = Field(default=3600, ge=1, description="Seconds before the run is stopped.")
+    staging_dir: str | None = Field(
+        default=None, description="Folder outside the checkout for staging (default: a temp dir)."
+    )
+    url: str | None = Field(default=None, description="http: base URL of the publisher service.")
+    api_key_secret: str | None = Field(default=None, description="http: NAME of the API key env.")
+    runner_labels: list[str] = Field(default_factory=lambda: ["self-hosted"])
+
+
+class Disclosure(TomlModel):
+    """Built-in disclosure checks run on the outputs before checkers decide."""
+
+    min_cell_count: int = Field(default=10, ge=1)
+    max_file_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    allowed_types: list[str] = Field(
+        default_factory=lambda: ["text/csv", "application/json", "text/plain", "image/png",
+                                 "application/pdf", "text/markdown", "application/vnd.apache.parquet"]
+    )
+
+
+class Publication(TomlModel):
+    """Where approved releases go, under which licence."""
+
+    targets: list[Literal["directory", "github-release"]] = Field(
+        default_factory=lambda: ["directory"]
+    )
+    directory: str | None = Field(default=None, description="directory target: the folder.")
+    license: str = Field(description="SPDX licence URL, e.g. https://spdx.org/licenses/CC-BY-4.0")
+    releasable_results: bool = Field(
+        default=False,
+        description="true: outputs are aggregate results that may be attached to a GitHub "
+        "Release; false (safe default): data goes to the TRE destination only.",
+    )
+
+
+class Maintainers(TomlModel):
+    """Who maintains the project repository (CODEOWNERS of .github/ and the record)."""
+
+    owners: list[str] = Field(default_factory=list)
+
+
+class Policy(TomlModel):
+    """The whole of ``.github/fivesafes.toml``."""
+
+    tre: Tre
+    phases: Phases
+    labels: Labels = Field(default_factory=Labels)
+    workflows: Workflows = Field(default_factory=Workflows)
+    executor: Executor = Field(default_factory=Executor)
+    disclosure: Disclosure = Field(default_factory=Disclosure)
+    publication: Publication
+    maintainers: Maintainers = Field(default_factory=Maintainers)
