@@ -15,4 +15,5 @@ class CommandError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = USAGE) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code as a class variable; each error carries its own here.
+        setattr(self, "exit_code", exit_code)  # noqa: B010

@@ -14,6 +14,16 @@ from fivesafes.models.base import TomlModel
 from fivesafes.models.project import Organisation
 
 DecisionPhase = Literal["sign-off", "disclosure"]
+Target = Literal["directory", "github-release"]
+DEFAULT_ALLOWED_TYPES = (
+    "text/csv",
+    "application/json",
+    "text/plain",
+    "text/markdown",
+    "image/png",
+    "application/pdf",
+    "application/vnd.apache.parquet",
+)
 
 
 class Tre(TomlModel):
@@ -97,17 +107,19 @@ class Disclosure(TomlModel):
     min_cell_count: int = Field(default=10, ge=1)
     max_file_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
     allowed_types: list[str] = Field(
-        default_factory=lambda: ["text/csv", "application/json", "text/plain", "image/png",
-                                 "application/pdf", "text/markdown", "application/vnd.apache.parquet"]
+        default_factory=lambda: list(DEFAULT_ALLOWED_TYPES),
+        description="Media types outputs may have.",
     )
+
+
+def _directory_only() -> list[Target]:
+    return ["directory"]
 
 
 class Publication(TomlModel):
     """Where approved releases go, under which licence."""
 
-    targets: list[Literal["directory", "github-release"]] = Field(
-        default_factory=lambda: ["directory"]
-    )
+    targets: list[Target] = Field(default_factory=_directory_only)
     directory: str | None = Field(default=None, description="directory target: the folder.")
     license: str = Field(description="SPDX licence URL, e.g. https://spdx.org/licenses/CC-BY-4.0")
     releasable_results: bool = Field(
