@@ -14,8 +14,8 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from fivesafes.core import dataset_lines
 from fivesafes.core.findings import Finding
+from fivesafes.core.toml_locate import locate
 from fivesafes.models.dataset import DatasetFile, Table
 
 
@@ -71,6 +71,11 @@ def _hint(name: str, choices: Sequence[str]) -> str:
     return f"use one of: {shown}"
 
 
+def _line(text: str, *path: str | int) -> int | None:
+    position = locate(text, ("dataset", *path))
+    return position[0] if position else None
+
+
 def _base_type(datatype: str) -> str:
     return datatype.split("(")[0].strip().upper()
 
@@ -79,8 +84,8 @@ def _check_table(path: str, text: str, index: int, table: Table, info: TableInfo
                  source: str) -> list[Finding]:
     findings: list[Finding] = []
     names = [c.name for c in info.columns]
-    for column in table.columns:
-        line = dataset_lines.column_line(text, index, column.name)
+    for c_index, column in enumerate(table.columns):
+        line = _line(text, "tables", index, "columns", c_index, "name")
         found = info.column(column.name)
         if found is None:
             findings.append(Finding(
@@ -95,10 +100,10 @@ def _check_table(path: str, text: str, index: int, table: Table, info: TableInfo
                 f"{found.datatype}",
                 f"set datatype = \"{found.datatype}\" (or run `fivesafes catalogue enrich`)",
                 "warning"))
-    for flt in table.filters:
+    for f_index, flt in enumerate(table.filters):
         if info.column(flt.column) is None:
             findings.append(Finding(
-                path, dataset_lines.filter_line(text, index, flt.column), None,
+                path, _line(text, "tables", index, "filters", f_index, "column"), None,
                 "catalogue.filter-column",
                 f"filter column '{flt.column}' is not in table '{table.name}' of source "
                 f"'{source}'", _hint(flt.column, names)))
@@ -116,7 +121,7 @@ def check(datasets: Sequence[tuple[str, DatasetFile]], texts: Mapping[str, str],
         if tables is None:
             shown = dataset.schema_ or "(default)"
             findings.append(Finding(
-                path, dataset_lines.schema_line(text), None, "catalogue.schema",
+                path, _line(text, "schema"), None, "catalogue.schema",
                 f"schema '{shown}' is not in source '{catalogue.source}'",
                 _hint(dataset.schema_ or "", list(catalogue.schemas))))
             continue
@@ -124,7 +129,7 @@ def check(datasets: Sequence[tuple[str, DatasetFile]], texts: Mapping[str, str],
             info = tables.get(table.name)
             if info is None:
                 findings.append(Finding(
-                    path, dataset_lines.table_line(text, index, table.name), None,
+                    path, _line(text, "tables", index, "name"), None,
                     "catalogue.table",
                     f"table '{table.name}' is not in schema '{dataset.schema_ or '(default)'}' "
                     f"of source '{catalogue.source}'", _hint(table.name, list(tables))))
