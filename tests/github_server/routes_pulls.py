@@ -1,0 +1,136 @@
+"""Pull requests, reviews, issue labels and events, comments and commit statuses."""
+
+from __future__ import annotations
+
+from tests.github_server.routes import Call, HttpError, Reply, route, validation_failed
+from tests.github_server.world import Comment, Status
+
+
+@route("GET /repos/{owner}/{repo}/pulls/{pull_number}")
+def get_pull(call: Call) -> Reply:
+    repo = call.repo()
+    return Reply(body=call.render.pull(repo, call.pull(repo)))
+
+
+@route("GET /repos/{owner}/{repo}/pulls/{pull_number}/files")
+def pull_files(call: Call) -> Reply:
+    repo = call.repo()
+    pull = call.pull(repo)
+    objects = call.world.objects
+    before = objects.files(repo.commits[pull.base_sha].tree)
+    after = objects.files(repo.commits[pull.head_sha].tree)
+    out = []
+    for path in sorted(set(before) | set(after)):
+        old, new = before.get(path), after.get(path)
+        if old == new:
+            continue
+        status = "added" if old is None else "removed" if new is None else "modified"
+        removed = len(old.splitlines()) if old is not None else 0
+        added = len(new.splitlines()) if new is not None else 0
+        sha = objects.put_blob(new) if new is not None else None
+        blob = f"{call.render.api}/{repo.full_name}/blob/{pull.head_sha}/{path}"
+        out.append(call.render.shapes.make(
+            "diff-entry", filename=path, status=status, additions=added, deletions=removed,
+            changes=added + removed, sha=sha, blob_url=blob, raw_url=blob,
+            contents_url=f"{call.render.repo_url(repo)}/contents/{path}?ref={pull.head_sha}"))
+    return Reply(body=out, paginate=True)
+
+
+@route("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits")
+def pull_commits(call: Call) -> Reply:
+    repo = call.repo()
+    pull = call.pull(repo)
+    base = set(call.world.ancestors(repo, pull.base_sha))
+    shas = [s for s in call.world.ancestors(repo, pull.head_sha) if s not in base]
+    commits = sorted((repo.commits[s] for s in shas), key=lambda c: c.date)
+    return Reply(body=[call.render.commit(repo, c) for c in commits], paginate=True)
+
+
+@route("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews")
+def pull_reviews(call: Call) -> Reply:
+    repo = call.repo()
+    pull = call.pull(repo)
+    reviews = [r for r in repo.reviews if r.pull == pull.number]
+    return Reply(body=[call.render.review(repo, r) for r in reviews], paginate=True)
+
+
+@route("GET /repos/{owner}/{repo}/issues/{issue_number}/events")
+def issue_events(call: Call) -> Reply:
+    repo = call.repo()
+    pull = call.pull(repo, "issue_number")
+    events = [e for e in repo.events if e.issue == pull.number]
+    return Reply(body=[call.render.event(repo, e) for e in events], paginate=True)
+
+
+@route("POST /repos/{owner}/{repo}/issues/{issue_number}/labels")
+def add_labels(call: Call) -> Reply:
+    repo = call.repo()
+    pull = call.pull(repo, "issue_number")
+    names = call.body.get("labels", []) if isinstance(call.body, dict) else call.body or []
+    for name in names:
+        call.world.label(repo, pull, name if isinstance(name, str) else name["name"], call.login)
+    return Reply(body=[call.render.label(repo, repo.labels[n]) for n in pull.labels])
+
+
+@route("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}")
+def remove_label(call: Call) -> Reply:
+    repo = call.repo()
+    pull = call.pull(repo, "issue_number")
+    if call.params["name"] not in pull.labels:
+        raise HttpError(404, "Label does not exist")
+    call.world.unlabel(repo, pull, call.params["name"], call.login)
+    return Reply(body=[call.render.label(repo, repo.labels[n]) for n in pull.labels])
+
+
+@route("GET /repos/{owner}/{repo}/issues/{issue_number}/comments")
+def list_comments(call: Call) -> Reply:
+    repo = call.repo()
+    number = call.pull(repo, "issue_number").number
+    return Reply(body=[call.render.comment(repo, c) for c in repo.comments if c.issue == number],
+                 paginate=True)
+
+
+@route("POST /repos/{owner}/{repo}/issues/{issue_number}/comments")
+def create_comment(call: Call) -> Reply:
+    repo = call.repo()
+    number = call.pull(repo, "issue_number").number
+    now = call.world.now()
+    comment = Comment(call.world.new_id(), number, call.login, call.body["body"], now, now)
+    repo.comments.append(comment)
+    return Reply(201, call.render.comment(repo, comment),
+                 {"Location": call.render.comment(repo, comment)["url"]})
+
+
+@route("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}")
+def update_comment(call: Call) -> Reply:
+    repo = call.repo()
+    for comment in repo.comments:
+        if str(comment.id) == call.params["comment_id"]:
+            comment.body = call.body["body"]
+            comment.updated_at = call.world.now()
+            return Reply(body=call.render.comment(repo, comment))
+    raise HttpError(404, "Not Found")
+
+
+@route("POST /repos/{owner}/{repo}/statuses/{sha}")
+def create_status(call: Call) -> Reply:
+    repo = call.repo()
+    commit = call.world.resolve(repo, call.params["sha"])
+    if commit is None or len(call.params["sha"]) != 40:
+        raise validation_failed("Status", "sha", "invalid",
+                                f"No commit found for SHA: {call.params['sha']}")
+    status = Status(call.world.new_id(), commit.sha, call.body["state"],
+                    call.body.get("context", "default"), call.body.get("description"),
+                    call.body.get("target_url"), call.login, call.world.now())
+    repo.statuses.append(status)
+    return Reply(201, call.render.status(repo, status))
+
+
+@route("GET /repos/{owner}/{repo}/commits/{ref}/statuses")
+def list_statuses(call: Call) -> Reply:
+    repo = call.repo()
+    commit = call.world.resolve(repo, call.params["ref"])
+    if commit is None:
+        raise HttpError(404, "Not Found")
+    found = [s for s in reversed(repo.statuses) if s.sha == commit.sha]
+    return Reply(body=[call.render.status(repo, s) for s in found], paginate=True)
