@@ -1,0 +1,57 @@
+"""``fivesafes init DIR``: a new project repository from the template, without prompts.
+
+Every option has the template's value as its default, so ``fivesafes init DIR`` alone gives
+a complete, valid request to edit. The project gets a fresh urn:uuid unless one is given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fivesafes.adapters.git_local import GitError
+from fivesafes.adapters.template import InitError, init_project
+from fivesafes.cli.errors import EXTERNAL, USAGE, CommandError
+from fivesafes.cli.findings_output import text_line
+from fivesafes.core.init_plan import InitOptions
+
+
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--title", help="Project title.")
+@click.option("--requester-name", help="Name of the researcher requesting access.")
+@click.option("--requester-orcid", help="ORCID iD, e.g. https://orcid.org/0000-0002-1825-0097.")
+@click.option("--requester-email", help="E-mail address of the researcher.")
+@click.option("--requester-github", help="GitHub login of the researcher.")
+@click.option("--approver", "approvers", multiple=True, metavar="LOGIN_OR_TEAM",
+              help="Sign-off approver (login or @org/team); repeat for more.")
+@click.option("--checker", "checkers", multiple=True, metavar="LOGIN_OR_TEAM",
+              help="Disclosure output checker (login or @org/team); repeat for more.")
+@click.option("--project-id", metavar="URN", help="urn:uuid to use instead of a fresh one.")
+@click.option("--no-git", is_flag=True, help="Do not run git init and the first commit.")
+def init(directory: Path, title: str | None, requester_name: str | None,
+         requester_orcid: str | None, requester_email: str | None,
+         requester_github: str | None, approvers: tuple[str, ...], checkers: tuple[str, ...],
+         project_id: str | None, no_git: bool) -> None:
+    """Create a project repository in DIRECTORY (new or empty) from the template.
+
+    Writes the request files, the policy and the JSON Schemas, assigns a fresh project id,
+    runs `git init -b main` and commits. Refuses a folder that is not empty.
+    """
+    options = InitOptions(
+        title=title, requester_name=requester_name, requester_orcid=requester_orcid,
+        requester_email=requester_email, requester_github=requester_github,
+        approvers=approvers, checkers=checkers, project_id=project_id,
+    )
+    try:
+        new_id = init_project(directory, options, git=not no_git)
+    except InitError as exc:
+        details = "".join(f"\n  {text_line(f)}" for f in exc.findings)
+        raise CommandError(f"{exc}{details}", USAGE) from exc
+    except GitError as exc:
+        raise CommandError(f"{exc}; the files are in {directory}, run git yourself", EXTERNAL
+                           ) from exc
+    click.echo(f"Created project {new_id} in {directory}")
+    click.echo("Next: edit the files under resources/, then run "
+               f"`fivesafes validate {directory}`")

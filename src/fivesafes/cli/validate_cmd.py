@@ -1,0 +1,41 @@
+"""``fivesafes validate``: is this request acceptable? Reads, never writes.
+
+Exit 0 when valid (warnings allowed), 1 when any finding is an error, 2 when the folder is
+not a project at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fivesafes.adapters.project_files import UnreadableProject, scan_tree
+from fivesafes.cli.errors import FINDINGS, OK, USAGE, CommandError
+from fivesafes.cli.findings_output import FORMATS, Format, emit
+from fivesafes.core import layout
+from fivesafes.core.findings import errors
+from fivesafes.core.validate import validate_policy, validate_request
+
+
+@click.command()
+@click.argument("project_dir", default=".", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people, json for tools, github for Actions annotations.")
+def validate(project_dir: Path, fmt: Format) -> None:
+    """Check every request file and the policy of PROJECT_DIR (default: here).
+
+    Reports TOML syntax, schema (unknown keys with did-you-mean, wrong types), ORCID check
+    digits, ROR ids, e-mail forms, dates, workflow sources, duplicate datasets and secret
+    values, each with its file, line and fix. Writes nothing. Exit 0 valid, 1 findings,
+    2 not a project folder.
+    """
+    try:
+        files, findings = scan_tree(project_dir)
+    except UnreadableProject as exc:
+        raise CommandError(str(exc), USAGE) from exc
+    policy, policy_findings = validate_policy(files.get(layout.POLICY))
+    result = validate_request(files, policy)
+    findings = findings + policy_findings + result.findings
+    emit(findings, fmt, len(files))
+    raise SystemExit(FINDINGS if errors(findings) else OK)
