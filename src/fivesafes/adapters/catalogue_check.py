@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fivesafes.adapters import catalogue_http, catalogue_sql, toml_edit
 from fivesafes.adapters.http_json import Service, ServiceError
-from fivesafes.adapters.request_shim import dataset_texts, load_policy, load_request
+from fivesafes.adapters.project_files import LoadedProject, load_project
 from fivesafes.core import catalogue, layout
 from fivesafes.core.findings import Finding
 from fivesafes.core.request import Request
@@ -24,8 +24,9 @@ class CatalogueUnavailable(Exception):
     """The catalogue could not be read (source or service unreachable, or not configured)."""
 
 
-def _policy(root: Path) -> Policy | None:
-    return load_policy(root) if (root / layout.POLICY).is_file() else None
+def dataset_texts(project: LoadedProject) -> dict[str, str]:
+    return {path: project.files[path].decode("utf-8") for path, _ in project.request.datasets
+            if path in project.files}
 
 
 def service_for(policy: Policy, env: Mapping[str, str]) -> Service | None:
@@ -59,9 +60,9 @@ def load_catalogue(request: Request, policy: Policy | None, *,
 def run_check(root: Path, *, env: Mapping[str, str] | None = None,
               data_dir: Path | None = None) -> list[Finding]:
     """Catalogue findings of the project at ``root``; CatalogueUnavailable when unreachable."""
-    request = load_request(root)
-    found = load_catalogue(request, _policy(root), env=env, data_dir=data_dir)
-    return catalogue.check(request.datasets, dataset_texts(root, request), found)
+    project = load_project(root)
+    found = load_catalogue(project.request, project.policy, env=env, data_dir=data_dir)
+    return catalogue.check(project.request.datasets, dataset_texts(project), found)
 
 
 def check_catalogue(root: Path, *, env: Mapping[str, str] | None = None,
@@ -97,9 +98,9 @@ def enrich_files(root: Path, plan: list[catalogue.ColumnEnrichment]) -> list[str
 def enrich(root: Path, *, env: Mapping[str, str] | None = None,
            data_dir: Path | None = None) -> tuple[list[Finding], list[catalogue.ColumnEnrichment]]:
     """Check, then write the column types and descriptions the catalogue knows."""
-    request = load_request(root)
-    found = load_catalogue(request, _policy(root), env=env, data_dir=data_dir)
-    findings = catalogue.check(request.datasets, dataset_texts(root, request), found)
-    plan = catalogue.enrichment(request.datasets, found)
+    project = load_project(root)
+    found = load_catalogue(project.request, project.policy, env=env, data_dir=data_dir)
+    findings = catalogue.check(project.request.datasets, dataset_texts(project), found)
+    plan = catalogue.enrichment(project.request.datasets, found)
     enrich_files(root, plan)
     return findings, plan

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters import catalogue_check
-from fivesafes.adapters.request_shim import ProjectLoadError
+from fivesafes.adapters.project_files import ProjectError, UnreadableProject
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core.findings import Finding, errors
 
@@ -48,8 +48,13 @@ def _run(project_dir: Path, data_dir: Path | None, write: bool, fmt: str) -> Non
         else:
             findings = catalogue_check.run_check(project_dir, data_dir=data_dir)
             plan = []
-    except ProjectLoadError as exc:
+    except UnreadableProject as exc:
         raise CommandError(str(exc), USAGE) from None
+    except ProjectError as exc:
+        for finding in exc.findings:
+            click.echo(f"{finding.severity}: {finding.render()}", err=True)
+        raise CommandError("the request is not valid; fix the findings above first",
+                           FINDINGS) from None
     except catalogue_check.CatalogueUnavailable as exc:
         raise CommandError(f"{exc}", EXTERNAL) from None
     changes = [

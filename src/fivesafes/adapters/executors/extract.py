@@ -175,14 +175,14 @@ def main(argv: Sequence[str]) -> int:
     """``extract.py PROJECT_DIR STAGING_DIR [DATA_DIR]``: the built-in workflow's entry point."""
     import os
 
-    from fivesafes.adapters.request_shim import load_policy, load_request
+    from fivesafes.adapters.project_files import load_project
 
     if len(argv) not in (2, 3):
         print("usage: extract.py PROJECT_DIR STAGING_DIR [DATA_DIR]")
         return 2
-    project = Path(argv[0])
-    request = load_request(project)
-    context = ExecutionContext(project, request, load_policy(project), Staging(Path(argv[1])),
+    project = load_project(Path(argv[0]))
+    context = ExecutionContext(project.root, project.request, project.policy,
+                               Staging(Path(argv[1])),
                                execution_id="standalone", env=dict(os.environ),
                                data_dir=Path(argv[2]) if len(argv) == 3 else None)
     outcome = ExtractExecutor().run(context)

@@ -1,0 +1,50 @@
+"""``fivesafes execute [PROJECT_DIR]``: run the signed-off request inside the TRE."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fivesafes.adapters.execution import GateClosed, RunOptions
+from fivesafes.adapters.execution import execute as run_execution
+from fivesafes.adapters.executors.base import StagingError
+from fivesafes.adapters.project_files import ProjectError, UnreadableProject
+from fivesafes.adapters.record_io import refresh_crate
+from fivesafes.cli.crate_cmd import software
+from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+
+
+@click.command()
+@click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--staging-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder OUTSIDE the checkout for outputs and logs (default: "
+                   "$FIVESAFES_STAGING_DIR, the policy's executor.staging-dir, or "
+                   "~/.local/state/fivesafes/staging).")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="TRE data folder holding SQLite sources (default: $FIVESAFES_DATA_DIR).")
+def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None) -> None:
+    """Run the policy's executor on the signed-off request and record the attempt.
+
+    Refuses (exit 1) unless the action record holds a completed sign-off of exactly the
+    request files present. The request's CreateAction is recorded Active, then Completed with
+    each output's path, size and sha-512, or Failed with the reason (exit 3). A re-run is a
+    new attempt; earlier attempts stay in the record. Output data stays in the staging folder.
+    """
+    options = RunOptions(staging_root=staging_dir, data_dir=data_dir)
+    try:
+        entry = run_execution(project_dir, options)
+    except UnreadableProject as exc:
+        raise CommandError(str(exc), USAGE) from None
+    except ProjectError as exc:
+        raise CommandError(f"the request is not valid: {exc}; run `fivesafes validate`",
+                           FINDINGS) from None
+    except (GateClosed, StagingError) as exc:
+        raise CommandError(f"execute refused: {exc}", FINDINGS) from None
+    refresh_crate(project_dir, software())
+    if entry.status != "completed":
+        raise CommandError(f"execution attempt {entry.attempt} failed: {entry.reason}", EXTERNAL)
+    click.echo(f"execution attempt {entry.attempt} completed: {entry.reason}")
+    for result in entry.results:
+        rows = f", {result.rows} rows" if result.rows is not None else ""
+        click.echo(f"  {result.path}: {result.size} bytes, {result.media_type}{rows}")
