@@ -19,6 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from fivesafes.core.profile_04 import phase_of
+
 METADATA = "ro-crate-metadata.json"
 PREVIEW = "ro-crate-preview.html"
 _STYLE = (
@@ -82,7 +84,7 @@ def render_preview(crate: dict[str, Any]) -> bytes:
     requester = _ids(create.get("agent"))
     workflow = _ids(root.get("mainEntity"))
     rows = "".join(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n".format(
             _e(_kind(a)), _e(a.get("name", "")),
             _e(str(a.get("actionStatus", "")).rsplit("/", 1)[-1].removesuffix("ActionStatus")),
             _e(", ".join(name(i) for i in _ids(a.get("agent")))),
@@ -90,13 +92,13 @@ def render_preview(crate: dict[str, Any]) -> bytes:
         for a in actions
     )
     results = "".join(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>".format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>\n".format(
             _e(by_id.get(i, {}).get("localPath", i)), _e(by_id.get(i, {}).get("contentSize", "")),
             _e(by_id.get(i, {}).get("encodingFormat", "")),
             _e(" ".join(str(by_id.get(c, {}).get("value", ""))
                         for c in _ids(by_id.get(i, {}).get("identifier")))))
         for i in _ids(create.get("result"))
-    ) or '<tr><td colspan="4">No results in this crate.</td></tr>'
+    ) or '<tr><td colspan="4">No results in this crate.</td></tr>\n'
     facts = [
         ("Project", ", ".join(name(i) for i in project)),
         ("Requester", ", ".join(name(i) for i in requester)),
@@ -112,8 +114,8 @@ def render_preview(crate: dict[str, Any]) -> bytes:
         + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>\n" for k, v in facts)
         + "</dl>\n<h2>Phase actions</h2>\n<table>\n<tr><th>Phase</th><th>Action</th>"
         "<th>Status</th><th>Agents</th><th>Start</th><th>End</th></tr>\n"
-        + rows + "\n</table>\n<h2>Results</h2>\n<table>\n<tr><th>File</th><th>Bytes</th>"
-        "<th>Type</th><th>sha-512</th></tr>\n" + results + "\n</table>\n"
+        + rows + "</table>\n<h2>Results</h2>\n<table>\n<tr><th>File</th><th>Bytes</th>"
+        "<th>Type</th><th>sha-512</th></tr>\n" + results + "</table>\n"
         f"<p>Machine-readable metadata: <a href=\"{METADATA}\">{METADATA}</a>.</p>\n"
         "</body>\n</html>\n"
     )
@@ -122,6 +124,5 @@ def render_preview(crate: dict[str, Any]) -> bytes:
 
 def _kind(action: dict[str, Any]) -> str:
     extra = _ids(action.get("additionalType"))
-    if extra:
-        return extra[0].rsplit("#", 1)[-1]
-    return str(action.get("@type", ""))
+    action_type = str(action.get("@type", ""))
+    return phase_of(action_type, extra[0] if extra else None) or action_type

@@ -95,6 +95,14 @@ def action_status(status: Status, *, decided_by: int = 0) -> str | None:
     return _STATUS[status]
 
 
+def phase_of(action_type: str, additional_type: str | None) -> str | None:
+    """The phase an action of the crate records (reading a crate back), if it is one of ours."""
+    for phase, kind in PHASE_KINDS.items():
+        if kind.type == action_type and kind.additional_type == additional_type:
+            return phase
+    return None
+
+
 def outcome(status: str) -> str:
     """A short human word for an ``actionStatus`` value (names and the preview)."""
     return _OUTCOME.get(status, status)

@@ -1,0 +1,33 @@
+"""Helpers shared by the crate tests (imported by name: the test folder is on sys.path)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fivesafes.cli.crate_cmd import load_inputs, software
+from fivesafes.core.crate_spec import build_crate
+
+Validator = Callable[[Path, str], dict[str, Any]]
+
+
+def build(root: Path, **kwargs: Any) -> dict[str, Any]:
+    """The crate of the project folder ``root`` (``record=`` replaces its record)."""
+    request, policy, record = load_inputs(root)
+    return build_crate(request, kwargs.pop("record", record), policy,
+                       software=kwargs.pop("software", software()), **kwargs)
+
+
+def by_id(crate: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(e["@id"]): e for e in crate["@graph"]}
+
+
+def ids(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return [str(i["@id"]) for i in items]
+
+
+def issues(report: dict[str, Any]) -> list[str]:
+    return [f"{i['severity']} {i['check']['identifier']}: {i['message']} "
+            f"({i.get('violatingEntity')})" for i in report["issues"]]
