@@ -16,15 +16,18 @@ from fivesafes.core.ids import is_urn_uuid
 from fivesafes.core.toml_doc import Doc
 from fivesafes.models.access import AccessFile
 from fivesafes.models.dataset import DatasetFile
-from fivesafes.models.project import ProjectFile
+from fivesafes.models.project import Project, ProjectFile, Requester
 from fivesafes.models.workflow import WorkflowFile
 
 TEMPLATE_ID = "urn:uuid:3b9e4a56-1f0c-4d7e-8a2b-5c6d7e8f9a01"
 
 
 def project(doc: Doc, model: ProjectFile) -> list[Finding]:
+    return project_table(doc, model.project) + requester_table(doc, model.requester)
+
+
+def project_table(doc: Doc, p: Project) -> list[Finding]:
     out: list[Finding] = []
-    p, r = model.project, model.requester
     if not is_urn_uuid(p.id):
         out.append(doc.at(("project", "id"), "project.id",
                           f"project id {p.id!r} is not a urn:uuid",
@@ -45,6 +48,11 @@ def project(doc: Doc, model: ProjectFile) -> list[Finding]:
                               "use the https address of the award page", "warning"))
     for i, member in enumerate(p.members):
         out += ror(doc, ("project", "members", i, "ror"), member.ror)
+    return out
+
+
+def requester_table(doc: Doc, r: Requester) -> list[Finding]:
+    out: list[Finding] = []
     problem = checks.orcid_problem(r.orcid)
     if problem:
         out.append(doc.at(("requester", "orcid"), "requester.orcid",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from fivesafes.core import layout, policy_rules, secret_scan, semantics
 from fivesafes.core.findings import Finding, errors
@@ -24,7 +24,7 @@ from fivesafes.models.access import AccessFile
 from fivesafes.models.dataset import DatasetFile
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.policy import Policy
-from fivesafes.models.project import ProjectFile
+from fivesafes.models.project import Project, ProjectFile, Requester
 from fivesafes.models.workflow import WorkflowFile
 
 DATASET_NAME = re.compile(r"^dataset_[a-z0-9][a-z0-9_-]*\.toml$")
@@ -87,6 +87,32 @@ def _other_resource(path: str, raw: bytes) -> list[Finding]:
     return [f for f in secret_scan.scan(path, text, {}) if f.rule == "secret.token"]
 
 
+def _dataset_name(doc: Doc | None) -> str | None:
+    table = doc.data.get("dataset") if doc is not None else None
+    name = table.get("name") if isinstance(table, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _project_parts(doc: Doc) -> list[Finding]:
+    """Meaning checks of the tables of project.toml that are valid on their own, so an
+    error elsewhere in the file does not hide a wrong ORCID."""
+    out: list[Finding] = []
+    project = _part(doc, "project", Project)
+    if isinstance(project, Project):
+        out += semantics.project_table(doc, project)
+    requester = _part(doc, "requester", Requester)
+    if isinstance(requester, Requester):
+        out += semantics.requester_table(doc, requester)
+    return out
+
+
+def _part(doc: Doc, key: str, model: type[BaseModel]) -> BaseModel | None:
+    try:
+        return model.model_validate(doc.data.get(key), strict=True)
+    except ValidationError:
+        return None
+
+
 def _record(raw: bytes) -> list[Finding]:
     _, parsed, found = _parse_file(layout.ACTIONS, raw, ActionRecord)
     if isinstance(parsed, ActionRecord):
@@ -121,20 +147,23 @@ def validate_request(files: Mapping[str, bytes], policy: Policy | None) -> Valid
         elif layout.is_dataset_file(path) and DATASET_NAME.match(path.rsplit("/", 1)[-1]):
             doc, one, more = _parse_file(path, files[path], DatasetFile)
             found += more
-            if doc is not None and isinstance(one, DatasetFile):
-                found += semantics.dataset(doc, one)
-                name = one.dataset.name
+            name = _dataset_name(doc)
+            if doc is not None and name is not None:
                 if name in names:
                     found.append(doc.at(("dataset", "name"), "dataset.duplicate",
                                         f"dataset name {name!r} is also used in {names[name]}",
                                         "give every dataset a unique name"))
                 names.setdefault(name, path)
+            if doc is not None and isinstance(one, DatasetFile):
+                found += semantics.dataset(doc, one)
                 datasets.append((path, one))
         else:
             found += _other_resource(path, files[path])
     project, access, workflow = (parsed.get(p) for p in REQUIRED)
     if isinstance(project, ProjectFile):
         found += semantics.project(docs[layout.PROJECT], project)
+    elif layout.PROJECT in docs:
+        found += _project_parts(docs[layout.PROJECT])
     if isinstance(access, AccessFile):
         found += semantics.access(docs[layout.ACCESS], access)
     if isinstance(workflow, WorkflowFile):
