@@ -129,7 +129,8 @@ class Facts:
     ``teams`` maps ``org/team`` (the policy's ``@org/team`` without ``@``) to the logins of its
     ACTIVE members, for every team the policy names. ``permissions`` maps a login to its
     repository permission for every login that made a decision (label actors, reviewers).
-    ``files`` holds the request files at the head SHA: every ``resources/**`` file and
+    ``files`` holds the request files at the head SHA: every ``resources/**`` file, the files
+    the workflow refers to (``fivesafes.core.validate.referenced_paths``) and
     ``outputs/manifest.toml`` when present. ``policy`` is ``.github/fivesafes.toml`` from the
     DEFAULT branch (None: missing); ``record`` is ``resources/governance/actions.toml`` from
     the default branch (None: none yet).

@@ -60,6 +60,11 @@ def sha512_files(files: Mapping[str, bytes]) -> str:
 
 
 def request_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """What approvers sign off (the request digest): ``resources/**`` but the record.
+
+    ``fivesafes execute`` recomputes this digest from the checkout and refuses to run when it
+    differs from the signed-off one, so both sides must select the same files.
+    """
     return {p: b for p, b in files.items() if layout.is_request_file(p)}
 
 
@@ -141,6 +146,8 @@ def run_checks(
         data = facts.files.get(layout.OUTPUTS_MANIFEST, b"")
         digest = "sha512:" + hashlib.sha512(data).hexdigest()
         return Checked(kind, digest, tuple(check), tuple(validation), manifest=manifest)
-    files = request_files(facts.files)
+    files = {p: b for p, b in facts.files.items()
+             if not p.startswith("outputs/") and not layout.is_automation_owned(p)}
     request, found = check_request(files, policy)
-    return Checked(kind, sha512_files(files), tuple(check), tuple(found), request=request)
+    digest = sha512_files(request_files(facts.files))
+    return Checked(kind, digest, tuple(check), tuple(found), request=request)
