@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fivesafes.cli.crate_cmd import load_inputs, software
+from fivesafes.adapters.project_files import load_project
+from fivesafes.cli.crate_cmd import software
 from fivesafes.core.crate_spec import build_crate
 
 Validator = Callable[[Path, str], dict[str, Any]]
@@ -14,8 +15,9 @@ Validator = Callable[[Path, str], dict[str, Any]]
 
 def build(root: Path, **kwargs: Any) -> dict[str, Any]:
     """The crate of the project folder ``root`` (``record=`` replaces its record)."""
-    request, policy, record = load_inputs(root)
-    return build_crate(request, kwargs.pop("record", record), policy,
+    project = load_project(root)
+    return build_crate(project.request, kwargs.pop("record", project.record),
+                       kwargs.pop("policy", project.policy),
                        software=kwargs.pop("software", software()), **kwargs)
 
 

@@ -67,10 +67,10 @@ def test_default_project_is_the_current_folder(project: Path) -> None:
     assert (project / "crate" / "ro-crate-metadata.json").is_file()
 
 
-def test_unreadable_project_is_a_usage_error(project: Path) -> None:
+def test_invalid_request_is_refused(project: Path) -> None:
     (project / "resources/workflow.toml").write_text("[workflow]\nid = 3\n")
     code, out = run("build", str(project))
-    assert code == 2
+    assert code == 1
     assert "resources/workflow.toml" in out
     assert not (project / "crate").exists()
 
@@ -78,14 +78,14 @@ def test_unreadable_project_is_a_usage_error(project: Path) -> None:
 def test_missing_file_and_folder(project: Path, tmp_path: Path) -> None:
     (project / "resources/governance/project.toml").unlink()
     code, out = run("build", str(project))
-    assert code == 2
-    assert "resources/governance/project.toml: missing" in out
+    assert code == 1
+    assert "resources/governance/project.toml" in out
     code, out = run("build", str(tmp_path / "nowhere"))
     assert code == 2
 
 
-def test_broken_record_is_a_usage_error(project: Path) -> None:
+def test_broken_record_is_refused(project: Path) -> None:
     (project / "resources/governance/actions.toml").write_text("[[action]]\nid = 1\n")
     code, out = run("build", str(project))
-    assert code == 2
+    assert code == 1
     assert "actions.toml" in out

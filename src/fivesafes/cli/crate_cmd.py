@@ -8,69 +8,25 @@ one byte for byte, the way generated files are checked in CI.
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
-from typing import TypeVar
 
 import click
-from pydantic import BaseModel, ValidationError
 
 from fivesafes import __version__
 from fivesafes.adapters.crate_writer import render_crate, write_crate
-from fivesafes.adapters.ledger_file import LedgerError, read_record
+from fivesafes.adapters.project_files import ProjectError, UnreadableProject, load_project
 from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
 from fivesafes.core.crate_spec import Software, build_crate
-from fivesafes.core.request import Request
-from fivesafes.models.access import AccessFile
-from fivesafes.models.dataset import DatasetFile
-from fivesafes.models.ledger import ActionRecord
-from fivesafes.models.policy import Policy
-from fivesafes.models.project import ProjectFile
-from fivesafes.models.workflow import WorkflowFile
+from fivesafes.core.findings import errors
 
-M = TypeVar("M", bound=BaseModel)
 SOFTWARE_NAME = "fivesafes-gitops"
 SOFTWARE_URL = "https://pypi.org/project/fivesafes-gitops/"
 
 
 def software() -> Software:
-    """The automation as the crate records it."""
+    """The automation as the crate records it (name, url, this package's version)."""
     return Software(name=SOFTWARE_NAME, url=SOFTWARE_URL, version=__version__)
-
-
-def _load(root: Path, rel: str, model: type[M]) -> M:
-    path = root / rel
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return model.model_validate(data)
-    except FileNotFoundError:
-        raise CommandError(f"{rel}: missing; fix: create it (see the project template)",
-                           USAGE) from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise CommandError(f"{rel}: unreadable: {exc}; fix: run `fivesafes validate`",
-                           USAGE) from None
-
-
-def load_inputs(root: Path) -> tuple[Request, Policy | None, ActionRecord]:
-    """The request, the policy (if present) and the action record of a project folder."""
-    datasets = tuple(
-        (f"{layout.DATASETS_DIR}/{p.name}", _load(root, f"{layout.DATASETS_DIR}/{p.name}",
-                                                   DatasetFile))
-        for p in sorted((root / layout.DATASETS_DIR).glob(f"{layout.DATASET_PREFIX}*.toml"))
-    )
-    request = Request(
-        project=_load(root, layout.PROJECT, ProjectFile),
-        access=_load(root, layout.ACCESS, AccessFile),
-        workflow=_load(root, layout.WORKFLOW, WorkflowFile),
-        datasets=datasets,
-    )
-    policy = _load(root, layout.POLICY, Policy) if (root / layout.POLICY).exists() else None
-    try:
-        record = read_record(root)
-    except LedgerError as exc:
-        raise CommandError(f"{exc}; fix: restore it from git history", USAGE) from None
-    return request, policy, record
 
 
 def stale_files(root: Path, files: dict[str, bytes]) -> list[str]:
@@ -86,16 +42,27 @@ def crate() -> None:
 
 
 @crate.command()
-@click.argument("project_dir", default=".",
-                type=click.Path(file_okay=False, path_type=Path))
+@click.argument("project_dir", default=".", type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 if the committed crate is not what build would write.")
 def build(project_dir: Path, check: bool) -> None:
-    """Derive crate/ from resources/ and the action record (byte-stable)."""
-    if not project_dir.is_dir():
-        raise CommandError(f"{project_dir}: not a folder; fix: give a project folder", USAGE)
-    request, policy, record = load_inputs(project_dir)
-    document = build_crate(request, record, policy, software=software())
+    """Derive crate/ from resources/, the policy and the action record (byte-stable).
+
+    Exit 0 when written (or, with --check, up to date); 1 when the request is not valid or,
+    with --check, the committed crate is stale (each stale file is named); 2 when the folder
+    is not a project.
+    """
+    try:
+        project = load_project(project_dir)
+    except UnreadableProject as exc:
+        raise CommandError(str(exc), USAGE) from None
+    except ProjectError as exc:
+        for finding in errors(exc.findings):
+            click.echo(finding.render(), err=True)
+        raise CommandError("the request is not valid; fix the findings above "
+                           "(`fivesafes validate` lists them all)", FINDINGS) from None
+    document = build_crate(project.request, project.record, project.policy,
+                           software=software())
     if check:
         stale = stale_files(project_dir, render_crate(document))
         for path in stale:
