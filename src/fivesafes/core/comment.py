@@ -49,17 +49,19 @@ def _row(name: str, ok: bool | None, detail: str) -> str:
 
 
 def render(a: Assessment, facts: Facts, *, notes: Sequence[str] = (),
-           look_again: Sequence[str] = ()) -> str:
+           look_again: Sequence[str] = (), state: str | None = None,
+           reason: str | None = None) -> str:
     """The comment body (Markdown, starting with the hidden marker)."""
     sha = a.pr.head_sha
+    state = state or a.state
     c, t = a.checked, a.tally
     check_errors = [f for f in c.check if f.severity == "error"]
     valid_errors = [f for f in c.validation if f.severity == "error"]
     lines = [
         STICKY_MARKER,
-        f"### Five Safes {c.kind}: `{a.state}` {ICONS.get(a.outcome, '')}",
+        f"### Five Safes {c.kind}: `{state}` {ICONS.get(a.outcome, '')}",
         "",
-        a.reason,
+        reason or a.reason,
         "",
         "| phase | | detail |",
         "|---|---|---|",
@@ -84,7 +86,7 @@ def render(a: Assessment, facts: Facts, *, notes: Sequence[str] = (),
         detail += "; rejected by " + ", ".join(sorted({f"@{d.login}" for d in t.rejections}))
     lines.append(_row(t.phase, decided, detail))
     lines.append("")
-    if not t.met and not t.rejections and c.passed:
+    if not t.met and not t.rejections and c.passed and state == a.state:
         who = ", ".join(f"`{x}`" if x.startswith("@") else f"@{x}" for x in a.candidates)
         lines.append(f"**Needed:** {t.missing} more distinct approval(s) at `{sha[:12]}` "
                      f"(label `{a.approve_label}` or an approving review) from: "
@@ -107,7 +109,7 @@ def render(a: Assessment, facts: Facts, *, notes: Sequence[str] = (),
         lines += ["", "</details>", ""]
     lines += [
         "<details><summary>Phases</summary>", "", "```mermaid",
-        phases.mermaid(a.state).rstrip("\n"), "```", "", "</details>",
+        phases.mermaid(state).rstrip("\n"), "```", "", "</details>",
     ]
     return "\n".join(lines) + "\n"
 

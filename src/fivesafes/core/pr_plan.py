@@ -41,7 +41,8 @@ def _status(context: str, state: StatusState, text: str, sha: str, facts: Facts)
 
 
 def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[str],
-            removals: list[RemoveLabel], statuses: bool = True) -> list[Effect]:
+            removals: list[RemoveLabel], statuses: bool = True, state: str | None = None,
+            reason: str | None = None) -> list[Effect]:
     """The effects that show an assessment: labels, statuses, annotations, comment, summary."""
     sha, c, t = a.pr.head_sha, a.checked, a.tally
     effects: list[Effect] = list(removals)
@@ -60,7 +61,7 @@ def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[s
         if not f.file.startswith("("):
             effects.append(Annotation(f.file, f.line, "error" if f.severity == "error"
                                       else "warning", f.render(), f.rule))
-    body = render(a, facts, notes=notes, look_again=look_again)
+    body = render(a, facts, notes=notes, look_again=look_again, state=state, reason=reason)
     effects += [Comment(a.pr.number, body), Summary(body)]
     return effects
 
@@ -134,15 +135,21 @@ def pr_event_plan(
 
 def _merge_plan(event: Event, facts: Facts, now: str, a: Assessment) -> Plan:
     pr, c = a.pr, a.checked
-    effects = publish(a, facts, notes=[], look_again=[], removals=[], statuses=False)
     if a.outcome != "completed":
         why = f"merged without a valid {c.phase}: {a.reason}; nothing starts"
+        effects = publish(a, facts, notes=[], look_again=[], removals=[], statuses=False,
+                          state=phases.VOIDED, reason=why)
         rec = entries.record(event, facts, now, phase=c.phase, status="refused", reason=why,
                              digest=c.digest, refusals=a.tally.refusals, request=c.request)
         effects += [rec, _commit(facts, event, f"fivesafes: #{pr.number} merged without a "
                                  f"valid {c.phase}")]
         return Plan(c.phase, "refused", why, tuple(effects), phases.VOIDED)
     sha = pr.merge_commit_sha or pr.head_sha
+    target: DispatchTarget = "execution" if c.kind == "request" else "publication"
+    state = phases.EXECUTION if target == "execution" else phases.PUBLISHED
+    reason = f"{a.reason}; merged as {sha[:12]}, {target} starts"
+    effects = publish(a, facts, notes=[], look_again=[], removals=[], statuses=False,
+                      state=state, reason=reason)
     records = []
     if c.kind == "request":
         for phase in ("check", "validation"):
@@ -154,11 +161,8 @@ def _merge_plan(event: Event, facts: Facts, now: str, a: Assessment) -> Plan:
         event, facts, now, phase=c.phase, status="completed", reason=a.reason,
         digest=c.digest, decisions=a.tally.approvals, request=c.request,
         role="approver" if c.kind == "request" else "checker"))
-    target: DispatchTarget = "execution" if c.kind == "request" else "publication"
     inputs = {"pr": str(pr.number), "sha": sha, "digest": c.digest, "delivery": event.delivery}
     effects += [*records,
                 _commit(facts, event, f"fivesafes: {c.phase} of #{pr.number} recorded"),
                 Dispatch(target, pr.number, sha, c.digest, inputs)]
-    state = phases.EXECUTION if target == "execution" else phases.PUBLISHED
-    return Plan(c.phase, "completed", f"{a.reason}; merged as {sha[:12]}, {target} starts",
-                tuple(effects), state)
+    return Plan(c.phase, "completed", reason, tuple(effects), state)
