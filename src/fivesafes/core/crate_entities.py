@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from fivesafes.core import profile_04 as p
 from fivesafes.core.ids import derived_urn
+from fivesafes.core.media_types import media_type
 from fivesafes.core.request import Request
 from fivesafes.models.ledger import Result
 from fivesafes.models.project import Organisation
@@ -214,7 +215,7 @@ def add_inputs(graph: Graph, request: Request, workflow: str) -> list[str]:
         }
         if item.file is not None:
             entity.update({"@id": "#input/" + quote(item.file, safe="/-._~"), "@type": "File",
-                           "localPath": item.file,
+                           "localPath": item.file, "encodingFormat": media_type(item.file),
                            "description": f"File {item.file} of the project repository."})
         else:
             entity.update({"@type": "PropertyValue", "value": item.value})

@@ -77,7 +77,14 @@ def build_crate(
     published: Published | None = None,
     attached_results: bool = False,
 ) -> dict[str, Any]:
-    """The crate's JSON-LD: descriptor and root first, then every entity sorted by ``@id``."""
+    """The crate's JSON-LD: descriptor and root first, then every entity sorted by ``@id``.
+
+    ``results`` replaces the record's (the latest completed execution's) output list;
+    ``attached_results`` says the output files are inside the crate (a release carrying
+    data). ``published`` describes a publication being written now, before its entry is in
+    the record (the crate inside the release zip); the crate committed after publication is
+    built from the record alone, so that ``crate build --check`` agrees with it.
+    """
     graph = Graph()
     current = current_entries(record)
     words = secret_words(request.access)
@@ -120,8 +127,11 @@ def build_crate(
         "@id": p.METADATA_FILE, "@type": "CreativeWork", "about": ref(p.ROOT),
         "conformsTo": ref(p.RO_CRATE),
     }
+    publication = current.get("publication")
     if published:
-        _note_publication(root, published)
+        _note_release(root, published.tag, published.zip_sha512)
+    elif publication and publication.status == "completed" and publication.release:
+        _note_release(root, publication.release.tag, publication.release.sha512)
     return {"@context": p.CONTEXT, "@graph": [descriptor, root, *graph.entities()]}
 
 
@@ -185,8 +195,8 @@ def _date_published(request: Request, record: ActionRecord, published: Published
     return latest_time(record) or request.project.project.start_date.isoformat()
 
 
-def _note_publication(root: Entity, published: Published) -> None:
-    text = f" Released as {published.tag}"
-    if published.zip_sha512:
-        text += f" (zip sha-512 {published.zip_sha512})"
+def _note_release(root: Entity, tag: str, zip_sha512: str | None) -> None:
+    text = f" Released as {tag}"
+    if zip_sha512:
+        text += f" (zip sha-512 {zip_sha512})"
     root["description"] = root["description"] + text + "."
