@@ -70,7 +70,7 @@ def ror_problem(value: str) -> str | None:
         return "is not a ROR id (https://ror.org/ then 0, six letters or digits, two digits)"
     ident = match.group(1)
     if ror_check_digits(ident[:7]) != int(ident[7:]):
-        return "has a wrong checksum (its last two digits); copy it from https://ror.org"
+        return "has a wrong checksum (its last two digits)"
     return None
 
 

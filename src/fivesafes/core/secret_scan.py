@@ -18,6 +18,7 @@ from typing import Any
 
 from fivesafes.core.checks import SECRET_NAME
 from fivesafes.core.findings import Finding
+from fivesafes.core.toml_doc import show
 from fivesafes.core.toml_locate import KeyPath, line_of
 
 TOKENS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -126,7 +127,7 @@ def scan(file: str, text: str, data: dict[str, Any],
                 report(number, "secret.token", f"line {number} contains {kind}")
     for path, value in walk(data):
         key = next((str(k) for k in reversed(path) if isinstance(k, str)), "")
-        shown = ".".join(str(k) for k in path)
+        shown = show(path)
         if names_only(path) or key.endswith(("-secret", "_secret")):
             if not (isinstance(value, str) and SECRET_NAME.match(value)):
                 report(line_of(text, path), "secret.name",

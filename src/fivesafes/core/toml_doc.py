@@ -78,9 +78,11 @@ def parse(file: str, text: str) -> tuple[Doc | None, list[Finding]]:
         if dup and (line is None or "overwrite" in message.lower() or "redefine" in message):
             path, (line, column) = dup[0]
             message = f"{show(path)} is defined twice"
+        fix = "fix the TOML at this line (see https://toml.io)"
+        if "illegal character '\\n'" in message.lower():
+            fix = "close the string on the same line, or use triple quotes for longer text"
         return None, [Finding(file, line or 1, column, "toml.syntax",
-                              f"TOML syntax error: {message[:1].lower()}{message[1:]}",
-                              "fix the TOML at this line (see https://toml.io)")]
+                              f"TOML syntax error: {message[:1].lower()}{message[1:]}", fix)]
 
 
 def load(file: str, raw: bytes) -> tuple[Doc | None, list[Finding]]:
