@@ -1,0 +1,99 @@
+"""``fivesafes disclose [PROJECT_DIR]``: put the outputs before the output checkers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from fivesafes.adapters import disclosure, lifecycle_git
+from fivesafes.adapters.execution import GateClosed, RunOptions
+from fivesafes.adapters.project_files import ProjectError, UnreadableProject
+from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.core import layout
+from fivesafes.core.pr_checks import DISCLOSURE_BRANCH_PREFIX, DISCLOSURE_LABEL
+
+
+def branch_name(attempt: int) -> str:
+    return f"{DISCLOSURE_BRANCH_PREFIX}/attempt-{attempt}"
+
+
+def commit_on_branch(root: Path, result: disclosure.Disclosed, push: bool) -> str:
+    """Commit the manifest alone on a new disclosure branch, then return to where we were."""
+    back = lifecycle_git.current_branch(root)
+    branch = branch_name(result.attempt)
+    lifecycle_git.switch(root, branch, create=True)
+    try:
+        lifecycle_git.commit_paths(root, [layout.OUTPUTS_MANIFEST],
+                                   f"fivesafes: outputs of execution attempt {result.attempt} "
+                                   "for disclosure")
+        if push:
+            lifecycle_git.push(root, branch)
+    finally:
+        lifecycle_git.switch(root, back)
+    return branch
+
+
+def open_pull_request(branch: str, base: str, attempt: int) -> str:
+    """The disclosure pull request on GitHub (GITHUB_REPOSITORY, GITHUB_TOKEN)."""
+    from fivesafes.adapters.github_api import GitHubApi
+    from fivesafes.adapters.github_errors import Need
+    from fivesafes.adapters.github_writes import add_labels
+
+    repo = os.environ.get("GITHUB_REPOSITORY", "")
+    api = GitHubApi.from_env()
+    need = Need("opening the disclosure pull request", "pull-requests: write", repo)
+    body = ("Outputs of execution attempt {0}, for output checking. Review "
+            f"`{layout.OUTPUTS_MANIFEST}` (sizes, sha-512, automated findings); the data "
+            "stays in the TRE. Approve with `5s:approve-disclosure` or an approving review.")
+    data = api.request("POST", f"/repos/{repo}/pulls", need, {
+        "title": f"Disclosure: outputs of execution attempt {attempt}", "head": branch,
+        "base": base, "body": body.format(attempt)})
+    add_labels(api, repo, int(data["number"]), [DISCLOSURE_LABEL])
+    return str(data.get("html_url") or data["number"])
+
+
+@click.command()
+@click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--staging-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The staging folder the execution used (see `fivesafes execute`).")
+@click.option("--branch/--no-branch", "use_branch", default=None,
+              help="Commit the manifest on a new disclosure branch (default: in a git checkout).")
+@click.option("--push", is_flag=True, help="Push the disclosure branch to origin.")
+@click.option("--open-pr", is_flag=True,
+              help="Open the disclosure pull request on GitHub (GITHUB_REPOSITORY, GITHUB_TOKEN).")
+def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | None, push: bool,
+             open_pr: bool) -> None:
+    """Check the staged outputs and write outputs/manifest.toml for the output checkers.
+
+    The manifest lists each output's path, size, sha-512 and media type with the findings of
+    the built-in disclosure checks (small cells, size, type, identifier-like text, ACRO). It is
+    the only thing committed: output data never enters git. Refuses (exit 1) without a
+    completed execution or when a staged output changed since the run.
+    """
+    try:
+        result = disclosure.prepare(project_dir, RunOptions(staging_root=staging_dir))
+    except UnreadableProject as exc:
+        raise CommandError(str(exc), USAGE) from None
+    except (ProjectError, GateClosed) as exc:
+        raise CommandError(f"disclose refused: {exc}", FINDINGS) from None
+    click.echo(f"wrote {layout.OUTPUTS_MANIFEST}: {len(result.manifest.output)} output(s), "
+               f"{len(result.report.findings)} finding(s)")
+    for finding in result.report.findings:
+        where = finding.path + (f":{finding.line}" if finding.line else "")
+        click.echo(f"  {finding.severity}: {where}: {finding.message} [{finding.rule}]")
+    if result.report.acro_summary:
+        click.echo(f"  {result.report.acro_summary}")
+    if use_branch is None:
+        use_branch = lifecycle_git.is_repo(project_dir)
+    if not use_branch:
+        return
+    try:
+        base = lifecycle_git.current_branch(project_dir)
+        branch = commit_on_branch(project_dir, result, push or open_pr)
+        click.echo(f"committed on branch {branch}")
+        if open_pr:
+            click.echo(f"opened {open_pull_request(branch, base, result.attempt)}")
+    except Exception as exc:
+        raise CommandError(f"disclose: {exc}", EXTERNAL) from None
