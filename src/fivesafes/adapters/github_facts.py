@@ -1,0 +1,119 @@
+"""Fetches, through the API, every fact the phase engine needs for one event.
+
+The engine trusts nothing in the webhook payload beyond which PR and event it is about: the
+pull request, its commits (with co-authors), files, reviews and label events (with who
+applied each label) are read fresh from the API, the request files at the PR's CURRENT head
+SHA, and the policy and action record from the DEFAULT branch, never from the PR.
+Team membership is checked for the people who acted (label actors, reviewers, the sender)
+against each team the policy names, and only ACTIVE membership counts.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from typing import Any
+
+from fivesafes.adapters.actions_runner import run_context
+from fivesafes.adapters.commit_trailers import co_authors
+from fivesafes.adapters.github_api import CommitInfo, GitHubApi
+from fivesafes.adapters.github_errors import GitHubError, Need
+from fivesafes.core import facts, layout
+from fivesafes.core.events import Event
+
+
+def wanted_file(path: str) -> bool:
+    """The request files read at the head SHA: ``resources/**`` and the outputs manifest."""
+    return path.startswith("resources/") or path == layout.OUTPUTS_MANIFEST
+
+
+def policy_teams(policy: bytes | None) -> list[str]:
+    """``org/team`` for every ``@org/team`` approver of the policy (unreadable: none)."""
+    if policy is None:
+        return []
+    try:
+        data = tomllib.loads(policy.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    phases = data.get("phases")
+    found: list[str] = []
+    for rule in phases.values() if isinstance(phases, dict) else []:
+        approvers: Any = rule.get("approvers") if isinstance(rule, dict) else None
+        for entry in approvers if isinstance(approvers, list) else []:
+            if isinstance(entry, str) and entry.startswith("@") and entry.count("/") == 1:
+                team = entry[1:]
+                if team not in found:
+                    found.append(team)
+    return found
+
+
+def _commit(info: CommitInfo) -> facts.Commit:
+    return facts.Commit(
+        sha=info.sha,
+        author=info.author.login if info.author else None,
+        committer=info.committer.login if info.committer else None,
+        co_authors=co_authors(info.message),
+        is_bot=bool(info.author and info.author.is_bot),
+    )
+
+
+class GitHubFacts:
+    """A :class:`fivesafes.core.facts.FactsSource` backed by the GitHub API."""
+
+    def __init__(self, api: GitHubApi, repository: str,
+                 run: facts.RunContext | None = None) -> None:
+        self.api = api
+        self.repository = repository
+        self.run = run or run_context()
+
+    def fetch(self, event: Event) -> facts.Facts:
+        repo = self.repository
+        branch = event.default_branch or self.api.default_branch(repo)
+        policy = self.api.file_at(repo, layout.POLICY, branch)
+        record = self.api.file_at(repo, layout.ACTIONS, branch)
+        base = facts.Facts(run=self.run, default_branch=branch, policy=policy, record=record)
+        if event.pr is None:
+            return base
+        pr = self.api.pull(repo, event.pr, branch)
+        commits = tuple(_commit(c) for c in self.api.pull_commits(repo, pr.number))
+        reviews = self.api.reviews(repo, pr.number)
+        label_events = self.api.label_events(repo, pr.number)
+        people = _deciders(event, reviews, label_events)
+        teams = {team: frozenset(self._members(team, people)) for team in policy_teams(policy)}
+        return facts.Facts(
+            run=self.run, default_branch=branch, pr=pr, commits=commits,
+            changed=self.api.pull_files(repo, pr.number), reviews=reviews,
+            label_events=label_events, teams=teams,
+            permissions={login: self.api.permission(repo, login) for login in people},
+            files=self.api.files_at(repo, pr.head_sha, wanted_file), policy=policy,
+            record=record)
+
+    def _members(self, team: str, people: Iterable[str]) -> list[str]:
+        org, slug = team.split("/")
+        need = Need(f"reading team @{team} named in {layout.POLICY}",
+                    "members: read (an organization permission: use a GitHub App token or a "
+                    "token with read:org)", org)
+        if self.api.request("GET", f"/orgs/{org}/teams/{slug}", need, missing_ok=True) is None:
+            raise GitHubError(f"team @{team} named in {layout.POLICY} does not exist or is not "
+                              f"visible to the token; fix: correct the team in the policy, or "
+                              f"grant the token `{need.permission}`", 404, need.permission)
+        return [login for login in people if self.api.team_member(org, slug, login)]
+
+
+def _deciders(event: Event, reviews: Iterable[facts.Review],
+              label_events: Iterable[facts.LabelEvent]) -> list[str]:
+    """Everyone who may have made a decision, bots excluded (they never decide)."""
+    actors = [event.sender, *(r.user for r in reviews), *(e.actor for e in label_events)]
+    if event.review is not None:
+        actors.append(event.review.user)
+    out: list[str] = []
+    for actor in actors:
+        if not actor.is_bot and actor.login not in out and actor.login != "unknown":
+            out.append(actor.login)
+    return out
+
+
+def fetch_facts(event: Event, repo: str, api: GitHubApi | None = None,
+                run: facts.RunContext | None = None) -> facts.Facts:
+    """Facts for ``event`` on ``repo`` (``owner/name``), with a client from the environment."""
+    return GitHubFacts(api or GitHubApi.from_env(), repo, run).fetch(event)
