@@ -229,3 +229,31 @@ def removed(plan: Plan) -> list[str]:
 
 def records(plan: Plan) -> list[dict[str, Any]]:
     return [dict(e.entry) for e in plan.effects if isinstance(e, Record)]
+
+
+def signed_off(w: World) -> None:
+    w.run(w.opened())
+    w.run(w.label(APPROVE, "alice"))
+    assert w.run(w.review("carol")).outcome == "completed"
+
+
+def disclosure_world(w: World) -> World:
+    """After a recorded sign-off (alice, carol) and execution: disclosure PR #3 opened."""
+    from fivesafes.core import ledger
+    from fivesafes.core.facts import ChangedFile
+    from fivesafes.core.lifecycle import execution_entry
+
+    signed_off(w)
+    w.run(w.merge())
+    entry = execution_entry("urn:uuid:x", 1, "completed", start="2026-01-03T00:00:00Z",
+                            end="2026-01-03T00:01:00Z",
+                            evidence={"event": "workflow_dispatch", "delivery": "run-7"})
+    w.record = ledger.append(w.record, entry)
+    d = World()
+    d.record, d.number, d.head, d.head_ref = w.record, 3, "d" * 40, "fivesafes/disclosure-1"
+    d.commits = [d.commits[0].__class__("d" * 40, "fivesafes[bot]", "fivesafes[bot]")]
+    d.changed = [ChangedFile("outputs/manifest.toml", "added")]
+    d.files["outputs/manifest.toml"] = (
+        f'request = "urn:uuid:x"\nexecution = "{entry["id"]}"\n').encode()
+    assert d.plan(d.opened()).outcome == "pending"
+    return d

@@ -10,18 +10,14 @@ from engine_world import (
     OLD,
     REJECT,
     World,
+    disclosure_world,
     kinds,
     records,
     removed,
+    signed_off,
 )
 
 from fivesafes.core.plan import Dispatch, Status
-
-
-def signed_off(w: World) -> None:
-    w.run(w.opened())
-    w.run(w.label(APPROVE, "alice"))
-    assert w.run(w.review("carol")).outcome == "completed"
 
 
 def assert_refused(plan, label: str | None = APPROVE, who: str = "") -> None:
@@ -285,25 +281,3 @@ def test_dispatch_targets_the_merge_commit_and_digest(world: World) -> None:
     signoff = records(plan)[-1]
     assert signoff["evidence"]["digest"] == dispatch.digest
     assert {a["login"] for a in signoff["agents"]} == {"alice", "carol"}
-
-
-def disclosure_world(w: World) -> World:
-    """After a recorded sign-off (alice, carol) and execution: disclosure PR #3 opened."""
-    from fivesafes.core import ledger
-    from fivesafes.core.facts import ChangedFile
-    from fivesafes.core.lifecycle import execution_entry
-
-    signed_off(w)
-    w.run(w.merge())
-    entry = execution_entry("urn:uuid:x", 1, "completed", start="2026-01-03T00:00:00Z",
-                            end="2026-01-03T00:01:00Z",
-                            evidence={"event": "workflow_dispatch", "delivery": "run-7"})
-    w.record = ledger.append(w.record, entry)
-    d = World()
-    d.record, d.number, d.head, d.head_ref = w.record, 3, "d" * 40, "fivesafes/disclosure-1"
-    d.commits = [d.commits[0].__class__("d" * 40, "fivesafes[bot]", "fivesafes[bot]")]
-    d.changed = [ChangedFile("outputs/manifest.toml", "added")]
-    d.files["outputs/manifest.toml"] = (
-        f'request = "urn:uuid:x"\nexecution = "{entry["id"]}"\n').encode()
-    assert d.plan(d.opened()).outcome == "pending"
-    return d
