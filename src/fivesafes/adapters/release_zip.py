@@ -1,0 +1,219 @@
+"""Writes a release: one zipped BagIt 1.0 bag whose payload is the Five Safes RO-Crate.
+
+Every output byte is read once. While a file streams into its zip entry, a background thread
+takes its sha-512 and a thread pool deflates it; nothing is copied to a temporary bag first.
+The crate is rendered only after the outputs have streamed, by a callback that receives the
+results (path, size, sha-512, media type), because the crate lists them. The zip itself is
+hashed as each entry is finalised, so its sha-512 costs no extra pass either.
+
+The archive is written to a temporary file beside the target and renamed into place, so a
+failure leaves nothing behind. With ``SOURCE_DATE_EPOCH`` set the bytes are reproducible:
+fixed timestamps and permissions, sorted names, and deflate output independent of timing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from fivesafes import __version__
+from fivesafes.adapters import clock
+from fivesafes.adapters.output_files import OutputFile, ReleaseError, list_outputs
+from fivesafes.adapters.progress import progress_bar
+from fivesafes.adapters.zip_streams import BLOCK, ParallelDeflater, SerialWorker
+from fivesafes.core import bagit_text as bt
+from fivesafes.core.media_types import SAMPLE_BYTES, media_type, should_deflate
+from fivesafes.models.ledger import Result
+
+__all__ = ["ReleaseError", "ReleaseInfo", "write_release"]
+
+CrateRenderer = Callable[[list[Result]], dict[str, bytes]]
+FILE_MODE = 0o100644 << 16
+ZIP64_ABOVE = 1 << 30
+TAG_LEVEL = 9
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """What was written: the zip's path, sha-512 and size, and the results it lists."""
+
+    path: Path
+    sha512: str
+    size: int
+    bag_name: str
+    external_id: str
+    results: tuple[Result, ...]
+    includes_data: bool
+
+
+def _date_time() -> tuple[int, int, int, int, int, int]:
+    moment = clock.now()
+    stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    return max(stamp, (1980, 1, 1, 0, 0, 0))
+
+
+class _BagZip:
+    """The zip being written plus the hashing and deflating machinery around it."""
+
+    def __init__(
+        self, file: BinaryIO, bag_name: str, pool: ThreadPoolExecutor, worker: SerialWorker
+    ) -> None:
+        self.file = file
+        self.zip = zipfile.ZipFile(self.file, "w", allowZip64=True)
+        self.bag = bag_name
+        self.pool = pool
+        self.worker = worker
+        self.date_time = _date_time()
+        self.digest = hashlib.sha512()
+        self.hashed = 0  # bytes of the archive already fed to self.digest
+        self.payload: list[tuple[str, str, int]] = []  # (bag path, sha512, size)
+        self.tags: list[tuple[str, str]] = []
+
+    def _info(self, bag_path: str, deflate: bool, size: int) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(f"{self.bag}/{bag_path}", self.date_time)
+        info.create_system = 3
+        info.external_attr = FILE_MODE
+        info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+        info.file_size = size
+        return info
+
+    def _finalised(self) -> None:
+        """Hash (in the background) the archive bytes that will never change again."""
+        upto, start = self.file.tell(), self.hashed
+        fd, digest = self.file.fileno(), self.digest
+
+        def hash_range() -> None:
+            done = start
+            while done < upto:
+                chunk = os.pread(fd, min(BLOCK, upto - done), done)
+                if not chunk:
+                    raise OSError("release zip shrank while it was hashed")
+                digest.update(chunk)
+                done += len(chunk)
+
+        self.file.flush()
+        self.worker.submit(hash_range)
+        self.hashed = upto
+
+    def add_bytes(self, bag_path: str, data: bytes, tag: bool = False) -> None:
+        info = self._info(bag_path, len(data) >= 64, len(data))
+        self.zip.writestr(info, data, compresslevel=TAG_LEVEL)
+        self._finalised()
+        sha = hashlib.sha512(data).hexdigest()
+        if tag:
+            self.tags.append((bag_path, sha))
+        else:
+            self.payload.append((bag_path, sha, len(data)))
+
+    def add_file(self, item: OutputFile, store: bool, advance: Callable[[int], None]) -> Result:
+        """Stream one output: hash it and, when ``store``, write it to ``data/<path>``."""
+        digest = hashlib.sha512()
+        written = 0
+        with item.source.open("rb") as src, contextlib.ExitStack() as stack:
+            chunk = src.read(BLOCK)
+            entry = None
+            if store:
+                deflate = should_deflate(item.path, chunk[:SAMPLE_BYTES])
+                info = self._info("data/" + item.path, deflate, item.size)
+                entry = stack.enter_context(
+                    self.zip.open(info, "w", force_zip64=item.size > ZIP64_ABOVE)
+                )
+                if deflate and hasattr(entry, "_compressor"):
+                    # zipfile's writer calls compress()/flush() on this attribute.
+                    entry._compressor = ParallelDeflater(self.pool)
+            while chunk:
+                self.worker.feed(digest, chunk)
+                if entry is not None:
+                    entry.write(chunk)
+                written += len(chunk)
+                advance(len(chunk))
+                chunk = src.read(BLOCK)
+        if store:
+            self._finalised()
+            self.payload.append(("data/" + item.path, "", written))
+        self.worker.wait()
+        sha = digest.hexdigest()
+        if store:
+            self.payload[-1] = ("data/" + item.path, sha, written)
+        return Result(path=item.path, size=written, sha512=sha, media_type=media_type(item.path))
+
+    def finish(self, external_id: str) -> tuple[str, int]:
+        payload_bytes = sum(size for _, _, size in self.payload)
+        self.add_bytes(bt.MANIFEST, bt.manifest((p, s) for p, s, _ in self.payload), tag=True)
+        info = bt.tag_file([
+            ("Bag-Software-Agent", f"fivesafes {__version__}"),
+            ("Bagging-Date", bt.bagging_date(clock.now())),
+            ("External-Identifier", external_id),
+            ("Payload-Oxum", bt.payload_oxum(payload_bytes, len(self.payload))),
+        ])
+        self.add_bytes(bt.BAG_INFO, info, tag=True)
+        self.add_bytes(bt.TAGMANIFEST, bt.manifest(self.tags))
+        self.zip.close()
+        self.file.flush()
+        self._finalised()
+        self.worker.wait()
+        size = self.file.tell()
+        self.file.close()
+        return self.digest.hexdigest(), size
+
+
+@contextlib.contextmanager
+def _machinery() -> Iterator[tuple[ThreadPoolExecutor, SerialWorker]]:
+    worker = SerialWorker()
+    try:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            yield pool, worker
+    finally:
+        worker.close()
+
+
+def write_release(
+    out: Path,
+    *,
+    bag_name: str,
+    external_id: str,
+    outputs: Path | None,
+    crate_for: CrateRenderer,
+    include_data: bool = True,
+    progress: bool | None = None,
+) -> ReleaseInfo:
+    """Write the release zip ``out`` and return what it holds.
+
+    ``outputs`` (may be None) is streamed into ``data/outputs/`` (with ``include_data``;
+    without it the files are only hashed and listed, for releases that carry the crate and
+    checksums but no data). ``crate_for(results)`` then returns the crate files by name
+    relative to the crate root (``ro-crate-metadata.json``, ``ro-crate-preview.html``).
+    Raises :class:`ReleaseError` for unusable outputs (symlinks, special files, bad names).
+    """
+    files = list_outputs(outputs) if outputs is not None else []
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    tmp = Path(tmp_name)
+    file = os.fdopen(fd, "w+b")
+    try:
+        with _machinery() as (pool, worker), progress_bar(
+            sum(f.size for f in files), f"packaging {out.name}", progress
+        ) as advance:
+            bag = _BagZip(file, bag_name, pool, worker)
+            bag.add_bytes(bt.BAGIT_TXT, bt.bagit_txt(), tag=True)
+            results = [bag.add_file(item, include_data, advance) for item in files]
+            for name, data in sorted(crate_for(list(results)).items()):
+                if name.startswith("outputs/") or not name or name.startswith(("/", ".")):
+                    raise ReleaseError(f"crate file name {name!r} is not allowed in the crate root")
+                bag.add_bytes(f"data/{name}", data)
+            sha512, size = bag.finish(external_id)
+        os.replace(tmp, out)
+    except BaseException:
+        file.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    return ReleaseInfo(out, sha512, size, bag_name, external_id, tuple(results), include_data)

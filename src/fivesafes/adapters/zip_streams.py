@@ -1,0 +1,122 @@
+"""Stream helpers that let a release be hashed and deflated in one pass over the bytes.
+
+Hashing (sha-512) and deflating both release the GIL, so they can overlap on several cores:
+
+- :class:`SerialWorker` runs small tasks strictly in order on one background thread; the
+  writer and the reader feed it sha-512 updates while the main thread moves the bytes.
+- :class:`ParallelDeflater` deflates 1 MiB blocks on a thread pool, each block primed with
+  the last 32 KiB of the one before and ended on a byte boundary (the pigz technique), so the
+  blocks concatenate into one valid raw deflate stream. Block boundaries depend only on the
+  data, never on thread timing, so the output is byte-identical on every run.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import zlib
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Protocol
+
+BLOCK = 1 << 20
+WINDOW = 32 * 1024
+LEVEL = 1
+
+
+class Hash(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+
+
+class SerialWorker:
+    """One background thread running submitted callables in submission order."""
+
+    def __init__(self, depth: int = 8) -> None:
+        self._tasks: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="fivesafes-hash", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            task = self._tasks.get()
+            try:
+                if task is None:
+                    return
+                if self._error is None:
+                    task()
+            except BaseException as exc:  # reported to the caller by wait()
+                self._error = exc
+            finally:
+                self._tasks.task_done()
+
+    def submit(self, task: Callable[[], None]) -> None:
+        self._tasks.put(task)
+
+    def feed(self, digest: Hash, chunk: bytes) -> None:
+        self._tasks.put(lambda: digest.update(chunk))
+
+    def wait(self) -> None:
+        """Block until every submitted task has run; re-raise the first failure."""
+        self._tasks.join()
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        self._tasks.put(None)
+        self._thread.join()
+
+
+def _deflate_block(block: bytes, window: bytes, final: bool, level: int) -> bytes:
+    if window:
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY, window)
+    else:
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    head = packer.compress(block)
+    return head + packer.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
+
+
+class ParallelDeflater:
+    """A drop-in for ``zlib.compressobj(level, DEFLATED, -15)`` that uses a thread pool.
+
+    ``compress`` returns the output of blocks already finished (in order), keeping at most
+    ``lookahead`` blocks in flight so memory stays bounded; ``flush`` returns the rest and
+    ends the stream.
+    """
+
+    def __init__(self, pool: ThreadPoolExecutor, level: int = LEVEL, lookahead: int = 0) -> None:
+        self._pool = pool
+        self._level = level
+        self._lookahead = lookahead or 2 * (os.cpu_count() or 1)
+        self._pending: deque[Future[bytes]] = deque()
+        self._buffer = bytearray()
+        self._window = b""
+
+    def _submit(self, block: bytes, final: bool) -> None:
+        self._pending.append(
+            self._pool.submit(_deflate_block, block, self._window, final, self._level)
+        )
+        self._window = block[-WINDOW:]
+
+    def _drain(self, keep: int) -> bytes:
+        out: list[bytes] = []
+        while self._pending and (len(self._pending) > keep or self._pending[0].done()):
+            out.append(self._pending.popleft().result())
+        return b"".join(out)
+
+    def compress(self, data: bytes) -> bytes:
+        if not self._buffer and len(data) == BLOCK:
+            self._submit(bytes(data), final=False)
+        else:
+            self._buffer += data
+            while len(self._buffer) >= BLOCK:
+                self._submit(bytes(self._buffer[:BLOCK]), final=False)
+                del self._buffer[:BLOCK]
+        return self._drain(self._lookahead)
+
+    def flush(self, mode: int = zlib.Z_FINISH) -> bytes:
+        self._submit(bytes(self._buffer), final=True)
+        self._buffer.clear()
+        return self._drain(0)
