@@ -101,6 +101,7 @@ class World:
         self.record = ActionRecord()
         self.clock = 0
         self.ids = 100
+        self.last_payload: tuple[str, dict[str, Any]] = ("", {})
 
     # --- facts -----------------------------------------------------------------------------
     def tick(self) -> str:
@@ -140,6 +141,7 @@ class World:
         data["sender"] = {"login": sender, "id": 1, "type": sender_type}
         data.update(changes)
         event_name = name.split(".")[0]
+        self.last_payload = (event_name, data)
         return parse_event(event_name, data)
 
     def opened(self) -> Event:
@@ -182,12 +184,14 @@ class World:
         data["review"] |= {"id": self.ids, "state": state.lower(), "commit_id": sha,
                            "user": {"login": login, "id": 2, "type": user_type}}
         data["sender"] = {"login": login, "id": 2, "type": user_type}
+        self.last_payload = ("pull_request_review", data)
         return parse_event("pull_request_review", data)
 
     def merge(self) -> Event:
         self.merged = True
         data = self._pr_payload("pull_request.closed.merged")
         data["sender"] = {"login": "alice", "id": 3, "type": "User"}
+        self.last_payload = ("pull_request", data)
         return parse_event("pull_request", data)
 
     def co_author(self, name: str, email: str, login: str | None = None) -> None:

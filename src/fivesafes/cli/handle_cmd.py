@@ -1,0 +1,138 @@
+"""``fivesafes handle``: one GitHub event in, a plan out (and applied unless ``--dry-run``).
+
+The one entry point the workflows call for GitHub events. Facts come from the GitHub API when
+``GITHUB_TOKEN`` and ``GITHUB_REPOSITORY`` are set, or from ``--facts FACTS.json`` (and the
+checkout in ``--repo-dir``) offline. The decision itself is the pure engine's; this command
+only reads, decides, prints and hands the plan to an applier. Exit codes: 0 completed, pending
+or ignored; 1 refused or failed; 2 usage or unreadable input; 3 GitHub or git failed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from fivesafes.adapters.clock import stamp
+from fivesafes.adapters.facts_file import FactsFileError, FileFacts
+from fivesafes.adapters.local_apply import LocalApplier, describe
+from fivesafes.cli.errors import EXTERNAL, FINDINGS, OK, USAGE, CommandError
+from fivesafes.core.engine import plan_event
+from fivesafes.core.events import Event, parse_event
+from fivesafes.core.facts import Facts, FactsSource, PlanApplier
+from fivesafes.core.plan import Plan, plan_to_json
+
+EXIT = {"completed": OK, "pending": OK, "ignored": OK, "refused": FINDINGS, "failed": FINDINGS}
+# The GitHub applier: ``applier_from_env(repo_dir: Path | None) -> PlanApplier``.
+GITHUB_APPLIER = "fivesafes.adapters.github_apply:applier_from_env"
+
+
+def read_payload(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read the event payload ({exc.strerror}); fix: give "
+                           "--event PAYLOAD.json or set GITHUB_EVENT_PATH", USAGE) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CommandError(f"{path}: the event payload is not JSON: {exc}", USAGE) from exc
+    if not isinstance(data, dict):
+        raise CommandError(f"{path}: the event payload must be a JSON object", USAGE)
+    return data
+
+
+def _github_mode(facts_path: Path | None) -> bool:
+    return facts_path is None and bool(
+        (os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN"))
+        and os.environ.get("GITHUB_REPOSITORY"))
+
+
+def facts_source(facts_path: Path | None, repo_dir: Path | None) -> FactsSource:
+    if _github_mode(facts_path):
+        from fivesafes.adapters.github_api import GitHubApi
+        from fivesafes.adapters.github_facts import GitHubFacts
+
+        return GitHubFacts(GitHubApi.from_env(), os.environ["GITHUB_REPOSITORY"])
+    return FileFacts(facts_path, repo_dir)
+
+
+def fetch(source: FactsSource, event: Event) -> Facts:
+    try:
+        return source.fetch(event)
+    except FactsFileError as exc:
+        raise CommandError(str(exc), USAGE) from exc
+    except CommandError:
+        raise
+    except Exception as exc:  # an adapter failure (GitHub, git): name it, exit 3
+        raise CommandError(f"fetching the facts failed: {exc}", EXTERNAL) from exc
+
+
+def applier(facts_path: Path | None, repo_dir: Path | None) -> PlanApplier:
+    if not _github_mode(facts_path):
+        return LocalApplier(repo_dir, lambda line: click.echo(line, err=True))
+    module_name, attr = GITHUB_APPLIER.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        raise CommandError("this installation cannot apply plans to GitHub (no "
+                           f"{module_name}); fix: upgrade fivesafes-gitops, or run with "
+                           "--dry-run", EXTERNAL) from exc
+    made: PlanApplier = getattr(module, attr)(repo_dir)
+    return made
+
+
+def render_text(plan: Plan) -> str:
+    lines = [f"{plan.phase}: {plan.outcome}: {plan.reason}"]
+    if plan.state:
+        lines.append(f"state: {plan.state}")
+    lines += [f"  - {describe(e)}" for e in plan.effects]
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--event-name", envvar="GITHUB_EVENT_NAME", metavar="NAME",
+              help="GitHub event name (default: GITHUB_EVENT_NAME).")
+@click.option("--event", "event_path", envvar="GITHUB_EVENT_PATH", metavar="PAYLOAD.json",
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="The event payload (default: GITHUB_EVENT_PATH).")
+@click.option("--repo-dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Checkout of the default branch (record, policy, request files offline).")
+@click.option("--facts", "facts_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Facts as JSON instead of the GitHub API (docs/facts-format.md).")
+@click.option("--delivery", help="Webhook delivery id (default: derived from the payload).")
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | None,
+           facts_path: Path | None, delivery: str | None, dry_run: bool, as_json: bool) -> None:
+    """Decide what one GitHub event means for the request, and carry it out."""
+    if not event_name:
+        raise CommandError("no event name; fix: give --event-name or set GITHUB_EVENT_NAME",
+                           USAGE)
+    if event_path is None:
+        raise CommandError("no event payload; fix: give --event PAYLOAD.json or set "
+                           "GITHUB_EVENT_PATH", USAGE)
+    event = parse_event(event_name, read_payload(event_path), delivery)
+    if event.kind == "ignored":
+        plan = plan_event(event, Facts(), stamp())
+    else:
+        if event.pr is not None and facts_path is None and not _github_mode(None):
+            raise CommandError(
+                f"no facts for pull request #{event.pr}; fix: give --facts FACTS.json, or set "
+                "GITHUB_TOKEN and GITHUB_REPOSITORY to read them from GitHub", USAGE)
+        facts = fetch(facts_source(facts_path, repo_dir), event)
+        plan = plan_event(event, facts, stamp())
+        if not dry_run:
+            try:
+                applier(facts_path, repo_dir).apply(plan, facts)
+            except CommandError:
+                raise
+            except Exception as exc:
+                raise CommandError(f"applying the plan failed: {exc}", EXTERNAL) from exc
+    if as_json:
+        click.echo(json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(plan))
+    raise click.exceptions.Exit(EXIT[plan.outcome])
