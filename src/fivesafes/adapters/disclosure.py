@@ -16,6 +16,7 @@ from pathlib import Path
 
 import tomlkit
 
+from fivesafes.adapters import lifecycle_git
 from fivesafes.adapters.execution import GateClosed, RunOptions, attempt_staging
 from fivesafes.adapters.executors.base import collect_results
 from fivesafes.adapters.project_files import load_project
@@ -23,6 +24,7 @@ from fivesafes.adapters.toml_edit import write_atomic
 from fivesafes.core import layout
 from fivesafes.core.disclosure_checks import DisclosureReport, OutputSample, check_outputs
 from fivesafes.core.lifecycle import changed_outputs, completed_execution, disclosure_gate
+from fivesafes.core.pr_checks import DISCLOSURE_BRANCH_PREFIX
 from fivesafes.models.ledger import ActionEntry, Result
 from fivesafes.models.manifest import OutputsManifest
 from fivesafes.models.policy import Policy
@@ -120,3 +122,23 @@ def prepare(root: Path, options: RunOptions | None = None) -> Disclosed:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, text)
     return Disclosed(manifest, text, report, execution.attempt)
+
+
+def branch_name(attempt: int) -> str:
+    return f"{DISCLOSURE_BRANCH_PREFIX}/attempt-{attempt}"
+
+
+def commit_on_branch(root: Path, result: Disclosed, push: bool) -> str:
+    """Commit the manifest alone on a new disclosure branch, then return to where we were."""
+    back = lifecycle_git.current_branch(root)
+    branch = branch_name(result.attempt)
+    lifecycle_git.switch(root, branch, create=True)
+    try:
+        lifecycle_git.commit_paths(root, [layout.OUTPUTS_MANIFEST],
+                                   f"fivesafes: outputs of execution attempt {result.attempt} "
+                                   "for disclosure")
+        if push:
+            lifecycle_git.push(root, branch)
+    finally:
+        lifecycle_git.switch(root, back)
+    return branch

@@ -12,27 +12,7 @@ from fivesafes.adapters.execution import GateClosed, RunOptions
 from fivesafes.adapters.project_files import ProjectError, UnreadableProject
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
-from fivesafes.core.pr_checks import DISCLOSURE_BRANCH_PREFIX, DISCLOSURE_LABEL
-
-
-def branch_name(attempt: int) -> str:
-    return f"{DISCLOSURE_BRANCH_PREFIX}/attempt-{attempt}"
-
-
-def commit_on_branch(root: Path, result: disclosure.Disclosed, push: bool) -> str:
-    """Commit the manifest alone on a new disclosure branch, then return to where we were."""
-    back = lifecycle_git.current_branch(root)
-    branch = branch_name(result.attempt)
-    lifecycle_git.switch(root, branch, create=True)
-    try:
-        lifecycle_git.commit_paths(root, [layout.OUTPUTS_MANIFEST],
-                                   f"fivesafes: outputs of execution attempt {result.attempt} "
-                                   "for disclosure")
-        if push:
-            lifecycle_git.push(root, branch)
-    finally:
-        lifecycle_git.switch(root, back)
-    return branch
+from fivesafes.core.pr_checks import DISCLOSURE_LABEL
 
 
 def open_pull_request(branch: str, base: str, attempt: int) -> str:
@@ -91,7 +71,7 @@ def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | Non
         return
     try:
         base = lifecycle_git.current_branch(project_dir)
-        branch = commit_on_branch(project_dir, result, push or open_pr)
+        branch = disclosure.commit_on_branch(project_dir, result, push or open_pr)
         click.echo(f"committed on branch {branch}")
         if open_pr:
             click.echo(f"opened {open_pull_request(branch, base, result.attempt)}")
