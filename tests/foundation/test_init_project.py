@@ -71,6 +71,9 @@ def test_options_are_applied_and_comments_survive(tmp_path: Path) -> None:
     policy = tomllib.loads((dest / POLICY).read_text())
     assert policy["phases"]["sign-off"]["approvers"] == ["bob", "@example-tre/panel"]
     assert policy["phases"]["disclosure"]["approvers"] == ["carol", "dave"]
+    owners = (dest / ".github" / "CODEOWNERS").read_text()
+    assert "/resources/                          @bob @example-tre/panel\n" in owners
+    assert "/outputs/                            @carol @dave\n" in owners
     assert "# Statins and strokes" not in (dest / "README.md").read_text()
     assert "Data access request: Statins and strokes" in (dest / "README.md").read_text()
     for rel in (PROJECT, POLICY):

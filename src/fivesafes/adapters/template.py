@@ -67,6 +67,24 @@ def _retitle_readme(readme: Path, old: str, new: str) -> None:
         write_atomic(readme, text.replace(old, new, 1))
 
 
+def _sync_codeowners(folder: Path, template_policy: dict[str, object]) -> None:
+    """Point CODEOWNERS at the approvers the options chose (it names the template's teams)."""
+    path = folder / ".github" / "CODEOWNERS"
+    if not path.is_file():
+        return
+    text = original = path.read_text(encoding="utf-8")
+    chosen = tomllib.loads((folder / layout.POLICY).read_text(encoding="utf-8"))["phases"]
+    phases = template_policy.get("phases")
+    for phase, rule in (phases.items() if isinstance(phases, dict) else []):
+        old = rule.get("approvers", []) if isinstance(rule, dict) else []
+        new = chosen.get(phase, {}).get("approvers", [])
+        if len(old) == 1 and old != new:
+            owners = " ".join(a if a.startswith("@") else f"@{a}" for a in new)
+            text = text.replace(f" {old[0]}\n", f" {owners}\n")
+    if text != original:
+        write_atomic(path, text)
+
+
 def _validate(root: Path) -> list[Finding]:
     from fivesafes.adapters.project_files import scan_tree
     from fivesafes.core.validate import validate_policy, validate_request
@@ -85,12 +103,14 @@ def render_into(folder: Path, options: InitOptions) -> str:
                         f"{fresh_project_id()} or leave it out for a fresh one")
     shutil.copytree(template_dir(), folder, ignore=IGNORED, dirs_exist_ok=True)
     old_title = tomllib.loads((folder / layout.PROJECT).read_text(encoding="utf-8"))
+    old_policy = tomllib.loads((folder / layout.POLICY).read_text(encoding="utf-8"))
     try:
         edits = plan_edits(options, project_id, _required_counts(folder / layout.POLICY))
     except InitOptionError as exc:
         raise InitError(str(exc)) from exc
     for relative, changes in edits.items():
         edit_file(folder / relative, changes)
+    _sync_codeowners(folder, old_policy)
     if options.title is not None:
         _retitle_readme(folder / "README.md", old_title["project"]["title"], options.title)
     return project_id

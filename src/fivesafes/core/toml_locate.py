@@ -11,6 +11,7 @@ cannot follow it returns what it mapped so far.
 
 from __future__ import annotations
 
+import tomllib
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
@@ -19,7 +20,6 @@ KeyPath = tuple[str | int, ...]
 Position = tuple[int, int]
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-_ESCAPE_LEN = {"u": 4, "U": 8}
 
 
 class _Stop(Exception):
@@ -37,7 +37,6 @@ class _Scanner:
         self.headers: set[KeyPath] = set()
         self.duplicates: list[tuple[KeyPath, Position]] = []
 
-    # -- positions and whitespace -------------------------------------------------------
     def pos(self, i: int) -> Position:
         line = bisect_right(self.starts, i)
         return line, i - self.starts[line - 1] + 1
@@ -64,7 +63,6 @@ class _Scanner:
             raise _Stop
         self.i += len(s)
 
-    # -- keys -----------------------------------------------------------------------------
     def string(self) -> str:
         t = self.t
         if self.peek('"""') or self.peek("'''"):
@@ -78,32 +76,17 @@ class _Scanner:
             while self.i < self.n and t[self.i] == quote[0] and self.i - end < 5:
                 self.i += 1
             return t[start:end]
-        quote = t[self.i]
+        quote, start = t[self.i], self.i
         self.i += 1
-        chars: list[str] = []
         while self.i < self.n and t[self.i] != quote:
             if t[self.i] == "\n":
                 raise _Stop
-            if quote == '"' and t[self.i] == "\\":
-                chars.append(self._escape())
-                continue
-            chars.append(t[self.i])
-            self.i += 1
+            self.i += 2 if quote == '"' and t[self.i] == "\\" else 1
         self.expect(quote)
-        return "".join(chars)
-
-    def _escape(self) -> str:
-        code = self.t[self.i + 1] if self.i + 1 < self.n else ""
-        simple = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
-        if code in _ESCAPE_LEN:
-            digits = self.t[self.i + 2:self.i + 2 + _ESCAPE_LEN[code]]
-            self.i += 2 + _ESCAPE_LEN[code]
-            try:
-                return chr(int(digits, 16))
-            except ValueError:
-                return ""
-        self.i += 2
-        return simple.get(code, code)
+        try:
+            return str(tomllib.loads("k = " + t[start:self.i])["k"])
+        except tomllib.TOMLDecodeError:
+            return t[start + 1:self.i - 1]
 
     def key(self) -> list[tuple[str, int]]:
         parts: list[tuple[str, int]] = []
@@ -131,7 +114,6 @@ class _Scanner:
                 path += (self.aot[path] - 1,)
         return path
 
-    # -- values ---------------------------------------------------------------------------
     def value(self, base: KeyPath) -> None:
         c = self.t[self.i] if self.i < self.n else ""
         if c in "\"'":
@@ -191,7 +173,6 @@ class _Scanner:
         self.blanks(newlines=False)
         self.value(path)
 
-    # -- document -------------------------------------------------------------------------
     def header(self) -> KeyPath:
         many = self.peek("[[")
         self.i += 2 if many else 1
