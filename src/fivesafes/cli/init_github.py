@@ -1,0 +1,94 @@
+"""``fivesafes init DIR --github ORG/NAME``: the GitHub half of creating a project.
+
+Kept apart from ``init_cmd`` so the local template rendering stays free of network code.
+:func:`init_github` loads the project's policy and label set, then creates or repairs the
+repository in the organisation (adapters/github_admin.py) and prints each change; run again,
+it prints that nothing needed changing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import click
+
+from fivesafes.adapters.git_remote import PushError
+from fivesafes.adapters.github_admin import setup_github_repo, split_repo
+from fivesafes.adapters.github_rest import (
+    GitHubError,
+    RestClient,
+    server_url_from_env,
+    token_from_env,
+)
+from fivesafes.adapters.template import template_dir
+from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.core import layout
+from fivesafes.core.repo_settings import LabelSpec, labels_from_toml
+from fivesafes.core.validate import validate_policy
+from fivesafes.models.policy import Policy
+
+LABELS = ".github/labels.toml"
+
+
+def is_project(directory: Path) -> bool:
+    """True when ``directory`` already holds a project (a re-run: repair GitHub only)."""
+    return (directory / layout.POLICY).is_file()
+
+
+def load_policy(project: Path) -> Policy:
+    path = project / layout.POLICY
+    data = path.read_bytes() if path.is_file() else None
+    policy, findings = validate_policy(data)
+    if policy is None:
+        details = "".join(f"\n  {f.render()}" for f in findings) or (
+            f"\n  {layout.POLICY}: missing; fix: run `fivesafes init` or restore the file")
+        raise CommandError(f"{project}: no usable policy{details}", FINDINGS)
+    return policy
+
+
+def load_labels(project: Path, policy: Policy) -> list[LabelSpec]:
+    """The project's ``.github/labels.toml``, or the template's when the project has none."""
+    path = project / LABELS
+    if not path.is_file():
+        path = template_dir() / LABELS
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return labels_from_toml(data, policy.labels)
+    except (OSError, ValueError, KeyError) as exc:
+        raise CommandError(f"{path}: not a label set ({exc}); fix: restore it from the "
+                           "template", USAGE) from exc
+
+
+def github_client() -> tuple[RestClient, str]:
+    token = token_from_env()
+    if not token:
+        raise CommandError("set GITHUB_TOKEN (or GH_TOKEN) to a token that may administer "
+                           "repositories in the organisation (see docs/maintainers.md)", USAGE)
+    return RestClient(token), token
+
+
+def init_github(directory: Path, org_repo: str, app_id: int | None = None,
+                push_url: str | None = None) -> list[str]:
+    """Create or repair ``org_repo`` for the project in ``directory``; echo what changed."""
+    try:
+        split_repo(org_repo)
+    except ValueError as exc:
+        raise CommandError(f"--github {exc}", USAGE) from exc
+    policy = load_policy(directory)
+    labels = load_labels(directory, policy)
+    client, token = github_client()
+    try:
+        changes = setup_github_repo(
+            directory, org_repo, policy, labels, client, token,
+            server_url=server_url_from_env(), push_url=push_url, app_id=app_id,
+            description=f"Five Safes data access request ({policy.tre.name})")
+    except (GitHubError, PushError) as exc:
+        raise CommandError(f"{exc}; nothing is lost: fix it and run the command again",
+                           EXTERNAL) from exc
+    for change in changes:
+        click.echo(f"github: {change}")
+    if not changes:
+        click.echo(f"github: {org_repo} is already as it should be; nothing changed")
+    click.echo(f"Next: `fivesafes doctor {directory} --github {org_repo}`")
+    return changes

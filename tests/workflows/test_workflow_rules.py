@@ -1,0 +1,130 @@
+"""The security rules every workflow and action this repository ships must follow.
+
+act does not apply ``types:``/``branches:`` filters, so the triggers are checked here by
+reading the YAML; the end-to-end suite checks which jobs the events actually start.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from fivesafes import __version__
+from fivesafes.adapters.workflow_pins import find_uses
+from fivesafes.core.pins import SHA_RE
+from fivesafes.core.repo_settings import REQUIRED_CHECKS
+
+ROOT = Path(__file__).resolve().parents[2]
+REUSABLE = ROOT / ".github/workflows/fivesafes.yml"
+CALLER = ROOT / "templates/project-repo/.github/workflows/fivesafes.yml"
+ACTIONS = sorted((ROOT / "actions").glob("*/action.yml"))
+WORKFLOWS = [*sorted((ROOT / ".github/workflows").glob("*.yml")), CALLER]
+ALL = WORKFLOWS + ACTIONS
+PR_JOBS = ("validation", "sign-off", "disclosure")
+
+
+def load(path: Path) -> Any:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def steps(doc: Any) -> Iterator[dict[str, Any]]:
+    if "runs" in doc:
+        yield from doc["runs"].get("steps", [])
+    for job in (doc.get("jobs") or {}).values():
+        yield from job.get("steps", [])
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_expression_inside_run(path: Path) -> None:
+    for step in steps(load(path)):
+        assert "${{" not in str(step.get("run", "")), f"{path}: {step.get('name')}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_uses_is_pinned(path: Path) -> None:
+    rel = path.relative_to(ROOT).as_posix()
+    for uses in find_uses(path.read_text(encoding="utf-8"), rel):
+        if uses.is_ours():
+            assert uses.ref == f"v{__version__}", f"{rel}:{uses.line} {uses.value}"
+        else:
+            assert SHA_RE.match(uses.ref), f"{rel}:{uses.line} {uses.value}"
+            assert re.fullmatch(r"# v\d+\.\d+\.\d+", uses.comment), f"{rel}:{uses.line}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_checkouts_never_persist_credentials(path: Path) -> None:
+    for step in steps(load(path)):
+        if str(step.get("uses", "")).startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False
+
+
+def test_reusable_workflow_jobs_are_least_privilege_and_serialised() -> None:
+    doc = load(REUSABLE)
+    assert doc["permissions"] == {}
+    assert list(doc["on"]) == ["workflow_call"]
+    for job_id, job in doc["jobs"].items():
+        assert job["name"] == job_id
+        assert "permissions" in job, job_id
+        assert "write-all" not in str(job["permissions"])
+        assert job["concurrency"]["cancel-in-progress"] is False, job_id
+        assert job["concurrency"]["group"].startswith("fivesafes-"), job_id
+
+
+def test_pull_request_jobs_check_out_nothing() -> None:
+    """No job started by a pull request event holds a checkout of anything."""
+    jobs = load(REUSABLE)["jobs"]
+    for job_id in PR_JOBS:
+        assert not any("checkout" in str(s.get("uses", "")) for s in jobs[job_id]["steps"])
+    for job in jobs.values():
+        for step in job["steps"]:
+            if "checkout" in str(step.get("uses", "")):
+                assert step["with"]["ref"] == "${{ github.event.repository.default_branch }}"
+
+
+def test_secrets_reach_only_the_jobs_that_need_them() -> None:
+    jobs = load(REUSABLE)["jobs"]
+    holders = {job_id for job_id, job in jobs.items() if "secrets." in str(job)}
+    assert holders == {"sign-off", "disclosure", "record", "execution", "publication"}
+    assert "secrets." not in str(jobs["validation"])
+
+
+def test_required_check_names_come_from_the_caller_job_and_job_names() -> None:
+    caller = load(CALLER)
+    (job_id,) = caller["jobs"]
+    names = {job["name"] for job in load(REUSABLE)["jobs"].values()}
+    assert {f"{job_id} / {name}" for name in names} >= set(REQUIRED_CHECKS)
+
+
+def actions_in_conditions(job: dict[str, Any]) -> set[str]:
+    return set(re.findall(r'"(opened|synchronize|reopened|edited|labeled|unlabeled|closed)"',
+                          job["if"])) | set(re.findall(r"action (?:==|!=) '(\w+)'", job["if"]))
+
+
+def test_caller_triggers_deliver_every_event_a_job_waits_for() -> None:
+    caller = load(CALLER)
+    on = caller["on"]
+    wanted = set().union(*(actions_in_conditions(j) for j in load(REUSABLE)["jobs"].values()))
+    assert wanted <= set(on["pull_request_target"]["types"])
+    assert set(on["pull_request_review"]["types"]) == {"submitted", "dismissed"}
+    assert on["push"]["branches"] == ["main"]
+    assert "pull_request" not in on  # would run the workflow as a pull request changed it
+    dispatch = on["workflow_dispatch"]["inputs"]
+    assert dispatch["target"]["options"] == ["execution", "publication"]
+    assert {"pr", "sha", "digest", "delivery"} <= set(dispatch)
+    assert caller["permissions"] == {}
+
+
+@pytest.mark.parametrize("path", ACTIONS, ids=lambda p: p.parent.name)
+def test_actions_are_documented(path: Path) -> None:
+    action = load(path)
+    assert action["name"]
+    assert action["description"]
+    assert set(action["branding"]) == {"icon", "color"}
+    assert action["runs"]["using"] == "composite"
+    for key, spec in {**(action.get("inputs") or {}), **(action.get("outputs") or {})}.items():
+        assert spec.get("description"), f"{path.parent.name}: {key}"
