@@ -3,8 +3,8 @@
 Every output byte is read once. While a file streams into its zip entry, a background thread
 takes its sha-512 and a thread pool deflates it; nothing is copied to a temporary bag first.
 The crate is rendered only after the outputs have streamed, by a callback that receives the
-results (path, size, sha-512, media type), because the crate lists them. The zip itself is
-hashed as each entry is finalised, so its sha-512 costs no extra pass either.
+results (path, size, sha-512, media type), because the crate lists them. The zip's own
+sha-512 is taken only when asked for (publication records it; plain packaging does not).
 
 The archive is written to a temporary file beside the target and renamed into place, so a
 failure leaves nothing behind. With ``SOURCE_DATE_EPOCH`` set the bytes are reproducible:
@@ -14,6 +14,7 @@ fixed timestamps and permissions, sorted names, and deflate output independent o
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import tempfile
@@ -26,7 +27,12 @@ from typing import BinaryIO
 
 from fivesafes import __version__
 from fivesafes.adapters import clock
-from fivesafes.adapters.output_files import OutputFile, ReleaseError, list_outputs
+from fivesafes.adapters.output_files import (
+    OUTPUTS_PREFIX,
+    OutputFile,
+    ReleaseError,
+    list_outputs,
+)
 from fivesafes.adapters.progress import progress_bar
 from fivesafes.adapters.zip_streams import BLOCK, ParallelDeflater, SerialWorker
 from fivesafes.core import bagit_text as bt
@@ -43,15 +49,23 @@ TAG_LEVEL = 9
 
 @dataclass(frozen=True)
 class ReleaseInfo:
-    """What was written: the zip's path, sha-512 and size, and the results it lists."""
+    """What was written: the zip's path and size, the bag, and the results it lists."""
 
     path: Path
-    sha512: str
     size: int
     bag_name: str
     external_id: str
     results: tuple[Result, ...]
     includes_data: bool
+
+    @functools.cached_property
+    def sha512(self) -> str:
+        """The zip's sha-512, read from ``path`` on first use (packaging never pays for it)."""
+        digest = hashlib.sha512()
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(BLOCK):
+                digest.update(chunk)
+        return digest.hexdigest()
 
 
 def _date_time() -> tuple[int, int, int, int, int, int]:
@@ -72,8 +86,6 @@ class _BagZip:
         self.pool = pool
         self.worker = worker
         self.date_time = _date_time()
-        self.digest = hashlib.sha512()
-        self.hashed = 0  # bytes of the archive already fed to self.digest
         self.payload: list[tuple[str, str, int]] = []  # (bag path, sha512, size)
         self.tags: list[tuple[str, str]] = []
 
@@ -85,28 +97,9 @@ class _BagZip:
         info.file_size = size
         return info
 
-    def _finalised(self) -> None:
-        """Hash (in the background) the archive bytes that will never change again."""
-        upto, start = self.file.tell(), self.hashed
-        fd, digest = self.file.fileno(), self.digest
-
-        def hash_range() -> None:
-            done = start
-            while done < upto:
-                chunk = os.pread(fd, min(BLOCK, upto - done), done)
-                if not chunk:
-                    raise OSError("release zip shrank while it was hashed")
-                digest.update(chunk)
-                done += len(chunk)
-
-        self.file.flush()
-        self.worker.submit(hash_range)
-        self.hashed = upto
-
     def add_bytes(self, bag_path: str, data: bytes, tag: bool = False) -> None:
         info = self._info(bag_path, len(data) >= 64, len(data))
         self.zip.writestr(info, data, compresslevel=TAG_LEVEL)
-        self._finalised()
         sha = hashlib.sha512(data).hexdigest()
         if tag:
             self.tags.append((bag_path, sha))
@@ -136,16 +129,14 @@ class _BagZip:
                 written += len(chunk)
                 advance(len(chunk))
                 chunk = src.read(BLOCK)
-        if store:
-            self._finalised()
-            self.payload.append(("data/" + item.path, "", written))
         self.worker.wait()
         sha = digest.hexdigest()
         if store:
-            self.payload[-1] = ("data/" + item.path, sha, written)
-        return Result(path=item.path, size=written, sha512=sha, media_type=media_type(item.path))
+            self.payload.append(("data/" + item.path, sha, written))
+        return Result(path=item.path.removeprefix(OUTPUTS_PREFIX), size=written, sha512=sha,
+                      media_type=media_type(item.path))
 
-    def finish(self, external_id: str) -> tuple[str, int]:
+    def finish(self, external_id: str) -> int:
         payload_bytes = sum(size for _, _, size in self.payload)
         self.add_bytes(bt.MANIFEST, bt.manifest((p, s) for p, s, _ in self.payload), tag=True)
         info = bt.tag_file([
@@ -157,12 +148,9 @@ class _BagZip:
         self.add_bytes(bt.BAG_INFO, info, tag=True)
         self.add_bytes(bt.TAGMANIFEST, bt.manifest(self.tags))
         self.zip.close()
-        self.file.flush()
-        self._finalised()
-        self.worker.wait()
         size = self.file.tell()
         self.file.close()
-        return self.digest.hexdigest(), size
+        return size
 
 
 @contextlib.contextmanager
@@ -191,6 +179,7 @@ def write_release(
     without it the files are only hashed and listed, for releases that carry the crate and
     checksums but no data). ``crate_for(results)`` then returns the crate files by name
     relative to the crate root (``ro-crate-metadata.json``, ``ro-crate-preview.html``).
+    Result paths are relative to ``outputs/`` (as the action record keeps them).
     Raises :class:`ReleaseError` for unusable outputs (symlinks, special files, bad names).
     """
     files = list_outputs(outputs) if outputs is not None else []
@@ -210,10 +199,10 @@ def write_release(
                 if name.startswith("outputs/") or not name or name.startswith(("/", ".")):
                     raise ReleaseError(f"crate file name {name!r} is not allowed in the crate root")
                 bag.add_bytes(f"data/{name}", data)
-            sha512, size = bag.finish(external_id)
+            size = bag.finish(external_id)
         os.replace(tmp, out)
     except BaseException:
         file.close()
         tmp.unlink(missing_ok=True)
         raise
-    return ReleaseInfo(out, sha512, size, bag_name, external_id, tuple(results), include_data)
+    return ReleaseInfo(out, size, bag_name, external_id, tuple(results), include_data)

@@ -26,6 +26,13 @@ _OXUM = re.compile(r"^(\d+)\.(\d+)$")
 Problems = list[tuple[int, str]]
 
 
+def bag_name(title: str, request_id: str) -> str:
+    """``<slug of the title>-<first 8 hex digits of the id>``: readable and unique per request."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].rstrip("-") or "release"
+    short = re.sub(r"[^0-9a-f]", "", request_id.lower().removeprefix("urn:uuid:"))[:8]
+    return f"{slug}-{short}" if short else slug
+
+
 def bagit_txt() -> bytes:
     return f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: {ENCODING}\n".encode()
 
