@@ -1,0 +1,1 @@
+"""Tests of the git adapter against real local bare repositories."""
