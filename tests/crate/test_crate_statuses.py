@@ -155,3 +155,12 @@ def test_automation_without_recorded_agent(project: Path) -> None:
     assert by_id(crate)[check["agent"]["@id"]]["@type"] == "SoftwareApplication"
     assert crate["@graph"][1]["datePublished"] == "2026-03-01T10:00:05+01:00"
     assert BOT["kind"] == "automation"
+
+
+@pytest.mark.parametrize("path", ["../escape.csv", "/abs.csv", "a//b.csv", "a/./b", "",
+                                  "outputs/", "a\\b.csv"])
+def test_result_paths_stay_under_outputs(project: Path, path: str) -> None:
+    digest = hashlib.sha512(b"x").hexdigest()
+    given = [Result(path=path, size=1, sha512=digest, media_type="text/csv")]
+    with pytest.raises(ValueError, match="not a plain relative path"):
+        build(project, results=given)

@@ -50,6 +50,14 @@ def test_preview_is_escaped_and_self_contained(project: Path) -> None:
         assert text in page
 
 
+def test_preview_shows_attached_paths_readably(project: Path) -> None:
+    from fivesafes.models.ledger import Result
+
+    given = [Result(path="table 1.csv", size=1, sha512="0" * 128, media_type="text/csv")]
+    page = render_crate(build(project, results=given, attached_results=True))
+    assert "<td>outputs/table 1.csv</td>" in page["ro-crate-preview.html"].decode()
+
+
 def test_write_is_atomic_and_leaves_no_temporaries(project: Path, tmp_path: Path) -> None:
     folder = tmp_path / "crate"
     crate = build(project)

@@ -18,6 +18,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from fivesafes.core.profile_04 import phase_of
 
@@ -93,7 +94,8 @@ def render_preview(crate: dict[str, Any]) -> bytes:
     )
     results = "".join(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>\n".format(
-            _e(by_id.get(i, {}).get("localPath", i)), _e(by_id.get(i, {}).get("contentSize", "")),
+            _e(by_id.get(i, {}).get("localPath", unquote(i))),
+            _e(by_id.get(i, {}).get("contentSize", "")),
             _e(by_id.get(i, {}).get("encodingFormat", "")),
             _e(" ".join(str(by_id.get(c, {}).get("value", ""))
                         for c in _ids(by_id.get(i, {}).get("identifier")))))

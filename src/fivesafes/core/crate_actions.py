@@ -20,13 +20,13 @@ from fivesafes.core import profile_04 as p
 from fivesafes.core.crate_entities import (
     Entity,
     Graph,
-    add_checksum,
     add_person,
     add_sha512,
     github_url,
     ref,
     refs,
 )
+from fivesafes.core.crate_outputs import add_checksum
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request import Request
 from fivesafes.models.access import AccessFile

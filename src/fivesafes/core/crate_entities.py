@@ -1,4 +1,4 @@
-"""The contextual and data entities of a request's crate: project, people, workflow, results.
+"""The contextual and data entities of a request's crate: project, people, workflow, inputs.
 
 Pure functions over the request models that add entities to a :class:`Graph`. Ids are natural
 IRIs where the world has them (ORCID, ROR, grant and licence URLs, the workflow URL) and
@@ -8,7 +8,7 @@ same graph. Nothing here reads ``access.toml``: the crate never learns where dat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -17,12 +17,10 @@ from fivesafes.core import profile_04 as p
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.media_types import media_type
 from fivesafes.core.request import Request
-from fivesafes.models.ledger import Result
 from fivesafes.models.project import Organisation
 from fivesafes.models.workflow import Workflow
 
 Entity = dict[str, Any]
-OUTPUTS = "outputs/"
 DEFAULT_LICENSE = "https://spdx.org/licenses/CC-BY-4.0"
 _LICENSE_NAMES = {
     "CC-BY-4.0": "Creative Commons Attribution 4.0 International",
@@ -161,14 +159,6 @@ def add_sha512(graph: Graph) -> str:
     return graph.add({"@id": p.SHA512, "@type": "DefinedTerm", "name": p.SHA512_NAME})
 
 
-def add_checksum(graph: Graph, hexdigest: str) -> str:
-    """A sha-512 digest as a PropertyValue (RO-Crate 1.2 has no sha512 term)."""
-    return graph.add({
-        "@id": derived_urn("sha512", hexdigest), "@type": "PropertyValue",
-        "name": "sha-512 checksum", "propertyID": p.SHA512, "value": hexdigest,
-    })
-
-
 def workflow_id(workflow: Workflow) -> str:
     """The workflow's id exactly as written; a repository folder becomes a local ``#`` id."""
     if workflow.id.startswith(("https://", "http://")):
@@ -219,30 +209,5 @@ def add_inputs(graph: Graph, request: Request, workflow: str) -> list[str]:
                            "description": f"File {item.file} of the project repository."})
         else:
             entity.update({"@type": "PropertyValue", "value": item.value})
-        ids.append(graph.add(entity))
-    return ids
-
-
-def result_id(path: str, *, attached: bool) -> str:
-    """``outputs/<path>`` when the file is in the crate, ``#outputs/<path>`` when it is not."""
-    local = OUTPUTS + quote(path.removeprefix(OUTPUTS), safe="/-._~")
-    return local if attached else "#" + local
-
-
-def add_results(graph: Graph, results: Sequence[Result], *, attached: bool) -> list[str]:
-    """Output files, sorted by path. Absent ones (not in this crate) say where they belong."""
-    ids: list[str] = []
-    for result in sorted(results, key=lambda r: r.path):
-        path = OUTPUTS + result.path.removeprefix(OUTPUTS)
-        entity: Entity = {
-            "@id": result_id(result.path, attached=attached), "@type": "File",
-            "name": path.rsplit("/", 1)[-1],
-            "description": f"Output {path} of the workflow run"
-                           + (f" ({result.rows} rows)." if result.rows is not None else "."),
-            "contentSize": str(result.size), "encodingFormat": result.media_type,
-            "identifier": ref(add_checksum(graph, result.sha512)),
-        }
-        if not attached:
-            entity["localPath"] = path
         ids.append(graph.add(entity))
     return ids

@@ -40,12 +40,12 @@ from fivesafes.core.crate_entities import (
     add_profile,
     add_project,
     add_requester,
-    add_results,
     add_software,
     add_workflow,
     ref,
     refs,
 )
+from fivesafes.core.crate_outputs import add_results
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request import Request
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Result
