@@ -164,3 +164,14 @@ def test_result_paths_stay_under_outputs(project: Path, path: str) -> None:
     given = [Result(path=path, size=1, sha512=digest, media_type="text/csv")]
     with pytest.raises(ValueError, match="not a plain relative path"):
         build(project, results=given)
+
+
+def test_crate_after_publication_is_the_same_with_or_without_published(project: Path) -> None:
+    """publish rebuilds crate/ with Published; a later `crate build --check` must agree."""
+    record = record_until("publication")
+    entry = record.action[-1]
+    assert entry.release is not None
+    assert entry.end is not None
+    published = Published(date_published=entry.end, tag=entry.release.tag,
+                          zip_sha512=entry.release.sha512)
+    assert build(project, record=record, published=published) == build(project, record=record)
