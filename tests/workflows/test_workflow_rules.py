@@ -114,7 +114,9 @@ def test_caller_triggers_deliver_every_event_a_job_waits_for() -> None:
     assert on["push"]["branches"] == ["main"]
     assert "pull_request" not in on  # would run the workflow as a pull request changed it
     dispatch = on["workflow_dispatch"]["inputs"]
-    assert dispatch["target"]["options"] == ["execution", "publication"]
+    # The inputs the engine's dispatch sends (adapters/github_apply.py); GitHub refuses a
+    # dispatch with an undeclared input.
+    assert dispatch["phase"]["options"] == ["execution", "publication"]
     assert {"pr", "sha", "digest", "delivery"} <= set(dispatch)
     assert caller["permissions"] == {}
 
