@@ -4,7 +4,8 @@ The reader hands over the sha-512 and size of every member and the text of the t
 module decides, without I/O, whether the bag is complete and untouched: version and encoding,
 ``bag-info.txt`` with a ``urn:uuid`` External-Identifier and a matching Payload-Oxum, every
 payload file listed and matching, nothing unlisted, and the tag manifest. ``lenient`` turns the
-known defects of the official examples (lower-case ``BagIt-version``) into warnings, for import.
+known defects of the official examples (lower-case ``BagIt-version``) and what BagIt leaves
+optional (bag-info.txt, the tag manifest) into warnings, for import.
 """
 
 from __future__ import annotations
@@ -52,11 +53,13 @@ def _version(report: _Report, kept: dict[str, bytes], lenient: bool) -> None:
                    "declare UTF-8", tag=bt.BAGIT_TXT, warning=lenient)
 
 
-def _info(report: _Report, kept: dict[str, bytes], payload: Digests) -> list[tuple[str, str]]:
+def _info(
+    report: _Report, kept: dict[str, bytes], payload: Digests, lenient: bool
+) -> list[tuple[str, str]]:
     raw = kept.get(bt.BAG_INFO)
     if raw is None:
         report.add("bagit.missing-tag", "bag-info.txt is missing",
-                   "add bag-info.txt with External-Identifier and Payload-Oxum")
+                   "add bag-info.txt with External-Identifier and Payload-Oxum", warning=lenient)
         return []
     fields, problems = bt.parse_tag_file(raw.decode("utf-8", "replace"))
     for line, problem in problems:
@@ -65,13 +68,15 @@ def _info(report: _Report, kept: dict[str, bytes], payload: Digests) -> list[tup
     if ident is None or not is_urn_uuid(ident):
         report.add("bagit.external-identifier",
                    f"External-Identifier is {ident or 'missing'}, expected urn:uuid:...",
-                   "package with `fivesafes package` (it records the request id)", tag=bt.BAG_INFO)
+                   "package with `fivesafes package` (it records the request id)",
+                   tag=bt.BAG_INFO, warning=lenient)
     oxum = bt.first(fields, "Payload-Oxum")
     actual = (sum(size for _, size in payload.values()), len(payload))
     parsed = bt.parse_oxum(oxum) if oxum else None
     if parsed is None:
         report.add("bagit.payload-oxum", f"Payload-Oxum is {oxum or 'missing'}",
-                   "declare '<bytes>.<files>' of the payload", tag=bt.BAG_INFO)
+                   "declare '<bytes>.<files>' of the payload", tag=bt.BAG_INFO,
+                   warning=lenient and oxum is None)
     elif parsed != actual:
         report.add("bagit.payload-oxum",
                    f"Payload-Oxum {oxum} does not match the payload ({actual[0]}.{actual[1]})",
@@ -82,11 +87,14 @@ def _info(report: _Report, kept: dict[str, bytes], payload: Digests) -> list[tup
     return fields
 
 
-def _manifest(report: _Report, kept: dict[str, bytes], tag: str, files: Digests) -> set[str]:
+def _manifest(
+    report: _Report, kept: dict[str, bytes], tag: str, files: Digests, optional: bool = False
+) -> set[str]:
     """Compare a manifest with the files it must cover; return the paths it lists."""
     raw = kept.get(tag)
     if raw is None:
-        report.add("bagit.missing-tag", f"{tag} is missing", "re-package the release")
+        report.add("bagit.missing-tag", f"{tag} is missing", "re-package the release",
+                   warning=optional)
         return set()
     listed, problems = bt.parse_manifest(raw.decode("utf-8", "replace"))
     for line, problem in problems:
@@ -109,7 +117,7 @@ def check_bag(
     payload = {p: d for p, d in digests.items() if p.startswith(bt.PAYLOAD_DIR)}
     tags = {p: d for p, d in digests.items() if not p.startswith(bt.PAYLOAD_DIR)}
     _version(report, kept, lenient)
-    info = _info(report, kept, payload)
+    info = _info(report, kept, payload, lenient)
     if "fetch.txt" in tags:
         report.add("bagit.fetch", "fetch.txt asks to download part of the payload",
                    "a release must carry its whole payload")
@@ -122,7 +130,7 @@ def check_bag(
         if path.startswith("manifest-") and path != bt.MANIFEST:
             report.add("bagit.unchecked-manifest", f"{path} is not checked (sha-512 only)",
                        "nothing to do", tag=path, warning=True)
-    tag_listed = _manifest(report, kept, bt.TAGMANIFEST, tags)
+    tag_listed = _manifest(report, kept, bt.TAGMANIFEST, tags, optional=lenient)
     if bt.TAGMANIFEST in kept:
         for path in sorted(set(tags) - tag_listed):
             if path.startswith("tagmanifest-"):

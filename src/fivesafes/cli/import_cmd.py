@@ -1,0 +1,62 @@
+"""``fivesafes import REQUEST [DIR]``: a submitted Five Safes RO-Crate request into TOML files.
+
+Requests can arrive from any producer as a zipped crate or bag. The import refuses hostile
+archives exactly as ``verify`` does, strips the AssessActions a client may have included
+(only the TRE records phase actions), tolerates the known defects of the official examples
+with warnings, and writes ``resources/`` files a researcher and maintainer can then edit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from fivesafes.adapters.request_import import Unreadable, import_request, write_files
+from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
+from fivesafes.cli.verify_cmd import finding_line
+from fivesafes.core.findings import errors
+
+
+@click.command(name="import")
+@click.argument("request", type=click.Path(path_type=Path))
+@click.argument("project_dir", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite request files that already exist.")
+@click.option("--json", "as_json", is_flag=True, help="Print findings and files as JSON.")
+def import_(request: Path, project_dir: Path, force: bool, as_json: bool) -> None:
+    """Turn a submitted request (zip, folder or ro-crate-metadata.json) into resources/ files.
+
+    Writes resources/governance/project.toml and resources/workflow.toml from the crate, and
+    resources/access/access.toml as a placeholder the maintainer must fill in (a request
+    never carries where data lives). Values the crate lacks are left empty with a FILL IN
+    comment. Client-submitted AssessActions are removed and reported.
+
+    Exit 0 written (warnings are printed), 1 refused (hostile or broken input: nothing is
+    written), 2 not readable or files already exist (use --force).
+    """
+    try:
+        result = import_request(request)
+    except Unreadable as exc:
+        raise CommandError(f"{exc}; fix: give a request .zip, folder or .json", USAGE) from None
+    refused = bool(errors(result.findings)) or not result.files
+    if not refused:
+        try:
+            result.written = write_files(project_dir, result.files, force=force)
+        except FileExistsError as exc:
+            raise CommandError(f"{exc}; nothing was written (use --force to replace them)",
+                               USAGE) from None
+    if as_json:
+        click.echo(json.dumps({"source": result.source, "ok": not refused,
+                               "written": result.written,
+                               "findings": [f.as_dict() for f in result.findings]},
+                              indent=2, sort_keys=True))
+    else:
+        for finding in result.findings:
+            click.echo(finding_line(finding, result.source))
+        if refused:
+            click.echo(f"REFUSED: {result.source}: nothing was written", err=True)
+        else:
+            click.echo(f"imported {result.source}: wrote " + ", ".join(result.written))
+    if refused:
+        raise SystemExit(FINDINGS)
