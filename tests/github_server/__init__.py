@@ -58,7 +58,7 @@ class GitHubServer:
     def start(self) -> GitHubServer:
         import threading
 
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True,
                                         name="github-server")
         self._thread.start()
         return self

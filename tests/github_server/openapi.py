@@ -119,14 +119,15 @@ class OpenApi:
         limits) must carry GitHub's generic ``basic-error`` body.
         """
         responses = op.spec["responses"]
-        entry = responses.get(str(status)) or responses.get("default")
+        entry = responses.get(str(status), responses.get("default"))
         if entry is None:
             if status >= 400:
                 return {"$ref": "#/components/schemas/basic-error"}
             raise SchemaViolation(f"{op.operation_id}: status {status} is not documented")
         content = self._resolve(entry).get("content")
         if not content:
-            return None
+            # GitHub documents some error statuses without a body but sends its error JSON
+            return {"$ref": "#/components/schemas/basic-error"} if status >= 400 else None
         media = content.get("application/json") or next(iter(content.values()))
         schema = media.get("schema")
         return schema if isinstance(schema, dict) else None
