@@ -9,7 +9,6 @@ or ignored; 1 refused or failed; 2 usage or unreadable input; 3 GitHub or git fa
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from pathlib import Path
@@ -27,8 +26,6 @@ from fivesafes.core.facts import Facts, FactsSource, PlanApplier
 from fivesafes.core.plan import Plan, plan_to_json
 
 EXIT = {"completed": OK, "pending": OK, "ignored": OK, "refused": FINDINGS, "failed": FINDINGS}
-# The GitHub applier: ``applier_from_env(repo_dir: Path | None) -> PlanApplier``.
-GITHUB_APPLIER = "fivesafes.adapters.github_apply:applier_from_env"
 
 
 def read_payload(path: Path) -> dict[str, Any]:
@@ -70,18 +67,38 @@ def fetch(source: FactsSource, event: Event) -> Facts:
         raise CommandError(f"fetching the facts failed: {exc}", EXTERNAL) from exc
 
 
-def applier(facts_path: Path | None, repo_dir: Path | None) -> PlanApplier:
-    if not _github_mode(facts_path):
-        return LocalApplier(repo_dir, lambda line: click.echo(line, err=True))
-    module_name, attr = GITHUB_APPLIER.split(":")
+def rebuild_crate(root: Path) -> None:
+    """Regenerate crate/ after recording; a project not (yet) valid keeps its old crate."""
+    from fivesafes.adapters.project_files import ProjectError
+    from fivesafes.adapters.record_io import refresh_crate
+    from fivesafes.cli.crate_cmd import software
+
     try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        raise CommandError("this installation cannot apply plans to GitHub (no "
-                           f"{module_name}); fix: upgrade fivesafes-gitops, or run with "
-                           "--dry-run", EXTERNAL) from exc
-    made: PlanApplier = getattr(module, attr)(repo_dir)
-    return made
+        refresh_crate(root, software())
+    except ProjectError as exc:
+        click.echo(f"crate not rebuilt (the project on the default branch is not valid): {exc}",
+                   err=True)
+
+
+def github_applier() -> PlanApplier:
+    """Labels, comment, statuses and dispatch through the API; the record by git CAS."""
+    from fivesafes.adapters.actions_runner import run_context
+    from fivesafes.adapters.github_api import GitHubApi
+    from fivesafes.adapters.github_apply import GitHubApplier
+    from fivesafes.adapters.record_commit import git_committer
+
+    repository = os.environ["GITHUB_REPOSITORY"]
+    remote = f"{run_context().server_url.rstrip('/')}/{repository}.git"
+    token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
+    committer = git_committer(remote, token=token, rebuild_crate=rebuild_crate)
+    return GitHubApplier(GitHubApi.from_env(), repository, committer=committer,
+                         echo=lambda line: click.echo(line, err=True))
+
+
+def applier(facts_path: Path | None, repo_dir: Path | None) -> PlanApplier:
+    if _github_mode(facts_path):
+        return github_applier()
+    return LocalApplier(repo_dir, lambda line: click.echo(line, err=True))
 
 
 def render_text(plan: Plan) -> str:
