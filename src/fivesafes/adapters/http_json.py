@@ -1,7 +1,7 @@
 """A small JSON-over-HTTPS client for the TRE's services (metadata and publisher).
 
-One place decides how the product talks to a service: TLS always verified, plain http only to
-the loopback interface (a sidecar or a test), no redirects followed (a redirect could downgrade
+One place decides how the product talks to a service: https only, TLS always verified against
+the system's trust store (``SSL_CERT_FILE`` names another), no redirects followed (a redirect could downgrade
 or leak the API key to another host), an explicit timeout on every call, retries with backoff
 for 5xx, 429, timeouts and refused connections (every call carries an ``Idempotency-Key`` so a
 retry is safe), bounded response size, and error messages that name the service endpoint and
@@ -23,7 +23,6 @@ from typing import Any
 from fivesafes import __version__
 
 MAX_RESPONSE = 10 * 1024 * 1024
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
@@ -52,10 +51,8 @@ class Service:
 
     def __post_init__(self) -> None:
         parts = urllib.parse.urlsplit(self.base_url)
-        if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK):
-            return
-        raise ServiceError(f"service URL {self.base_url!r} must be https (plain http is allowed "
-                           "only on the loopback interface)")
+        if parts.scheme != "https" or not parts.hostname:
+            raise ServiceError(f"service URL {self.base_url!r} must be an https URL")
 
     def endpoint(self, path: str) -> str:
         return self.base_url.rstrip("/") + "/" + path.lstrip("/")
@@ -90,7 +87,7 @@ def post_json(service: Service, path: str, body: dict[str, Any],
     opener = _opener()
     last = ""
     for attempt in range(1, service.attempts + 1):
-        # The scheme was checked in Service.__post_init__ (https, or http on loopback).
+        # The scheme was checked in Service.__post_init__ (https only).
         request = urllib.request.Request(  # noqa: S310
             url, data=data, headers=headers, method="POST")
         try:

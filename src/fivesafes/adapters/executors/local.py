@@ -116,7 +116,8 @@ class LocalExecutor:
         staging = context.staging
         staging.create()
         inputs = write_inputs(context)
-        source, extra_env = source_argument(context)
+        uses_source = any("{source}" in arg for arg in context.policy.executor.command)
+        source, extra_env = source_argument(context) if uses_source else ("", {})
         argv = command(context, inputs, source)
         env = {k: v for k, v in os.environ.items() if k in PASSED_ENV} | extra_env
         timeout = context.policy.executor.timeout

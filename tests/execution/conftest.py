@@ -1,0 +1,77 @@
+"""Fixtures of the execution tests: a template project, the synthetic source, decisions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+REPO = HERE.parents[1]
+KIT = os.environ.get("FIVESAFES_VALIDATOR") or str(
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fivesafes-validator")
+sys.path.insert(0, str(HERE))
+
+from fivesafes.adapters.synthetic_source import generate  # noqa: E402
+from fivesafes.adapters.template import render_project  # noqa: E402
+from fivesafes.core.init_plan import InitOptions  # noqa: E402
+
+PROJECT_ID = "urn:uuid:0e1f0000-0000-4000-8000-000000000001"
+
+
+@pytest.fixture(scope="session")
+def source_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic SQLite source (generated once, never written to by any test)."""
+    path = tmp_path_factory.mktemp("tre-data") / "synthetic_cohort.sqlite"
+    generate(path)
+    path.chmod(0o444)
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, source_db: Path) -> Path:
+    folder = tmp_path / "tre-data"
+    folder.mkdir()
+    shutil.copyfile(source_db, folder / source_db.name)
+    return folder
+
+
+@pytest.fixture
+def staging(tmp_path: Path) -> Path:
+    return tmp_path / "staging"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh project rendered from the template (no git), with a fixed id."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767268800")
+    monkeypatch.delenv("SOURCE_DATABASE_URL", raising=False)
+    root = tmp_path / "project"
+    render_project(root, InitOptions(project_id=PROJECT_ID))
+    return root
+
+
+@pytest.fixture
+def shared_validator() -> Path:
+    shared = Path(os.environ.get("FIVESAFES_SHARED", REPO.parent / "shared"))
+    script = shared / "validator" / "validate"
+    if not script.is_file():
+        pytest.skip(f"no shared validator at {script} (set FIVESAFES_SHARED)")
+    return script
+
+
+@pytest.fixture(scope="session")
+def tls_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from exec_support import self_signed
+
+    return self_signed(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def trusted(tls_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The test service's certificate, trusted by this process (SSL_CERT_FILE)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_pair[0]))
+    return tls_pair

@@ -1,0 +1,134 @@
+"""Source catalogue checks: findings on the dataset line, enrichment that keeps comments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from exec_support import json_service, set_executor
+
+from fivesafes.adapters.catalogue_check import check_catalogue, enrich
+from fivesafes.cli.main import cli
+
+PATIENTS = "resources/metadata/dataset_patients.toml"
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def rewrite(root: Path, old: str, new: str) -> str:
+    path = root / PATIENTS
+    text = path.read_text(encoding="utf-8").replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def test_template_request_matches_the_synthetic_source(project: Path, data_dir: Path) -> None:
+    assert check_catalogue(project, data_dir=data_dir) == []
+
+
+def test_missing_column_is_reported_on_its_line_with_a_hint(project: Path,
+                                                            data_dir: Path) -> None:
+    text = rewrite(project, '{ name = "region"', '{ name = "Region"')
+    [finding] = check_catalogue(project, data_dir=data_dir)
+    assert (finding.file, finding.rule) == (PATIENTS, "catalogue.column")
+    assert finding.line == line_of(text, '"Region"')
+    assert "did you mean 'region'" in finding.fix
+
+
+def test_missing_table_schema_and_filter_column(project: Path, data_dir: Path) -> None:
+    rewrite(project, 'column = "birth_year"', 'column = "birthyear"')
+    text = rewrite(project, 'name = "birth_year"', 'name = "birthyear"')
+    found = check_catalogue(project, data_dir=data_dir)
+    assert [(f.rule, f.line) for f in found] == [
+        ("catalogue.column", line_of(text, 'name = "birthyear"')),
+        ("catalogue.filter-column", line_of(text, 'column = "birthyear"'))]
+    rewrite(project, 'column = "birthyear"', 'column = "birth_year"')
+    rewrite(project, 'name = "birthyear"', 'name = "birth_year"')
+    text = rewrite(project, 'name = "patients"\ndescription = "Demographics',
+                   'name = "patient"\ndescription = "Demographics')
+    [finding] = check_catalogue(project, data_dir=data_dir)
+    assert (finding.rule, finding.line) == ("catalogue.table", line_of(text, '"patient"'))
+    assert "did you mean 'patients'" in finding.fix
+    text = rewrite(project, 'schema = "main"', 'schema = "mian"')
+    [finding] = check_catalogue(project, data_dir=data_dir)
+    assert (finding.rule, finding.line) == ("catalogue.schema", line_of(text, "mian"))
+
+
+def test_declared_type_that_differs_from_the_source_is_a_warning(project: Path,
+                                                                 data_dir: Path) -> None:
+    rewrite(project, '"sex", datatype = "TEXT"', '"sex", datatype = "INTEGER"')
+    [finding] = check_catalogue(project, data_dir=data_dir)
+    assert (finding.rule, finding.severity) == ("catalogue.datatype", "warning")
+
+
+def test_unreachable_source_is_one_warning_naming_what_to_set(project: Path) -> None:
+    [finding] = check_catalogue(project, env={})
+    assert finding.rule == "catalogue.unavailable" and finding.severity == "warning"
+    assert "FIVESAFES_DATA_DIR" in finding.message
+
+
+def test_source_url_comes_from_the_named_environment_variable(project: Path,
+                                                              source_db: Path) -> None:
+    env = {"SOURCE_DATABASE_URL": f"sqlite:///{source_db}"}
+    assert check_catalogue(project, env=env) == []
+
+
+def test_enrich_fills_types_and_keeps_comments_and_descriptions(project: Path,
+                                                                data_dir: Path) -> None:
+    before = rewrite(project, '{ name = "birth_year", datatype = "INTEGER", ',
+                     '{ name = "birth_year", ')
+    before = rewrite(project, '"sex", datatype = "TEXT"', '"sex", datatype = "VARCHAR"')
+    findings, plan = enrich(project, data_dir=data_dir)
+    assert {(p.column, p.datatype) for p in plan} == {("birth_year", "INTEGER"),
+                                                      ("sex", "TEXT")}
+    after = (project / PATIENTS).read_text(encoding="utf-8")
+    comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
+    assert comments and all(line in after.splitlines() for line in comments)
+    assert 'description = "Year of birth."' in after
+    assert check_catalogue(project, data_dir=data_dir) == []
+
+
+def test_metadata_service_answers_the_catalogue(project: Path, trusted: tuple) -> None:
+    answer = {"status": "ok", "default_schema": "main", "schemas": [{"name": "main", "tables": [
+        {"name": "patients", "columns": [{"name": n} for n in ("person_id", "birth_year",
+                                                                "sex")]},
+        {"name": "admissions", "columns": [{"name": n} for n in (
+            "person_id", "admission_date", "diagnosis_code")]}]}]}
+
+    def handle(path: str, body: dict, headers: dict) -> tuple[int, bytes]:
+        assert path == "/project/validate"
+        assert "credentials" not in json.dumps(body)
+        return 200, json.dumps(answer).encode()
+
+    with json_service(handle, trusted) as (url, calls):
+        set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
+        [finding] = check_catalogue(project, env={"TRE_API_KEY": "k-123"})
+    assert finding.rule == "catalogue.column" and "'region'" in finding.message
+    assert calls[0]["headers"]["authorization"] == "Bearer k-123"
+
+
+def test_catalogue_command_exit_codes(project: Path, data_dir: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["catalogue", "check", str(project), "--data-dir", str(data_dir)])
+    assert ok.exit_code == 0, ok.output
+    missing = runner.invoke(cli, ["catalogue", "check", str(project)], env={
+        "FIVESAFES_DATA_DIR": "", "SOURCE_DATABASE_URL": ""})
+    assert missing.exit_code == 3
+    rewrite(project, '{ name = "region"', '{ name = "regoin"')
+    bad = runner.invoke(cli, ["catalogue", "check", str(project), "--data-dir", str(data_dir),
+                              "--format", "json"])
+    assert bad.exit_code == 1
+    assert json.loads(bad.output)["findings"][0]["rule"] == "catalogue.column"
+
+
+@pytest.mark.parametrize("answer", [b"not json", b"[]", b'{"schemas": [{"tables": []}]}'])
+def test_metadata_service_answers_that_break_the_contract_are_refused(
+        project: Path, answer: bytes, trusted: tuple) -> None:
+    with json_service(lambda *_: (200, answer), trusted) as (url, _):
+        set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
+        [finding] = check_catalogue(project, env={"TRE_API_KEY": "k"})
+    assert finding.rule == "catalogue.unavailable"

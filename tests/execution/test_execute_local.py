@@ -1,0 +1,124 @@
+"""`fivesafes execute` with the local executor: gates, attempts, failures and timeouts."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from exec_support import python_command, set_executor, sign_off
+
+from fivesafes.adapters.execution import GateClosed, RunOptions, execute
+from fivesafes.adapters.executors.base import StagingError, sha512_file
+from fivesafes.adapters.ledger_file import read_record
+from fivesafes.cli.main import cli
+from fivesafes.core.ledger import verify_chain
+
+
+def run(project: Path, staging: Path, data_dir: Path | None = None,
+        env: dict[str, str] | None = None):  # noqa: ANN201
+    return execute(project, RunOptions(staging_root=staging, data_dir=data_dir,
+                                       env=env if env is not None else {}))
+
+
+def test_refuses_without_a_sign_off(project: Path, staging: Path) -> None:
+    with pytest.raises(GateClosed, match="no completed sign-off"):
+        run(project, staging)
+    result = CliRunner().invoke(cli, ["execute", str(project), "--staging-dir", str(staging)])
+    assert result.exit_code == 1 and "no completed sign-off" in result.output
+    assert read_record(project).action == []
+
+
+def test_refuses_when_the_request_changed_after_sign_off(project: Path, staging: Path) -> None:
+    sign_off(project)
+    path = project / "resources/workflow.toml"
+    path.write_text(path.read_text().replace("value = 1940", "value = 1930"))
+    with pytest.raises(GateClosed, match="differ from what was signed off"):
+        run(project, staging)
+
+
+def test_completed_run_records_every_output(project: Path, staging: Path,
+                                            data_dir: Path) -> None:
+    sign_off(project)
+    entry = run(project, staging, data_dir)
+    assert (entry.phase, entry.status, entry.attempt) == ("execution", "completed", 1)
+    record = read_record(project)
+    assert [e.status for e in record.action[-2:]] == ["active", "completed"]
+    outputs = staging / "0e1f0000-0000-4000-8000-000000000001" / "attempt-1" / "outputs"
+    for result in entry.results:
+        assert (result.sha512, result.size) == sha512_file(outputs / result.path)
+    assert {r.path: r.media_type for r in entry.results} == {
+        "counts_by_region.csv": "text/csv", "summary.json": "application/json"}
+    assert not (project / "outputs").exists()  # output data never lands in the checkout
+    assert verify_chain(record.action) == []
+
+
+def test_failure_is_recorded_and_a_rerun_is_a_new_attempt(project: Path, staging: Path) -> None:
+    sign_off(project)
+    set_executor(project, command=python_command("import sys; sys.exit(3)"))
+    first = run(project, staging)
+    assert first.status == "failed" and "exited with status 3" in first.reason
+    set_executor(project, command=python_command(
+        "import sys, pathlib; pathlib.Path(sys.argv[1], 'n.csv').write_text('n\\n12\\n')"))
+    second = run(project, staging)
+    assert (second.status, second.attempt) == ("completed", 2)
+    record = read_record(project)
+    assert [(e.attempt, e.status) for e in record.action if e.phase == "execution"] == [
+        (1, "active"), (1, "failed"), (2, "active"), (2, "completed")]
+    assert verify_chain(record.action) == []
+
+
+def test_cli_exit_code_3_and_reason_for_a_failed_run(project: Path, staging: Path) -> None:
+    sign_off(project)
+    set_executor(project, command=["/nonexistent/analysis"])
+    result = CliRunner().invoke(cli, ["execute", str(project), "--staging-dir", str(staging)])
+    assert result.exit_code == 3
+    assert "could not be started" in read_record(project).action[-1].reason
+
+
+def test_timeout_stops_the_whole_process_group(project: Path, staging: Path) -> None:
+    sign_off(project)
+    code = ("import subprocess, sys, time, pathlib; "
+            "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); "
+            "pathlib.Path(sys.argv[1], '..', 'child.pid').write_text(str(p.pid)); "
+            "time.sleep(120)")
+    set_executor(project, command=python_command(code), timeout=1)
+    entry = run(project, staging)
+    assert entry.status == "failed" and "did not finish within 1 s" in entry.reason
+    pid = int(next(staging.rglob("child.pid")).read_text())
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the workflow's child process outlived the timeout")
+
+
+def test_no_outputs_is_a_failure(project: Path, staging: Path) -> None:
+    sign_off(project)
+    set_executor(project, command=python_command("pass"))
+    assert "wrote no files" in run(project, staging).reason
+
+
+def test_workflow_sees_no_github_token_and_logs_stay_in_staging(
+        project: Path, staging: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sign_off(project)
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret")
+    set_executor(project, command=python_command(
+        "import os, sys, pathlib; print('log line'); "
+        "pathlib.Path(sys.argv[1], 'env.txt').write_text(os.environ.get('GITHUB_TOKEN', 'none'))"))
+    entry = run(project, staging, env=dict(os.environ))
+    outputs = next(staging.rglob("outputs"))
+    assert (outputs / "env.txt").read_text() == "none"
+    assert (outputs.parent / "logs" / "stdout.log").read_text() == "log line\n"
+    assert entry.status == "completed"
+
+
+def test_staging_inside_the_checkout_is_refused(project: Path) -> None:
+    sign_off(project)
+    with pytest.raises(StagingError, match="overlaps the project checkout"):
+        run(project, project / "staging")

@@ -1,0 +1,92 @@
+"""The extract executor copies exactly the approved columns and rows, and nothing else."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import tomlkit
+from exec_support import set_executor, sign_off
+
+from fivesafes.adapters.execution import RunOptions, execute
+from fivesafes.adapters.executors.extract import WORKFLOW_ID, WORKFLOW_VERSION, workflow_crate
+from fivesafes.core import layout
+
+
+def expected_rows(db: Path, sql: str) -> int:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        return int(connection.execute(sql).fetchone()[0])
+
+
+def set_format(root: Path, fmt: str) -> None:
+    path = root / layout.ACCESS
+    doc = tomlkit.parse(path.read_text())
+    doc["destination"]["format"] = fmt  # type: ignore[index]
+    path.write_text(tomlkit.dumps(doc))
+
+
+def test_extract_copies_the_approved_columns_and_filtered_rows(
+        project: Path, staging: Path, data_dir: Path) -> None:
+    set_executor(project, kind="extract")
+    sign_off(project)
+    entry = execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+    assert entry.status == "completed", entry.reason
+    db = data_dir / "synthetic_cohort.sqlite"
+    rows = {r.path: r.rows for r in entry.results}
+    assert rows == {
+        "patients/patients.csv": expected_rows(
+            db, "SELECT count(*) FROM patients WHERE birth_year >= 1940"),
+        "admissions/admissions.csv": expected_rows(db, "SELECT count(*) FROM admissions"),
+    }
+    outputs = next(staging.rglob("outputs"))
+    with (outputs / "patients" / "patients.csv").open() as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == ["person_id", "birth_year", "sex", "region"]  # never postcode
+    assert min(int(r[1]) for r in table[1:]) >= 1940
+
+
+def test_extract_writes_parquet(project: Path, staging: Path, data_dir: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    set_executor(project, kind="extract")
+    set_format(project, "parquet")
+    sign_off(project)
+    entry = execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+    assert entry.status == "completed", entry.reason
+    outputs = next(staging.rglob("outputs"))
+    table = pq.read_table(outputs / "patients" / "patients.parquet")
+    rows = {r.path: r.rows for r in entry.results}
+    assert table.num_rows == rows["patients/patients.parquet"]
+    assert table.column_names == ["person_id", "birth_year", "sex", "region"]
+    assert {r.media_type for r in entry.results} == {"application/vnd.apache.parquet"}
+
+
+def test_filter_values_are_data_never_sql(project: Path, staging: Path, data_dir: Path) -> None:
+    set_executor(project, kind="extract")
+    path = project / "resources/metadata/dataset_patients.toml"
+    path.write_text(path.read_text().replace(
+        'op = ">="\nvalue = 1940', "op = \"=\"\nvalue = \"1940; DROP TABLE patients; --\""))
+    sign_off(project)
+    entry = execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+    assert entry.status == "completed", entry.reason
+    assert {r.path: r.rows for r in entry.results}["patients/patients.csv"] == 0
+    db = data_dir / "synthetic_cohort.sqlite"
+    assert expected_rows(db, "SELECT count(*) FROM patients") > 0
+
+
+def test_missing_source_is_a_recorded_failure(project: Path, staging: Path) -> None:
+    set_executor(project, kind="extract")
+    sign_off(project)
+    entry = execute(project, RunOptions(staging_root=staging, env={}))
+    assert entry.status == "failed" and "FIVESAFES_DATA_DIR" in entry.reason
+
+
+def test_the_built_in_extract_workflow_is_a_versioned_workflow_crate() -> None:
+    crate = json.loads((workflow_crate() / "ro-crate-metadata.json").read_text())
+    root = next(e for e in crate["@graph"] if e["@id"] == "./")
+    assert root["version"] == WORKFLOW_VERSION and root["identifier"] == WORKFLOW_ID
+    main = next(e for e in crate["@graph"] if e["@id"] == root["mainEntity"]["@id"])
+    assert "ComputationalWorkflow" in main["@type"]
+    assert (workflow_crate() / main["@id"]).is_file()
