@@ -67,7 +67,8 @@ def test_declared_type_that_differs_from_the_source_is_a_warning(project: Path,
 
 def test_unreachable_source_is_one_warning_naming_what_to_set(project: Path) -> None:
     [finding] = check_catalogue(project, env={})
-    assert finding.rule == "catalogue.unavailable" and finding.severity == "warning"
+    assert finding.rule == "catalogue.unavailable"
+    assert finding.severity == "warning"
     assert "FIVESAFES_DATA_DIR" in finding.message
 
 
@@ -82,12 +83,13 @@ def test_enrich_fills_types_and_keeps_comments_and_descriptions(project: Path,
     before = rewrite(project, '{ name = "birth_year", datatype = "INTEGER", ',
                      '{ name = "birth_year", ')
     before = rewrite(project, '"sex", datatype = "TEXT"', '"sex", datatype = "VARCHAR"')
-    findings, plan = enrich(project, data_dir=data_dir)
+    _findings, plan = enrich(project, data_dir=data_dir)
     assert {(p.column, p.datatype) for p in plan} == {("birth_year", "INTEGER"),
                                                       ("sex", "TEXT")}
     after = (project / PATIENTS).read_text(encoding="utf-8")
     comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
-    assert comments and all(line in after.splitlines() for line in comments)
+    assert comments
+    assert all(line in after.splitlines() for line in comments)
     assert 'description = "Year of birth."' in after
     assert check_catalogue(project, data_dir=data_dir) == []
 
@@ -107,7 +109,8 @@ def test_metadata_service_answers_the_catalogue(project: Path, trusted: tuple) -
     with json_service(handle, trusted) as (url, calls):
         set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
         [finding] = check_catalogue(project, env={"TRE_API_KEY": "k-123"})
-    assert finding.rule == "catalogue.column" and "'region'" in finding.message
+    assert finding.rule == "catalogue.column"
+    assert "'region'" in finding.message
     assert calls[0]["headers"]["authorization"] == "Bearer k-123"
 
 

@@ -18,7 +18,7 @@ from fivesafes.core.ledger import verify_chain
 
 
 def run(project: Path, staging: Path, data_dir: Path | None = None,
-        env: dict[str, str] | None = None):  # noqa: ANN201
+        env: dict[str, str] | None = None):
     return execute(project, RunOptions(staging_root=staging, data_dir=data_dir,
                                        env=env if env is not None else {}))
 
@@ -27,7 +27,8 @@ def test_refuses_without_a_sign_off(project: Path, staging: Path) -> None:
     with pytest.raises(GateClosed, match="no completed sign-off"):
         run(project, staging)
     result = CliRunner().invoke(cli, ["execute", str(project), "--staging-dir", str(staging)])
-    assert result.exit_code == 1 and "no completed sign-off" in result.output
+    assert result.exit_code == 1
+    assert "no completed sign-off" in result.output
     assert read_record(project).action == []
 
 
@@ -59,7 +60,8 @@ def test_failure_is_recorded_and_a_rerun_is_a_new_attempt(project: Path, staging
     sign_off(project)
     set_executor(project, command=python_command("import sys; sys.exit(3)"))
     first = run(project, staging)
-    assert first.status == "failed" and "exited with status 3" in first.reason
+    assert first.status == "failed"
+    assert "exited with status 3" in first.reason
     set_executor(project, command=python_command(
         "import sys, pathlib; pathlib.Path(sys.argv[1], 'n.csv').write_text('n\\n12\\n')"))
     second = run(project, staging)
@@ -86,7 +88,8 @@ def test_timeout_stops_the_whole_process_group(project: Path, staging: Path) -> 
             "time.sleep(120)")
     set_executor(project, command=python_command(code), timeout=1)
     entry = run(project, staging)
-    assert entry.status == "failed" and "did not finish within 1 s" in entry.reason
+    assert entry.status == "failed"
+    assert "did not finish within 1 s" in entry.reason
     pid = int(next(staging.rglob("child.pid")).read_text())
     for _ in range(100):
         try:

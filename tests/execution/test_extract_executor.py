@@ -80,13 +80,15 @@ def test_missing_source_is_a_recorded_failure(project: Path, staging: Path) -> N
     set_executor(project, kind="extract")
     sign_off(project)
     entry = execute(project, RunOptions(staging_root=staging, env={}))
-    assert entry.status == "failed" and "FIVESAFES_DATA_DIR" in entry.reason
+    assert entry.status == "failed"
+    assert "FIVESAFES_DATA_DIR" in entry.reason
 
 
 def test_the_built_in_extract_workflow_is_a_versioned_workflow_crate() -> None:
     crate = json.loads((workflow_crate() / "ro-crate-metadata.json").read_text())
     root = next(e for e in crate["@graph"] if e["@id"] == "./")
-    assert root["version"] == WORKFLOW_VERSION and root["identifier"] == WORKFLOW_ID
+    assert root["version"] == WORKFLOW_VERSION
+    assert root["identifier"] == WORKFLOW_ID
     main = next(e for e in crate["@graph"] if e["@id"] == root["mainEntity"]["@id"])
     assert "ComputationalWorkflow" in main["@type"]
     assert (workflow_crate() / main["@id"]).is_file()

@@ -29,7 +29,7 @@ def ok(path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, b
     return 200, b'{"status": "ok"}'
 
 
-def run_with(project: Path, staging: Path, url: str):  # noqa: ANN201
+def run_with(project: Path, staging: Path, url: str):
     set_executor(project, kind="http", url=url, timeout=1,
                  **{"api-key-secret": "TRE_API_KEY", "command": []})
     sign_off(project)
@@ -80,7 +80,8 @@ def test_service_failures_are_recorded_with_the_reason(
         reason: str) -> None:
     with json_service(lambda *_: (status, body), trusted) as (url, calls):
         entry = run_with(project, staging, url)
-    assert entry.status == "failed" and reason in entry.reason
+    assert entry.status == "failed"
+    assert reason in entry.reason
     assert read_record(project).action[-1].status == "failed"
     assert len(calls) == (3 if status == 500 else 1)
 
@@ -100,7 +101,7 @@ def test_timeouts_are_retried_then_recorded(project: Path, staging: Path,
 
     with json_service(slow, trusted) as (url, calls):
         service = Service(url, api_key=KEY, timeout=0.3, attempts=2, sleep=lambda _: None)
-        with pytest.raises(ServiceError, match="no answer within 0.3 s after 2 attempts"):
+        with pytest.raises(ServiceError, match=r"no answer within 0\.3 s after 2 attempts"):
             post_json(service, "project/validate", {}, "key")
     assert len(calls) == 2
 
@@ -111,14 +112,15 @@ def test_missing_api_key_is_a_recorded_failure(project: Path, staging: Path,
         set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
         sign_off(project)
         entry = execute(project, RunOptions(staging_root=staging, env={}))
-    assert "TRE_API_KEY" in entry.reason and calls == []
+    assert "TRE_API_KEY" in entry.reason
+    assert calls == []
 
 
 def test_tls_is_verified(tls_pair: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
-    with json_service(ok, tls_pair) as (url, calls):
-        with pytest.raises(ServiceError, match="TLS verification failed"):
-            post_json(Service(url, sleep=lambda _: None), "project/validate", {}, "k")
+    with json_service(ok, tls_pair) as (url, calls), pytest.raises(
+            ServiceError, match="TLS verification failed"):
+        post_json(Service(url, sleep=lambda _: None), "project/validate", {}, "k")
     assert calls == []
 
 

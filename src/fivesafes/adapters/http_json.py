@@ -1,11 +1,11 @@
 """A small JSON-over-HTTPS client for the TRE's services (metadata and publisher).
 
 One place decides how the product talks to a service: https only, TLS always verified against
-the system's trust store (``SSL_CERT_FILE`` names another), no redirects followed (a redirect could downgrade
-or leak the API key to another host), an explicit timeout on every call, retries with backoff
-for 5xx, 429, timeouts and refused connections (every call carries an ``Idempotency-Key`` so a
-retry is safe), bounded response size, and error messages that name the service endpoint and
-the NAME of the API-key variable, never the key.
+the system's trust store (``SSL_CERT_FILE`` names another), no redirects followed (a redirect
+could downgrade or leak the API key to another host), an explicit timeout on every call,
+retries with backoff for 5xx, 429, timeouts and refused connections (every call carries an
+``Idempotency-Key`` so a retry is safe), bounded response size, and error messages that name
+the service endpoint and the NAME of the API-key variable, never the key.
 """
 
 from __future__ import annotations
