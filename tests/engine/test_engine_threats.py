@@ -281,3 +281,9 @@ def test_dispatch_targets_the_merge_commit_and_digest(world: World) -> None:
     signoff = records(plan)[-1]
     assert signoff["evidence"]["digest"] == dispatch.digest
     assert {a["login"] for a in signoff["agents"]} == {"alice", "carol"}
+
+
+def test_requester_named_in_the_project_cannot_approve_a_colleagues_pr(world: World) -> None:
+    project = "resources/governance/project.toml"
+    world.files[project] = world.files[project].replace(b'"Codertocat"', b'"bob"')
+    assert_refused(world.run(world.label(APPROVE, "bob")), who="requester")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from fivesafes.core import phases
 from fivesafes.core.facts import Facts, PullRequest
-from fivesafes.core.gates import contributors, separated
+from fivesafes.core.gates import contributors, requester, separated
 from fivesafes.core.plan import Outcome
 from fivesafes.core.pr_checks import Checked, run_checks
 from fivesafes.core.tally import Tally, tally
@@ -45,7 +45,7 @@ def _people(logins: list[str]) -> str:
 def candidates(policy: Policy, facts: Facts, pr: PullRequest, record: ActionRecord,
                checked: Checked, have: list[str]) -> tuple[str, ...]:
     """Who could still approve: allow-listed entries minus those who may not decide here."""
-    excluded = {pr.author.login.lower(), *contributors(facts),
+    excluded = {pr.author.login.lower(), *contributors(facts), requester(facts) or "",
                 *separated(checked.phase, policy, record), *(h.lower() for h in have)}
     return tuple(a for a in policy.phases.rule(checked.phase).approvers
                  if a.startswith("@") or a.lower() not in excluded)

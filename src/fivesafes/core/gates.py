@@ -4,16 +4,19 @@ Labels and reviews are requests, not proof. A decision counts only from an allow
 approver of the phase (a login, or an active member of a named team), who is not the pull
 request's author, not an author, committer or co-author of its commits, not a bot, who still
 has access to the repository, whom separation of duties does not exclude, and, for approvals,
-made at the current head commit. Everything else is a :class:`Refusal`, explained and, when
-it was the triggering event, recorded.
+made at the current head commit. The requester named in project.toml never decides either.
+Everything else is a :class:`Refusal`, explained and, when it was the triggering event,
+recorded.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from typing import Literal
 
+from fivesafes.core import layout
 from fivesafes.core.facts import Actor, Facts, PullRequest
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.policy import DecisionPhase, Policy
@@ -70,6 +73,18 @@ def contributors(facts: Facts) -> set[str]:
     return found
 
 
+def requester(facts: Facts) -> str | None:
+    """The GitHub login of the researcher named in project.toml at the head, if readable."""
+    data = facts.files.get(layout.PROJECT)
+    if data is None:
+        return None
+    try:
+        login = tomllib.loads(data.decode("utf-8")).get("requester", {}).get("github")
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+    return login.lower() if isinstance(login, str) and login else None
+
+
 def allowed(login: str, phase: DecisionPhase, policy: Policy, facts: Facts) -> bool:
     """Whether ``login`` is listed for the phase, directly or through an active team."""
     for entry in policy.phases.rule(phase).approvers:
@@ -108,6 +123,8 @@ def ineligible(
         return f"{actor.login} opened this pull request and cannot decide on it"
     if login in contributors(facts):
         return f"{actor.login} wrote or co-authored commits of this pull request"
+    if login == requester(facts):
+        return f"{actor.login} is the requester named in {layout.PROJECT}"
     if not allowed(actor.login, phase, policy, facts):
         return f"{actor.login} is not an allow-listed {phase} approver (or no longer a member " \
                "of an allow-listed team)"
