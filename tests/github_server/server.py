@@ -76,6 +76,7 @@ class Exchange:
 class _Handler(BaseHTTPRequestHandler):
     server: _HttpServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # one response, one segment: no 40 ms delayed-ACK stalls
 
     def log_message(self, format: str, *args: Any) -> None:
         return
