@@ -1,0 +1,76 @@
+"""Which jobs each event starts: the real caller and reusable workflow, real payload shapes
+(the vendored webhook examples), run by act with our composite actions replaced by no-ops."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.e2e.act_harness import Act
+
+PAYLOADS = Path(__file__).resolve().parents[1] / "engine" / "payloads"
+
+
+def payload(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def disclosure(name: str) -> dict[str, Any]:
+    data = copy.deepcopy(payload(name))
+    data["pull_request"]["head"]["ref"] = "fivesafes/disclosure/request-1"
+    return data
+
+
+def dispatch(phase: str | None) -> dict[str, Any]:
+    data = copy.deepcopy(payload("workflow_dispatch"))
+    if phase:
+        data["inputs"]["phase"] = phase
+    return data
+
+
+CASES = [
+    ("pull_request_target", payload("pull_request.opened"), {"validation"}),
+    ("pull_request_target", payload("pull_request.synchronize"), {"validation"}),
+    ("pull_request_target", payload("pull_request.reopened"), {"validation"}),
+    ("pull_request_target", payload("pull_request.edited.base"), {"validation"}),
+    ("pull_request_target", payload("pull_request.labeled"), {"sign-off"}),
+    ("pull_request_target", payload("pull_request.unlabeled"), {"sign-off"}),
+    ("pull_request_review", payload("pull_request_review.submitted"), {"sign-off"}),
+    ("pull_request_review", payload("pull_request_review.dismissed"), {"sign-off"}),
+    ("pull_request_target", payload("pull_request.closed.merged"), {"record"}),
+    ("pull_request_target", payload("pull_request.closed"), {"record"}),
+    ("push", payload("push"), {"record"}),
+    ("pull_request_target", disclosure("pull_request.opened"), {"disclosure"}),
+    ("pull_request_target", disclosure("pull_request.labeled"), {"disclosure"}),
+    ("pull_request_review", disclosure("pull_request_review.submitted"), {"disclosure"}),
+    ("pull_request_target", disclosure("pull_request.closed.merged"), {"record"}),
+    ("workflow_dispatch", dispatch("execution"), {"execution"}),
+    ("workflow_dispatch", dispatch(None), {"execution"}),
+    ("workflow_dispatch", dispatch("publication"), {"publication"}),
+]
+
+
+@pytest.mark.parametrize(("event", "data", "jobs"), CASES,
+                         ids=[f"{e}-{d.get('action', d.get('inputs', ''))}-{sorted(j)[0]}"
+                              for e, d, j in CASES])
+def test_event_starts_exactly_its_job(act: Act, project: tuple[Path, Path], event: str,
+                                      data: dict[str, Any], jobs: set[str]) -> None:
+    clone, _ = project
+    run = act.run(clone, event, data, routing_only=True,
+                  secrets={"GITHUB_TOKEN": "routing-token"})
+    assert run.code == 0, run.stderr + run.output()
+    assert run.jobs == jobs
+    assert set(run.results.values()) == {"success"}
+
+
+def test_push_to_another_branch_starts_nothing(act: Act, project: tuple[Path, Path]) -> None:
+    data = copy.deepcopy(payload("push"))
+    data["ref"] = "refs/heads/feature"
+    run = act.run(project[0], "push", data, routing_only=True,
+                  secrets={"GITHUB_TOKEN": "routing-token"})
+    assert run.code == 0, run.stderr
+    assert run.jobs == set()
