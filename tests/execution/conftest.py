@@ -11,8 +11,6 @@ import pytest
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
-KIT = os.environ.get("FIVESAFES_VALIDATOR") or str(
-    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fivesafes-validator")
 sys.path.insert(0, str(HERE))
 
 from fivesafes.adapters.synthetic_source import generate  # noqa: E402

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import ssl
 import sys
 import threading
@@ -23,6 +24,10 @@ from fivesafes.core.ids import derived_urn
 from fivesafes.core.pr_checks import request_files, sha512_files
 
 NOW = "2026-01-01T12:00:00Z"
+# The validator kit lives under the real home's cache; tests run with an isolated HOME, so this
+# is read when the test modules are imported, before the isolation fixture runs.
+KIT = os.environ.get("FIVESAFES_VALIDATOR") or str(
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fivesafes-validator")
 
 
 def decision(root: Path, phase: str, status: str, digest: str, logins: list[str]) -> None:

@@ -1,0 +1,95 @@
+"""`fivesafes demo` end to end: verified release, shared validator, identical twice, record."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from exec_support import KIT
+
+from fivesafes.adapters.ledger_file import read_record
+from fivesafes.adapters.release_verify import Limits, verify_release
+from fivesafes.cli.main import cli
+from fivesafes.core.ledger import verify_chain
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
+    """Two demos with the same SOURCE_DATE_EPOCH: (demo folder, release zip) each."""
+    runs = []
+    for name in ("first", "second"):
+        base = tmp_path_factory.mktemp(name) / "demo"
+        result = CliRunner().invoke(cli, ["demo", str(base)],
+                                    env={"SOURCE_DATE_EPOCH": "1767300000"})
+        assert result.exit_code == 0, result.output
+        runs.append((base, Path(result.output.strip().splitlines()[-1])))
+    return runs
+
+
+def test_demo_prints_each_phase_and_ends_with_a_verified_zip(
+        demo_runs: list[tuple[Path, Path]]) -> None:
+    base, release = demo_runs[0]
+    assert release.parent == base / "release"
+    assert release.with_name(release.name + ".sha512").is_file()
+    assert verify_release(release, Limits(), progress=False).ok
+    result = CliRunner().invoke(cli, ["verify", str(release)])
+    assert result.exit_code == 0, result.output
+
+
+def test_two_demos_write_byte_identical_zips(demo_runs: list[tuple[Path, Path]]) -> None:
+    (_, first), (_, second) = demo_runs
+    assert first.name == second.name
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_demo_record_verifies_and_catches_tampering(demo_runs: list[tuple[Path, Path]]) -> None:
+    project = demo_runs[0][0] / "project"
+    record = read_record(project)
+    assert verify_chain(record.action) == []
+    assert [(e.phase, e.status) for e in record.action] == [
+        ("check", "completed"), ("validation", "completed"), ("sign-off", "completed"),
+        ("execution", "active"), ("execution", "completed"), ("disclosure", "completed"),
+        ("publication", "completed")]
+    approvers = {a.login for e in record.action if e.phase == "disclosure" for a in e.agents}
+    assert approvers == {"olu-checker", "chris-checker"}
+    forged = record.action[2].model_copy(update={"reason": "approved by someone else"})
+    tampered = [*record.action[:2], forged, *record.action[3:]]
+    assert [f.rule for f in verify_chain(tampered)] == ["ledger.digest"]
+
+
+def test_demo_pushes_every_commit_and_keeps_data_out_of_git(
+        demo_runs: list[tuple[Path, Path]]) -> None:
+    base = demo_runs[0][0]
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=base / "project", check=True,
+                              capture_output=True, text=True).stdout
+    assert git("rev-parse", "main") == subprocess.run(
+        ["git", "rev-parse", "main"], cwd=base / "remote.git", check=True,
+        capture_output=True, text=True).stdout
+    tracked = git("ls-tree", "-r", "--name-only", "main").split()
+    assert "outputs/manifest.toml" in tracked
+    assert not [p for p in tracked if p.startswith("outputs/") and p != "outputs/manifest.toml"]
+    assert "1767300000" in git("log", "-1", "--format=%at")
+    assert git("status", "--porcelain") == ""
+
+
+def test_demo_release_passes_the_shared_validator(demo_runs: list[tuple[Path, Path]],
+                                                  shared_validator: Path) -> None:
+    env = {**os.environ, "FIVESAFES_VALIDATOR": KIT}
+    done = subprocess.run([str(shared_validator), str(demo_runs[0][1]), "required"],
+                          capture_output=True, text=True, check=False, env=env)
+    if done.returncode == 2:
+        pytest.skip(f"the shared validator could not run: {done.stderr.strip()[-200:]}")
+    report = json.loads(done.stdout)
+    assert report["passed"], report.get("issues")
+
+
+def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "something").write_text("x")
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not empty" in result.output
