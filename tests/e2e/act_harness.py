@@ -89,7 +89,8 @@ def routing_tree(real: Path, dest: Path) -> Path:
 
 def third_party_refs() -> list[str]:
     refs = set()
-    for path in [*(ROOT / "actions").glob("*/action.yml"), ROOT / ".github/workflows/fivesafes.yml"]:
+    files = [*(ROOT / "actions").glob("*/action.yml"), ROOT / ".github/workflows/fivesafes.yml"]
+    for path in files:
         for uses in find_uses(path.read_text(encoding="utf-8"), str(path)):
             if not uses.is_ours() and not uses.value.startswith("./"):
                 refs.add(uses.value)
