@@ -242,3 +242,12 @@ def test_entry_ids_are_derived_from_delivery_and_phase(world: World) -> None:
     first, second = records(world.plan(event)), records(world.plan(event))
     assert [r["id"] for r in first] == [r["id"] for r in second]
     assert len({r["id"] for r in first}) == 3
+
+
+def test_merge_event_not_confirmed_by_github_starts_nothing(world: World) -> None:
+    signed_off(world)
+    event = world.merge()
+    world.merged = False  # the payload claims a merge the API does not show
+    plan = world.plan(event)
+    assert plan.outcome == "failed"
+    assert not plan.effects

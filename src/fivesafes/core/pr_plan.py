@@ -100,6 +100,9 @@ def pr_event_plan(
     a = assess(pr, facts, policy, record, pushed_now=event.kind == "synchronize",
                stale_label_event=stale_label_event(event, facts, pr, policy))
     if event.kind == "merged":
+        if not pr.merged:
+            return Plan(a.checked.phase, "failed", f"the event says #{pr.number} was merged but "
+                        "GitHub does not show it merged; nothing starts", state=a.state)
         return _merge_plan(event, facts, now, a)
     found, verdict = judge(event, facts, pr, policy, record, a.checked.phase, a.tally)
     refusal = verdict if isinstance(verdict, Refusal) else None
