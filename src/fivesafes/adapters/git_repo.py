@@ -44,6 +44,14 @@ class Identity:
     name: str = "fivesafes[bot]"
     email: str = "fivesafes[bot]@users.noreply.github.com"
 
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Identity:
+        """``FIVESAFES_COMMIT_NAME`` / ``FIVESAFES_COMMIT_EMAIL``, else the default."""
+        env = os.environ if env is None else env
+        default = cls()
+        return cls(env.get("FIVESAFES_COMMIT_NAME") or default.name,
+                   env.get("FIVESAFES_COMMIT_EMAIL") or default.email)
+
 
 class GitRepoError(Exception):
     """git failed; the message names the fix. CLI exit code 3."""
