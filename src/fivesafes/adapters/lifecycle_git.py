@@ -8,12 +8,22 @@ repository is the same on every run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from fivesafes.adapters.git_local import GitError, commit_env, identity_args, run
+from fivesafes.adapters.git_repo import Identity, auth_env, commit_and_push
+from fivesafes.adapters.record_commit import append_once
+from fivesafes.core import layout
 
-__all__ = ["GitError", "commit_paths", "current_branch", "is_repo", "push", "switch"]
+__all__ = ["GitError", "commit_paths", "current_branch", "is_repo", "push", "record_remotely",
+           "switch"]
+
+
+def _token() -> str | None:
+    return os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
 
 
 def is_repo(root: Path) -> bool:
@@ -42,5 +52,22 @@ def commit_paths(root: Path, paths: Sequence[str], message: str) -> str | None:
 
 
 def push(root: Path, branch: str, remote: str = "origin") -> None:
-    """Push ``branch`` (never forced)."""
-    run(root, "push", "-q", remote, f"{branch}:{branch}")
+    """Push ``branch`` (never forced); a GitHub token travels only in git's environment."""
+    run(root, "push", "-q", remote, f"{branch}:{branch}", env=auth_env(_token()))
+
+
+def record_remotely(root: Path, entries: Sequence[Mapping[str, Any]], message: str,
+                    rebuild: Callable[[Path], None]) -> str | None:
+    """Append ``entries`` to the record on origin's branch by compare-and-swap, and push.
+
+    The entries are chained onto the record found at the fresh tip (another run may have
+    recorded meanwhile) and the crate is rebuilt there; nothing is committed twice. The local
+    checkout is left as it is (its record already holds the entries, uncommitted).
+    """
+    remote = run(root, "remote", "get-url", "origin").strip()
+    branch = current_branch(root)
+    delivery = str(entries[-1]["evidence"]["delivery"])
+    pushed = commit_and_push(
+        remote, branch, message, lambda work: append_once(work, delivery, entries, rebuild),
+        paths=[layout.ACTIONS, layout.CRATE_DIR], identity=Identity.from_env(), token=_token())
+    return pushed.sha

@@ -49,6 +49,7 @@ class PublishOptions:
 @dataclass(frozen=True)
 class PublishResult:
     tag: str
+    date_published: str
     sha512: str
     includes_data: bool
     locations: tuple[str, ...]
@@ -163,4 +164,4 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
                                      _entry(project, version, now, digest, env, release)))
     refresh_crate(root, options.software,
                   published=Published(date_published=now, tag=tag, zip_sha512=public.sha512))
-    return PublishResult(tag, public.sha512, public.includes_data, tuple(locations))
+    return PublishResult(tag, now, public.sha512, public.includes_data, tuple(locations))

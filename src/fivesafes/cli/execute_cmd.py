@@ -9,10 +9,15 @@ import click
 from fivesafes.adapters.execution import GateClosed, RunOptions
 from fivesafes.adapters.execution import execute as run_execution
 from fivesafes.adapters.executors.base import StagingError
+from fivesafes.adapters.git_repo import GitRepoError
+from fivesafes.adapters.ledger_file import LedgerError, read_record
+from fivesafes.adapters.lifecycle_git import GitError, commit_paths, is_repo, record_remotely
 from fivesafes.adapters.project_files import ProjectError, UnreadableProject
 from fivesafes.adapters.record_io import refresh_crate
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.core import layout
+from fivesafes.core.ledger import entry_fields
 
 
 @click.command()
@@ -23,7 +28,12 @@ from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
                    "~/.local/state/fivesafes/staging).")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help="TRE data folder holding SQLite sources (default: $FIVESAFES_DATA_DIR).")
-def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None) -> None:
+@click.option("--commit/--no-commit", default=None,
+              help="Commit the record and crate locally (default: in a git checkout).")
+@click.option("--push", is_flag=True,
+              help="Record on origin's branch instead, by compare-and-swap (the automation).")
+def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
+            commit: bool | None, push: bool) -> None:
     """Run the policy's executor on the signed-off request and record the attempt.
 
     Refuses (exit 1) unless the action record holds a completed sign-off of exactly the
@@ -33,8 +43,9 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None) 
     """
     options = RunOptions(staging_root=staging_dir, data_dir=data_dir)
     try:
+        before = len(read_record(project_dir).action)
         entry = run_execution(project_dir, options)
-    except UnreadableProject as exc:
+    except (UnreadableProject, LedgerError) as exc:
         raise CommandError(str(exc), USAGE) from None
     except ProjectError as exc:
         raise CommandError(f"the request is not valid: {exc}; run `fivesafes validate`",
@@ -42,6 +53,16 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None) 
     except (GateClosed, StagingError) as exc:
         raise CommandError(f"execute refused: {exc}", FINDINGS) from None
     refresh_crate(project_dir, software())
+    message = f"fivesafes: execution attempt {entry.attempt} {entry.status}"
+    try:
+        if push:
+            new = [entry_fields(e) for e in read_record(project_dir).action[before:]]
+            record_remotely(project_dir, new, message, lambda work: refresh_crate(work, software()))
+        elif commit or (commit is None and is_repo(project_dir)):
+            commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
+    except (GitError, GitRepoError) as exc:
+        raise CommandError(f"execute: the attempt is recorded locally but not committed: {exc}",
+                           EXTERNAL) from None
     if entry.status != "completed":
         raise CommandError(f"execution attempt {entry.attempt} failed: {entry.reason}", EXTERNAL)
     click.echo(f"execution attempt {entry.attempt} completed: {entry.reason}")

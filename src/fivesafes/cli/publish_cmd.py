@@ -9,23 +9,31 @@ import click
 from fivesafes.adapters import lifecycle_git
 from fivesafes.adapters.execution import GateClosed, RunOptions
 from fivesafes.adapters.executors.base import ExecutorFailed
+from fivesafes.adapters.git_repo import GitRepoError
+from fivesafes.adapters.ledger_file import read_record
 from fivesafes.adapters.output_files import ReleaseError
 from fivesafes.adapters.project_files import ProjectError, UnreadableProject
 from fivesafes.adapters.publication import PublishOptions, PublishResult
 from fivesafes.adapters.publication import publish as run_publish
 from fivesafes.adapters.publication_targets import TargetError
+from fivesafes.adapters.record_io import refresh_crate
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
+from fivesafes.core.crate_spec import Published
+from fivesafes.core.ledger import entry_fields
 
 
 def commit_release(root: Path, result: PublishResult, push: bool) -> str | None:
-    """Commit the final record and crate to the current (default) branch."""
-    sha = lifecycle_git.commit_paths(root, [layout.ACTIONS, layout.CRATE_DIR],
-                                     f"fivesafes: publication {result.tag} recorded")
-    if push:
-        lifecycle_git.push(root, lifecycle_git.current_branch(root))
-    return sha
+    """Commit the final record and crate: on origin by compare-and-swap, or locally."""
+    message = f"fivesafes: publication {result.tag} recorded"
+    if not push:
+        return lifecycle_git.commit_paths(root, [layout.ACTIONS, layout.CRATE_DIR], message)
+    published = Published(date_published=result.date_published, tag=result.tag,
+                          zip_sha512=result.sha512)
+    entry = entry_fields(read_record(root).action[-1])
+    return lifecycle_git.record_remotely(
+        root, [entry], message, lambda work: refresh_crate(work, software(), published=published))
 
 
 @click.command()
@@ -37,7 +45,8 @@ def commit_release(root: Path, result: PublishResult, push: bool) -> str | None:
               help="The staging folder the execution used (see `fivesafes execute`).")
 @click.option("--commit/--no-commit", default=None,
               help="Commit the record and crate (default: in a git checkout).")
-@click.option("--push", is_flag=True, help="Push the commit to origin.")
+@click.option("--push", is_flag=True,
+              help="Record on origin's branch instead, by compare-and-swap (the automation).")
 def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
             commit: bool | None, push: bool) -> None:
     """Publish the outputs the checkers approved to the policy's targets.
@@ -63,9 +72,9 @@ def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
         click.echo(f"  {location}")
     if commit is None:
         commit = lifecycle_git.is_repo(project_dir)
-    if commit:
+    if commit or push:
         try:
             commit_release(project_dir, result, push)
-        except lifecycle_git.GitError as exc:
+        except (lifecycle_git.GitError, GitRepoError) as exc:
             raise CommandError(f"publish: the release is out but the record was not "
                                f"committed: {exc}", EXTERNAL) from None
