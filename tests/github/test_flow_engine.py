@@ -23,6 +23,7 @@ from fivesafes.adapters.github_facts import GitHubFacts
 from fivesafes.adapters.record_commit import git_committer
 from fivesafes.core.engine import plan_event
 from fivesafes.core.events import parse_event
+from fivesafes.core.facts import Facts
 from fivesafes.core.ledger import verify_chain
 from fivesafes.core.plan import Plan
 
@@ -138,3 +139,22 @@ def test_forged_decisions_are_refused_and_honest_ones_recorded(flow: Flow,
     flow.event("pull_request.closed.merged", "alice")
     assert len(remote_record(tmp_path / "remote.git").action) == len(record.action)
     assert len(repo.dispatches) == 1
+
+
+def test_applier_from_env_pushes_to_the_configured_remote(github_server: GitHubServer,
+                                                          tmp_path: Path) -> None:
+    from tests.git.gitfixtures import entry, git
+
+    from fivesafes.adapters.github_apply import applier_from_env
+    from fivesafes.core.plan import Commit, Record
+
+    remote = bare_remote(tmp_path)
+    github_server.world.repo("acme/project")
+    env = {**github_server.env(), "GITHUB_REPOSITORY": "acme/project",
+           "FIVESAFES_GIT_REMOTE": str(remote), "FIVESAFES_COMMIT_NAME": "tre-app[bot]"}
+    applier = applier_from_env(env, echo=lambda line: None)
+    plan = Plan("sign-off", "completed", "", (Record(entry("d-1")),
+                                              Commit("main", "Record", "d-1", rebuild_crate=False)))
+    applier.apply(plan, Facts(default_branch="main"))
+    assert [e.evidence.delivery for e in remote_record(remote).action] == ["d-1"]
+    assert git(remote, "log", "-1", "--format=%an", "main").strip() == "tre-app[bot]"

@@ -9,14 +9,22 @@ dispatch is skipped too, so a replayed event never starts a phase twice.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from fivesafes.adapters import github_writes
-from fivesafes.adapters.actions_runner import append_summary, emit_annotation, in_actions
+from fivesafes.adapters.actions_runner import (
+    append_summary,
+    emit_annotation,
+    in_actions,
+    run_context,
+)
+from fivesafes.adapters.git_repo import Identity, remote_url
 from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.record_commit import RecordCommitter
+from fivesafes.adapters.github_errors import GitHubError
+from fivesafes.adapters.record_commit import CrateBuilder, RecordCommitter, git_committer
 from fivesafes.core.facts import Facts
 from fivesafes.core.plan import (
     AddLabel,
@@ -91,3 +99,26 @@ class GitHubApplier:
                   "digest": effect.digest, **dict(effect.inputs)}
         github_writes.dispatch_workflow(self.api, self.repository, facts.default_branch,
                                         inputs, self.workflow)
+
+
+def applier_from_env(env: Mapping[str, str] | None = None, *,
+                     rebuild_crate: CrateBuilder | None = None,
+                     echo: Callable[[str], None] | None = None) -> GitHubApplier:
+    """The applier a workflow run uses, configured from its environment.
+
+    ``GITHUB_REPOSITORY``, ``GITHUB_TOKEN``/``GH_TOKEN``, ``GITHUB_API_URL`` and
+    ``GITHUB_SERVER_URL``; the record is pushed to ``$GITHUB_SERVER_URL/<repo>.git`` unless
+    ``FIVESAFES_GIT_REMOTE`` names another remote (a mirror, or a local path in tests), as
+    ``FIVESAFES_COMMIT_NAME`` / ``FIVESAFES_COMMIT_EMAIL`` (default ``fivesafes[bot]``).
+    """
+    env = os.environ if env is None else env
+    repository = env.get("GITHUB_REPOSITORY", "")
+    if repository.count("/") != 1:
+        raise GitHubError("GITHUB_REPOSITORY must be owner/name (it is set in GitHub Actions)")
+    remote = env.get("FIVESAFES_GIT_REMOTE") or remote_url(repository,
+                                                            run_context(env).server_url)
+    token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")
+    committer = git_committer(remote, token=token, identity=Identity.from_env(env),
+                              rebuild_crate=rebuild_crate, env={**os.environ, **env})
+    return GitHubApplier(GitHubApi.from_env(env), repository, committer=committer, echo=echo,
+                         env=env)
