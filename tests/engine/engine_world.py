@@ -150,8 +150,8 @@ class World:
     def push(self, sha: str, at: str | None = None) -> Event:
         """A new commit on the pull request (``synchronize``)."""
         self.head = sha
-        self.commits.append(Commit(sha, AUTHOR, AUTHOR))
         self.head_pushed_at = at or self.tick()
+        self.commits.append(Commit(sha, AUTHOR, AUTHOR, committed_at=self.head_pushed_at))
         return self.event("pull_request.synchronize", before=OLD, after=sha)
 
     def label(self, label: str, actor: str, actor_type: str = "User",

@@ -287,3 +287,19 @@ def test_requester_named_in_the_project_cannot_approve_a_colleagues_pr(world: Wo
     project = "resources/governance/project.toml"
     world.files[project] = world.files[project].replace(b'"Codertocat"', b'"bob"')
     assert_refused(world.run(world.label(APPROVE, "bob")), who="requester")
+
+
+def test_label_older_than_the_head_commit_is_stale_without_push_time(world: World) -> None:
+    """Replaying events without applying plans: the push time is unknown and the stale label
+    is still on the PR, but the head commit's own date shows the approval predates it."""
+    from fivesafes.core.facts import Commit
+
+    signed_off(world)
+    world.head = "f" * 40
+    world.commits.append(Commit("f" * 40, AUTHOR, AUTHOR, committed_at=world.tick()))
+    plan = world.plan(world.review("bob"))
+    assert plan.outcome == "pending"
+    assert "1 of 2" in plan.reason  # bob only: alice's label and carol's review are stale
+    assert APPROVE in removed(plan)
+    merge = world.plan(world.merge())
+    assert merge.outcome == "refused"

@@ -78,6 +78,9 @@ class Commit:
     committer: str | None
     co_authors: tuple[CoAuthor, ...] = ()
     is_bot: bool = False
+    # The committer date git records (RFC 3339), when known. Client-side and forgeable, so it
+    # only ever makes a decision stale (a label applied before it), never makes one count.
+    committed_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ def _facts(data: Mapping[str, Any]) -> Facts:
                 for a in c.get("co_authors", ())
             ),
             is_bot=bool(c.get("is_bot", False)),
+            committed_at=c.get("committed_at"),
         )
         for c in data.get("commits", ())
     )
@@ -149,6 +150,7 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         },
         "commits": [
             {"sha": c.sha, "author": c.author, "committer": c.committer, "is_bot": c.is_bot,
+             "committed_at": c.committed_at,
              "co_authors": [{"name": a.name, "email": a.email, "login": a.login}
                             for a in c.co_authors]}
             for c in facts.commits

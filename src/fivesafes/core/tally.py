@@ -71,10 +71,20 @@ def last_labeled(facts: Facts, label: str) -> LabelEvent | None:
     return events[-1] if events else None
 
 
-def _before_push(event: LabelEvent, pr: PullRequest) -> bool:
-    pushed = moment(pr.head_pushed_at) if pr.head_pushed_at else None
-    made = moment(event.created_at)
-    return pushed is not None and (made is None or made < pushed)
+def head_since(facts: Facts, pr: PullRequest) -> dt.datetime | None:
+    """The earliest the current head can have become the head: the server's push time, or
+    (fail closed only) the head commit's own committer date, whichever is later."""
+    stamps = [pr.head_pushed_at] + [c.committed_at for c in facts.commits
+                                    if c.sha == pr.head_sha]
+    moments = [m for m in (moment(s) for s in stamps if s) if m is not None]
+    return max(moments) if moments else None
+
+
+def before_head(created_at: str, facts: Facts, pr: PullRequest) -> bool:
+    """Whether a decision made at ``created_at`` predates the current head."""
+    since = head_since(facts, pr)
+    made = moment(created_at)
+    return since is not None and (made is None or made < since)
 
 
 def tally(
@@ -108,7 +118,8 @@ def tally(
         decision = Decision(event.actor.login, verdict, "label", event.id, event.created_at,
                             label)
         if verdict == "approve":
-            if pushed_now or _before_push(event, pr) or event.id == stale_label_event:
+            if (pushed_now or before_head(event.created_at, facts, pr)
+                    or event.id == stale_label_event):
                 stale.append(decision)
             else:
                 approvals.setdefault(decision.login.lower(), decision)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fivesafes.core.events import Event
 from fivesafes.core.facts import Actor, Facts, LabelEvent, PullRequest
 from fivesafes.core.gates import Decision, Refusal, Source, Verdict, ineligible
-from fivesafes.core.tally import Tally, moment, verdicts
+from fivesafes.core.tally import Tally, before_head, verdicts
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.policy import DecisionPhase, Policy
 
@@ -104,8 +104,6 @@ def _refusal_reason(
             return (f"the label was applied to commit {event.head_sha[:12]}; the head is now "
                     f"{pr.head_sha[:12]}")
         label_event = next((e for e in facts.label_events if e.id == found.source_id), None)
-        pushed = moment(pr.head_pushed_at) if pr.head_pushed_at else None
-        made = moment(label_event.created_at) if label_event else None
-        if pushed is not None and made is not None and made < pushed:
-            return "the label was applied before the latest push"
+        if label_event is not None and before_head(label_event.created_at, facts, pr):
+            return "the label was applied before the current head commit was pushed"
     return None
