@@ -30,6 +30,26 @@ class PullVerbs:
             repo.pulls[number] = pull
             return pull
 
+    def pull_from_branch(self: WorldState, repo: Repo, head_ref: str, author: str,
+                         base: str | None = None, title: str = "Request",
+                         body: str | None = None, number: int | None = None) -> Pull:
+        """A PR for a branch that already exists (pushed to a mirrored git repository)."""
+        base = base or repo.default_branch
+        with self.lock:
+            self.user(author)
+            if repo.git_dir is not None:
+                from tests.github_server.gitmirror import sync
+
+                sync(self, repo)
+            head_sha, base_sha = repo.branches[head_ref], repo.branches[base]
+            merge_base = next(s for s in self.ancestors(repo, head_sha)
+                              if s in set(self.ancestors(repo, base_sha)))
+            number = number or self._next_number(repo)  # type: ignore[attr-defined]
+            pull = Pull(number, self.new_id(), title, body, author, head_ref, head_sha, base,
+                        merge_base, self.now())
+            repo.pulls[number] = pull
+            return pull
+
     def _next_number(self: WorldState, repo: Repo) -> int:
         return max(repo.pulls, default=0) + 1
 
@@ -90,10 +110,18 @@ class PullVerbs:
             pull.base_ref = base
             pull.base_sha = repo.branches[base]
 
-    def merge(self: WorldState, repo: Repo, pull: Pull, by: str) -> str:
-        """A merge commit of the PR's head into its base branch."""
+    def merge(self: WorldState, repo: Repo, pull: Pull, by: str, sha: str | None = None) -> str:
+        """A merge commit of the PR's head into its base branch.
+
+        ``sha``: the merge was made elsewhere (pushed to a mirrored git repository); only mark
+        the pull request merged by that commit.
+        """
         with self.lock:
             self.user(by)
+            if sha is not None:
+                pull.state, pull.merged, pull.merged_by, pull.merge_commit_sha = (
+                    "closed", True, by, sha)
+                return sha
             head_files = self.objects.files(repo.commits[pull.head_sha].tree)
             base_files = self.objects.files(repo.commits[repo.branches[pull.base_ref]].tree)
             pr_files = self.objects.files(repo.commits[pull.base_sha].tree)

@@ -6,6 +6,36 @@ from tests.github_server.routes import Call, HttpError, Reply, route, validation
 from tests.github_server.world import Comment, Status
 
 
+@route("GET /repos/{owner}/{repo}/pulls")
+def list_pulls(call: Call) -> Reply:
+    repo = call.repo()
+    state = call.query.get("state", "open")
+    head = call.query.get("head", "").split(":")[-1]
+    pulls = [p for p in sorted(repo.pulls.values(), key=lambda p: -p.number)
+             if state in ("all", p.state) and (not head or p.head_ref == head)
+             and call.query.get("base", p.base_ref) == p.base_ref]
+    return Reply(body=[call.render.pull(repo, p) for p in pulls], paginate=True)
+
+
+@route("POST /repos/{owner}/{repo}/pulls")
+def create_pull(call: Call) -> Reply:
+    repo = call.repo()
+    head = call.body["head"].split(":")[-1]
+    base = call.body["base"]
+    for name, ref in (("head", head), ("base", base)):
+        if ref not in repo.branches:
+            raise validation_failed("PullRequest", name, "invalid", f"{name} {ref} not found")
+    if any(p.head_ref == head and p.base_ref == base and p.state == "open"
+           for p in repo.pulls.values()):
+        raise validation_failed("PullRequest", "head", "custom",
+                                f"A pull request already exists for {repo.owner}:{head}.")
+    pull = call.world.pull_from_branch(repo, head, call.login, base=base,
+                                       title=call.body.get("title", head),
+                                       body=call.body.get("body"))
+    pull.draft = bool(call.body.get("draft", False))
+    return Reply(201, call.render.pull(repo, pull))
+
+
 @route("GET /repos/{owner}/{repo}/pulls/{pull_number}")
 def get_pull(call: Call) -> Reply:
     repo = call.repo()

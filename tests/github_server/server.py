@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tests.github_server import routes_admin, routes_pulls, routes_repos  # noqa: F401 (register)
+from tests.github_server.gitmirror import sync
 from tests.github_server.openapi import OpenApi, RequestViolation, SchemaViolation
 from tests.github_server.render import Render
 from tests.github_server.routes import ROUTES, Call, HttpError, Reply
@@ -182,6 +183,10 @@ class Dispatcher:
         schema = self.api.request_schema(op)
         if schema is not None and body is not None and not isinstance(body, bytes):
             self.api.validate(schema, body, f"{op.operation_id} request body", RequestViolation)
+        mirrored = self.world.repos.get(f"{params.get('owner')}/{params.get('repo')}")
+        if mirrored is not None and mirrored.git_dir is not None:
+            with self.world.lock:
+                sync(self.world, mirrored)
         handler = ROUTES[(op.method, op.template)]
         call = Call(self.world, self.render, params, query, body, raw, headers, login or "")
         try:

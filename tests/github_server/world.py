@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tests.github_server.gitobjects import ObjectStore, commit_id
@@ -171,6 +172,7 @@ class Repo:
         "enabled": True, "allowed_actions": "selected",
         "default_workflow_permissions": "read", "can_approve_pull_request_reviews": False})
     dispatches: list[dict[str, Any]] = field(default_factory=list)
+    git_dir: Path | None = None  # mirrored from this (bare) git repository when set
 
     @property
     def full_name(self) -> str:
@@ -236,8 +238,13 @@ class WorldState:
 
     # repositories ---------------------------------------------------------------------
     def repo(self, full_name: str, files: dict[str, bytes | str] | None = None,
-             default_branch: str = "main", private: bool = True, empty: bool = False) -> Repo:
-        """The repository, created (with an initial commit of ``files``) when new."""
+             default_branch: str = "main", private: bool = True, empty: bool = False,
+             git_dir: Path | None = None) -> Repo:
+        """The repository, created (with an initial commit of ``files``) when new.
+
+        With ``git_dir`` the repository mirrors that (bare) git repository instead: branches,
+        commits and files come from git, refreshed before every request (gitmirror.py).
+        """
         owner, name = full_name.split("/")
         with self.lock:
             if full_name in self.repos:
@@ -246,7 +253,12 @@ class WorldState:
                 self.org(owner)
             repo = Repo(owner, name, self.new_id(), private, default_branch)
             self.repos[full_name] = repo
-            if not empty:
+            if git_dir is not None:
+                from tests.github_server.gitmirror import sync
+
+                repo.git_dir = Path(git_dir)
+                sync(self, repo)
+            elif not empty:
                 self.commit(repo, files or {"README.md": f"# {name}\n"},
                             branch=default_branch, message="Initial commit", parents=[])
             return repo
