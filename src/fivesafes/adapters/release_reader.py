@@ -1,8 +1,9 @@
 """Reads a received zip as a stream, never extracting anything to disk.
 
-Order matters for safety: first the end-of-central-directory record is read by hand to learn
-the member count before :mod:`zipfile` parses (and holds) the directory; then every entry is
-checked by :mod:`fivesafes.core.zip_rules`; only a zip that passes is read. Members are then
+Order matters for safety: first the end records and every header are parsed and
+cross-checked by hand (:mod:`zip_layout`), which also bounds the member count before
+:mod:`zipfile` parses (and holds) the directory; then every entry is checked by
+:mod:`fivesafes.core.zip_rules`; only a zip that passes is read. Members are then
 streamed once in 1 MiB chunks: sha-512 on a background thread, byte counts checked against
 the declared sizes and the overall limit as they go, and only small files (tag files, crate
 metadata) kept in memory.
@@ -17,18 +18,16 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from fivesafes.adapters.progress import progress_bar
-from fivesafes.adapters.zip_streams import BLOCK, SerialWorker
+from fivesafes.adapters.zip_layout import LayoutError, check_layout
+from fivesafes.adapters.zip_streams import BLOCK, SerialWorker, find_raw_crc
 from fivesafes.core.findings import Finding
 from fivesafes.core.zip_rules import Entry, Limits, check_entries
 
 __all__ = ["Limits", "ReadResult", "Unreadable", "read_zip"]
 
-_EOCD = struct.Struct("<4s4H2LH")
-_ZIP64_LOCATOR = struct.Struct("<4sLQL")
-_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
 
 
 class Unreadable(Exception):
@@ -41,6 +40,7 @@ class ReadResult:
 
     Paths in ``digests`` and ``kept`` are relative to ``root`` (the single top folder).
     ``complete`` is False when structural findings stopped reading before any member.
+    ``form`` says where the archive departs from the form the release writer produces.
     """
 
     file: str
@@ -49,26 +49,7 @@ class ReadResult:
     digests: dict[str, tuple[str, int]] = field(default_factory=dict)
     kept: dict[str, bytes] = field(default_factory=dict)
     complete: bool = False
-
-
-def _member_count(fp: BinaryIO) -> tuple[int, int]:
-    """(members, central directory bytes) from the end records, before zipfile reads them."""
-    size = fp.seek(0, 2)
-    tail_start = max(0, size - (_EOCD.size + 0xFFFF))
-    fp.seek(tail_start)
-    tail = fp.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < _EOCD.size:
-        raise Unreadable("not a zip archive (no end of central directory record)")
-    _, _, _, _, count, cd_size, _, _ = _EOCD.unpack_from(tail, at)
-    if (count == 0xFFFF or cd_size == 0xFFFFFFFF) and at >= _ZIP64_LOCATOR.size:
-        sig, _, offset, _ = _ZIP64_LOCATOR.unpack_from(tail, at - _ZIP64_LOCATOR.size)
-        if sig == b"PK\x06\x07" and offset + _ZIP64_EOCD.size <= size:
-            fp.seek(offset)
-            record = _ZIP64_EOCD.unpack(fp.read(_ZIP64_EOCD.size))
-            if record[0] == b"PK\x06\x06":
-                count, cd_size = record[7], record[8]
-    return count, cd_size
+    form: list[Finding] = field(default_factory=list)
 
 
 def _entries(archive: zipfile.ZipFile) -> list[Entry]:
@@ -99,9 +80,10 @@ def read_zip(
         raise Unreadable(f"{path}: cannot open: {exc.strerror or exc}") from exc
     with fp:
         try:
-            count, cd_size = _member_count(fp)
-        except (OSError, struct.error) as exc:
+            layout = check_layout(fp, limits.max_members)
+        except (OSError, struct.error, LayoutError) as exc:
             raise Unreadable(f"{path}: not a readable zip archive: {exc}") from exc
+        count, cd_size = layout.count, layout.cd_size
         if count > limits.max_members or cd_size > limits.max_members * 4096:
             result = ReadResult(name, "")
             result.findings.append(Finding(
@@ -110,21 +92,89 @@ def read_zip(
                 f"(limit {limits.max_members} members)",
                 "raise --max-members if the archive is trusted"))
             return result
+        damaged = [Finding(name, None, None, rule, message,
+                           "refuse this archive; it is damaged or was altered")
+                   for rule, message in layout.problems]
+        if damaged:
+            return ReadResult(name, "", damaged)
         try:
             archive = zipfile.ZipFile(fp)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise Unreadable(f"{path}: not a readable zip archive: {exc}") from exc
         with archive:
             entries = _entries(archive)
             findings, root = check_entries(entries, limits, name, single_root=single_root)
             result = ReadResult(name, root, findings)
+            result.form = [Finding(name, None, None, rule, message,
+                                   "the archive was changed after it was written", "warning")
+                           for rule, message in layout.canonical]
             if any(f.severity == "error" for f in findings):
                 return result
-            _stream(archive, result, limits, keep, progress)
+            _stream(fp, archive, result, limits, keep, progress)
     return result
 
 
+class _Damaged(Exception):
+    """A member's bytes do not match what its headers say."""
+
+
+def _member(
+    fp: BinaryIO, info: zipfile.ZipInfo, emit: Callable[[bytes], None]
+) -> None:
+    """Read one member's raw bytes once: check the raw CRC, inflate, check size and CRC.
+
+    Reads the data itself instead of through :mod:`zipfile` so that it can check what
+    zipfile does not: that a deflate stream ends exactly where the entry ends, and the
+    CRC-32 of the compressed bytes that release zips record.
+    """
+    fp.seek(info.header_offset)
+    header = fp.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise _Damaged("no local header")
+    name_len, extra_len = struct.unpack_from("<HH", header, 26)
+    fp.seek(info.header_offset + 30 + name_len + extra_len)
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    left, raw_crc, crc, size = info.compress_size, 0, 0, 0
+
+    def out(data: bytes) -> None:
+        nonlocal crc, size
+        size += len(data)
+        if size > info.file_size:
+            raise _Damaged(f"expands beyond its declared {info.file_size} bytes")
+        crc = zlib.crc32(data, crc)
+        emit(data)
+
+    while left > 0:
+        chunk = fp.read(min(BLOCK, left))
+        if not chunk:
+            raise _Damaged("the archive ends inside this member")
+        left -= len(chunk)
+        raw_crc = zlib.crc32(chunk, raw_crc)
+        if inflater is None:
+            out(chunk)
+            continue
+        data = inflater.decompress(chunk, BLOCK)
+        while True:
+            if data:
+                out(data)
+            if not inflater.unconsumed_tail:
+                break
+            data = inflater.decompress(inflater.unconsumed_tail, BLOCK)
+    if inflater is not None:
+        out(inflater.flush())
+        if not inflater.eof or inflater.unused_data:
+            raise _Damaged("the deflate stream does not end where the member ends")
+    expected_raw = find_raw_crc(info.extra)
+    if expected_raw is not None and expected_raw != raw_crc:
+        raise _Damaged("its compressed bytes do not match their recorded CRC-32")
+    if crc != info.CRC:
+        raise _Damaged("its content does not match its CRC-32")
+    if size != info.file_size:
+        raise _Damaged(f"holds {size} bytes but declares {info.file_size}")
+
+
 def _stream(
+    fp: BinaryIO,
     archive: zipfile.ZipFile,
     result: ReadResult,
     limits: Limits,
@@ -140,40 +190,37 @@ def _stream(
             for info in infos:
                 rel = info.filename[len(prefix):]
                 bound = keep(rel)
-                wanted = bound > 0
-                if wanted and info.file_size > bound:
+                if bound and info.file_size > bound:
                     result.findings.append(Finding(
                         result.file, None, None, "zip.size",
                         f"{rel} declares {info.file_size} bytes (limit {bound} for this file)",
                         "refuse this archive"))
-                    wanted = False
-                digest, chunks, size = hashlib.sha512(), [], 0
+                    bound = 0
+                digest, chunks = hashlib.sha512(), list[bytes]()
+
+                def emit(data: bytes, digest: Any = digest, chunks: list[bytes] = chunks,
+                         wanted: bool = bound > 0) -> None:
+                    nonlocal total
+                    total += len(data)
+                    if total > limits.max_total_bytes:
+                        raise _Damaged(f"the archive expands beyond {limits.max_total_bytes} "
+                                       "bytes")
+                    worker.feed(digest, data)
+                    if wanted:
+                        chunks.append(data)
+                    advance(len(data))
+
                 try:
-                    with archive.open(info) as member:
-                        while chunk := member.read(BLOCK):
-                            size += len(chunk)
-                            total += len(chunk)
-                            if size > info.file_size or total > limits.max_total_bytes:
-                                raise zipfile.BadZipFile("more data than declared")
-                            worker.feed(digest, chunk)
-                            if wanted:
-                                chunks.append(chunk)
-                            advance(len(chunk))
-                    worker.wait()
-                except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+                    _member(fp, info, emit)
+                except (_Damaged, zlib.error, OSError) as exc:
                     worker.wait()
                     result.findings.append(Finding(
-                        result.file, None, None, "zip.corrupt", f"{rel}: cannot be read: {exc}",
+                        result.file, None, None, "zip.corrupt", f"{rel}: {exc}",
                         "download the release again; the archive is damaged or forged"))
                     return
-                if size != info.file_size:
-                    result.findings.append(Finding(
-                        result.file, None, None, "zip.corrupt",
-                        f"{rel}: holds {size} bytes but declares {info.file_size}",
-                        "download the release again; the archive is damaged or forged"))
-                    return
-                result.digests[rel] = (digest.hexdigest(), size)
-                if wanted:
+                worker.wait()
+                result.digests[rel] = (digest.hexdigest(), info.file_size)
+                if bound:
                     result.kept[rel] = b"".join(chunks)
         result.complete = True
     finally:

@@ -9,7 +9,7 @@ status of every recorded action (:mod:`fivesafes.core.action_audit`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,9 @@ def verify_release(
     bag_findings, info = check_bag(read.file, read.root, read.digests, read.kept)
     report.findings += bag_findings
     report.external_id = bt.first(info, "External-Identifier")
+    agent = bt.first(info, "Bag-Software-Agent") or ""
+    ours = agent.startswith("fivesafes ")
+    report.findings += [replace(f, severity="error") if ours else f for f in read.form]
     payload = {
         p.removeprefix(bt.PAYLOAD_DIR): d for p, d in read.digests.items()
         if p.startswith(bt.PAYLOAD_DIR)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import io
 import os
 import tempfile
 import zipfile
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from fivesafes import __version__
 from fivesafes.adapters import clock
@@ -34,7 +35,13 @@ from fivesafes.adapters.output_files import (
     list_outputs,
 )
 from fivesafes.adapters.progress import progress_bar
-from fivesafes.adapters.zip_streams import BLOCK, ParallelDeflater, SerialWorker
+from fivesafes.adapters.zip_streams import (
+    BLOCK,
+    LEVEL,
+    ParallelDeflater,
+    SerialWorker,
+    raw_crc_extra,
+)
 from fivesafes.core import bagit_text as bt
 from fivesafes.core.media_types import SAMPLE_BYTES, media_type, should_deflate
 from fivesafes.models.ledger import Result
@@ -68,6 +75,18 @@ class ReleaseInfo:
         return digest.hexdigest()
 
 
+def _can_swap_compressor() -> bool:
+    """Whether this Python's zipfile writer has the compressor hook the writer relies on.
+
+    Without it every entry is stored: still a valid release, just larger.
+    """
+    with zipfile.ZipFile(io.BytesIO(), "w") as probe, probe.open("probe", "w") as entry:
+        return hasattr(entry, "_compressor")
+
+
+_CAN_SWAP_COMPRESSOR = _can_swap_compressor()
+
+
 def _date_time() -> tuple[int, int, int, int, int, int]:
     moment = clock.now()
     stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
@@ -89,17 +108,26 @@ class _BagZip:
         self.payload: list[tuple[str, str, int]] = []  # (bag path, sha512, size)
         self.tags: list[tuple[str, str]] = []
 
-    def _info(self, bag_path: str, deflate: bool, size: int) -> zipfile.ZipInfo:
+    def _open(self, bag_path: str, deflate: bool, size: int, level: int) -> IO[bytes]:
+        """A zip entry to write; deflated ones go through the pool and record a raw CRC."""
         info = zipfile.ZipInfo(f"{self.bag}/{bag_path}", self.date_time)
         info.create_system = 3
         info.external_attr = FILE_MODE
+        deflate = deflate and _CAN_SWAP_COMPRESSOR
         info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
         info.file_size = size
-        return info
+        if deflate:
+            info.extra = raw_crc_extra(0)  # placeholder of the final length
+        entry = self.zip.open(info, "w", force_zip64=size > ZIP64_ABOVE)
+        if deflate:
+            # zipfile's writer calls compress()/flush() on this attribute.
+            entry._compressor = ParallelDeflater(  # type: ignore[attr-defined]
+                self.pool, level, info=info)
+        return entry
 
     def add_bytes(self, bag_path: str, data: bytes, tag: bool = False) -> None:
-        info = self._info(bag_path, len(data) >= 64, len(data))
-        self.zip.writestr(info, data, compresslevel=TAG_LEVEL)
+        with self._open(bag_path, len(data) >= 64, len(data), TAG_LEVEL) as entry:
+            entry.write(data)
         sha = hashlib.sha512(data).hexdigest()
         if tag:
             self.tags.append((bag_path, sha))
@@ -115,13 +143,8 @@ class _BagZip:
             entry = None
             if store:
                 deflate = should_deflate(item.path, chunk[:SAMPLE_BYTES])
-                info = self._info("data/" + item.path, deflate, item.size)
                 entry = stack.enter_context(
-                    self.zip.open(info, "w", force_zip64=item.size > ZIP64_ABOVE)
-                )
-                if deflate and hasattr(entry, "_compressor"):
-                    # zipfile's writer calls compress()/flush() on this attribute.
-                    entry._compressor = ParallelDeflater(self.pool)
+                    self._open("data/" + item.path, deflate, item.size, LEVEL))
             while chunk:
                 self.worker.feed(digest, chunk)
                 if entry is not None:

@@ -119,11 +119,11 @@ def write_files(root: Path, files: dict[str, str], *, force: bool = False) -> li
         for rel, text in sorted(files.items()):
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            staged.append((rel, Path(tmp)))
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            staged.append((rel, Path(name)))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
-            os.chmod(tmp, 0o644)
+            os.chmod(name, 0o644)
         for rel, tmp in staged:
             os.replace(tmp, root / rel)
     finally:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import queue
+import struct
 import threading
+import zipfile
 import zlib
 from collections import deque
 from collections.abc import Callable
@@ -24,6 +26,26 @@ from typing import Protocol
 BLOCK = 1 << 20
 WINDOW = 32 * 1024
 LEVEL = 1
+# A zip extra field carrying the CRC-32 of an entry's compressed bytes. The standard CRC
+# covers only the inflated data, so without it a changed padding bit of a deflate stream
+# would go unnoticed; with it, every byte of a release is covered by some check.
+RAW_CRC_ID = 0x7366
+_RAW_CRC = struct.Struct("<HHI")
+
+
+def raw_crc_extra(crc: int) -> bytes:
+    return _RAW_CRC.pack(RAW_CRC_ID, 4, crc)
+
+
+def find_raw_crc(extra: bytes) -> int | None:
+    """The raw CRC-32 recorded in an extra field block, if any."""
+    at = 0
+    while at + 4 <= len(extra):
+        ident, size = struct.unpack_from("<HH", extra, at)
+        if ident == RAW_CRC_ID and size == 4 and at + 8 <= len(extra):
+            return int(_RAW_CRC.unpack_from(extra, at)[2])
+        at += 4 + size
+    return None
 
 
 class Hash(Protocol):
@@ -83,11 +105,16 @@ class ParallelDeflater:
 
     ``compress`` returns the output of blocks already finished (in order), keeping at most
     ``lookahead`` blocks in flight so memory stays bounded; ``flush`` returns the rest and
-    ends the stream.
+    ends the stream, and records the CRC-32 of all the output in ``info.extra``.
     """
 
-    def __init__(self, pool: ThreadPoolExecutor, level: int = LEVEL, lookahead: int = 0) -> None:
+    def __init__(
+        self, pool: ThreadPoolExecutor, level: int = LEVEL, lookahead: int = 0,
+        info: zipfile.ZipInfo | None = None,
+    ) -> None:
         self._pool = pool
+        self._info = info
+        self._raw_crc = 0
         self._level = level
         self._lookahead = lookahead or 2 * (os.cpu_count() or 1)
         self._pending: deque[Future[bytes]] = deque()
@@ -104,6 +131,7 @@ class ParallelDeflater:
         out: list[bytes] = []
         while self._pending and (len(self._pending) > keep or self._pending[0].done()):
             out.append(self._pending.popleft().result())
+            self._raw_crc = zlib.crc32(out[-1], self._raw_crc)
         return b"".join(out)
 
     def compress(self, data: bytes) -> bytes:
@@ -119,4 +147,8 @@ class ParallelDeflater:
     def flush(self, mode: int = zlib.Z_FINISH) -> bytes:
         self._submit(bytes(self._buffer), final=True)
         self._buffer.clear()
-        return self._drain(0)
+        tail = self._drain(0)
+        if self._info is not None:
+            # zipfile rewrites the local header after flush(): the value lands in both headers.
+            self._info.extra = raw_crc_extra(self._raw_crc)
+        return tail
