@@ -30,15 +30,29 @@ from fivesafes.core.init_plan import InitOptions
               help="Disclosure output checker (login or @org/team); repeat for more.")
 @click.option("--project-id", metavar="URN", help="urn:uuid to use instead of a fresh one.")
 @click.option("--no-git", is_flag=True, help="Do not run git init and the first commit.")
+@click.option("--github", "github_repo", metavar="ORG/NAME",
+              help="Also create or repair the private repository ORG/NAME on GitHub "
+                   "(token from GITHUB_TOKEN or GH_TOKEN). Run again on the same DIRECTORY "
+                   "to repair drift.")
+@click.option("--app-id", type=int,
+              help="The automation's GitHub App id: the only actor that may bypass the ruleset.")
 def init(directory: Path, title: str | None, requester_name: str | None,
          requester_orcid: str | None, requester_email: str | None,
          requester_github: str | None, approvers: tuple[str, ...], checkers: tuple[str, ...],
-         project_id: str | None, no_git: bool) -> None:
+         project_id: str | None, no_git: bool, github_repo: str | None,
+         app_id: int | None) -> None:
     """Create a project repository in DIRECTORY (new or empty) from the template.
 
     Writes the request files, the policy and the JSON Schemas, assigns a fresh project id,
-    runs `git init -b main` and commits. Refuses a folder that is not empty.
+    runs `git init -b main` and commits. Refuses a folder that is not empty, except with
+    --github on an existing project, which then only creates or repairs the GitHub side.
     """
+    if github_repo:
+        from fivesafes.cli.init_github import init_github, is_project
+
+        if is_project(directory):
+            init_github(directory, github_repo, app_id)
+            return
     options = InitOptions(
         title=title, requester_name=requester_name, requester_orcid=requester_orcid,
         requester_email=requester_email, requester_github=requester_github,
@@ -53,5 +67,10 @@ def init(directory: Path, title: str | None, requester_name: str | None,
         raise CommandError(f"{exc}; the files are in {directory}, run git yourself", EXTERNAL
                            ) from exc
     click.echo(f"Created project {new_id} in {directory}")
+    if github_repo:
+        from fivesafes.cli.init_github import init_github
+
+        init_github(directory, github_repo, app_id)
+        return
     click.echo("Next: edit the files under resources/, then run "
                f"`fivesafes validate {directory}`")
