@@ -18,6 +18,7 @@ from typing import Any
 from jsonschema import Draft4Validator
 
 SUBSET = Path(__file__).with_name("openapi-subset.json")
+SLASHED = {"ref", "tag", "branch", "path"}
 
 
 def to_json_schema(node: Any) -> Any:
@@ -82,7 +83,9 @@ class OpenApi:
             return "(.+)" if match.group(1) in multi else "([^/]+)"
 
         regex = re.sub(r"\\\{(\w+)\\\}", group, re.escape(template))
-        greedy = re.sub(r"\(\[\^/\]\+\)$", "(.+)", regex)
+        # refs, tags and branches may hold slashes even where the description does not say so
+        greedy = (re.sub(r"\(\[\^/\]\+\)$", "(.+)", regex)
+                  if names and names[-1] in SLASHED else regex)
         return Operation(method.upper(), template, spec["operationId"], spec,
                          re.compile(f"^{regex}$"), re.compile(f"^{greedy}$"), tuple(names))
 
