@@ -122,3 +122,9 @@ def applier_from_env(env: Mapping[str, str] | None = None, *,
                               rebuild_crate=rebuild_crate, env={**os.environ, **env})
     return GitHubApplier(GitHubApi.from_env(env), repository, committer=committer, echo=echo,
                          env=env)
+
+
+def apply_plan(plan: Plan, facts: Facts, env: Mapping[str, str] | None = None, *,
+               rebuild_crate: CrateBuilder | None = None) -> None:
+    """Apply ``plan`` on GitHub with an applier configured from ``env``."""
+    applier_from_env(env, rebuild_crate=rebuild_crate).apply(plan, facts)
