@@ -21,7 +21,7 @@ from fivesafes.core.crate_spec import Software, build_crate
 from fivesafes.core.findings import errors
 
 SOFTWARE_NAME = "fivesafes-gitops"
-SOFTWARE_URL = "https://pypi.org/project/fivesafes-gitops/"
+SOFTWARE_URL = "https://github.com/fivesafes/fivesafes-gitops"
 
 
 def software() -> Software:
