@@ -93,3 +93,12 @@ def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["demo", str(tmp_path)])
     assert result.exit_code == 2
     assert "not empty" in result.output
+
+
+def test_demo_crate_and_record_pass_their_own_checks(demo_runs: list[tuple[Path, Path]]) -> None:
+    project = demo_runs[0][0] / "project"
+    runner = CliRunner()
+    built = runner.invoke(cli, ["crate", "build", "--check", str(project)])
+    assert built.exit_code == 0, built.output
+    ledger = runner.invoke(cli, ["ledger", "verify", str(project)])
+    assert ledger.exit_code == 0, ledger.output

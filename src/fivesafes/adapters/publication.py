@@ -162,6 +162,5 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
                "includes-data": public.includes_data}
     write_record(root, ledger.append(project.record,
                                      _entry(project, version, now, digest, env, release)))
-    refresh_crate(root, options.software,
-                  published=Published(date_published=now, tag=tag, zip_sha512=public.sha512))
+    refresh_crate(root, options.software)  # from the record alone, as `crate build` does
     return PublishResult(tag, now, public.sha512, public.includes_data, tuple(locations))

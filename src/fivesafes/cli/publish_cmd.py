@@ -20,7 +20,6 @@ from fivesafes.adapters.record_io import refresh_crate
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
-from fivesafes.core.crate_spec import Published
 from fivesafes.core.ledger import entry_fields
 
 
@@ -29,11 +28,9 @@ def commit_release(root: Path, result: PublishResult, push: bool) -> str | None:
     message = f"fivesafes: publication {result.tag} recorded"
     if not push:
         return lifecycle_git.commit_paths(root, [layout.ACTIONS, layout.CRATE_DIR], message)
-    published = Published(date_published=result.date_published, tag=result.tag,
-                          zip_sha512=result.sha512)
     entry = entry_fields(read_record(root).action[-1])
     return lifecycle_git.record_remotely(
-        root, [entry], message, lambda work: refresh_crate(work, software(), published=published))
+        root, [entry], message, lambda work: refresh_crate(work, software()))
 
 
 @click.command()
