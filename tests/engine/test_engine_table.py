@@ -193,8 +193,14 @@ def test_disclosure_reject_and_hold(world: World) -> None:
 
 def test_disclosure_without_separation_lets_a_sign_off_approver_check(world: World) -> None:
     d = disclosure_world(world)
-    d.policy = (d.policy or b"").replace(b'distinct-from = ["sign-off"]', b"")
+    d.policy = (d.policy or b"").replace(b'distinct-from = ["sign-off"]', b"distinct-from = []")
     assert d.run(d.label(APPROVE_D, "alice")).outcome == "pending"
+
+
+def test_disclosure_separates_from_sign_off_by_default(world: World) -> None:
+    d = disclosure_world(world)
+    d.policy = (d.policy or b"").replace(b'distinct-from = ["sign-off"]', b"")
+    assert d.run(d.label(APPROVE_D, "alice")).outcome == "refused"
 
 
 def test_disclosure_pr_may_change_only_the_manifest(world: World) -> None:

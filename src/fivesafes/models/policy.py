@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from fivesafes.models.base import TomlModel
 from fivesafes.models.project import Organisation
@@ -52,8 +52,24 @@ class PhaseRule(TomlModel):
 
 
 class Phases(TomlModel):
+    """Decision rules per phase.
+
+    Disclosure defaults follow DESIGN.md: two distinct checkers, who must differ from the
+    sign-off approvers, unless the policy says otherwise explicitly.
+    """
+
     sign_off: PhaseRule
     disclosure: PhaseRule
+
+    @field_validator("disclosure")
+    @classmethod
+    def _disclosure_defaults(cls, rule: PhaseRule) -> PhaseRule:
+        update: dict[str, object] = {}
+        if "required" not in rule.model_fields_set:
+            update["required"] = 2
+        if "distinct_from" not in rule.model_fields_set:
+            update["distinct_from"] = ["sign-off"]
+        return rule.model_copy(update=update) if update else rule
 
     def rule(self, phase: DecisionPhase) -> PhaseRule:
         return self.sign_off if phase == "sign-off" else self.disclosure
