@@ -211,6 +211,7 @@ def write_release(
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
     tmp = Path(tmp_name)
     file = os.fdopen(fd, "w+b")
+    bag: _BagZip | None = None
     try:
         with _machinery() as (pool, worker), progress_bar(
             sum(f.size for f in files), f"packaging {out.name}", progress
@@ -225,6 +226,9 @@ def write_release(
             size = bag.finish(external_id)
         os.replace(tmp, out)
     except BaseException:
+        if bag is not None:
+            with contextlib.suppress(Exception):
+                bag.zip.close()  # ends the (discarded) archive so nothing fires later
         file.close()
         tmp.unlink(missing_ok=True)
         raise
