@@ -9,41 +9,19 @@ into the rest of the program. ``GITHUB_API_URL`` selects GitHub Enterprise Serve
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import os
 import urllib.parse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from fivesafes.adapters.github_errors import ApiFailure, GitHubError, Need
+from fivesafes.adapters.github_records import CommitInfo, next_link, stamp
 from fivesafes.adapters.github_retry import RetryPolicy, call_with_retries
 from fivesafes.core import facts
 from github import Auth, Github, GithubException
 
 T = TypeVar("T")
 DEFAULT_API_URL = "https://api.github.com"
-
-
-@dataclass(frozen=True)
-class CommitInfo:
-    sha: str
-    author: facts.Actor | None
-    committer: facts.Actor | None
-    message: str
-
-
-@dataclass(frozen=True)
-class IssueComment:
-    id: int
-    body: str
-    author: facts.Actor
-
-
-def _stamp(moment: dt.datetime | None) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _actor(user: Any) -> facts.Actor:
@@ -127,7 +105,7 @@ class GitHubApi:
             while url:
                 headers, data = self._gh.requester.requestJsonAndCheck("GET", url, query)
                 items.extend(data if isinstance(data, list) else [])
-                url, query = _next_link(headers), None
+                url, query = next_link(headers), None
             return items
         return self.call(need, go)
 
@@ -169,7 +147,7 @@ class GitHubApi:
                     repo)
         return self.call(need, lambda: tuple(
             facts.Review(r.id, _actor(r.user), cast(facts.ReviewState, r.state.upper()),
-                         r.commit_id or "", _stamp(r.submitted_at))
+                         r.commit_id or "", stamp(r.submitted_at))
             for r in self._gh.get_repo(repo).get_pull(number).get_reviews()
             if r.user is not None))
 
@@ -178,7 +156,7 @@ class GitHubApi:
                     "pull-requests: read", repo)
         return self.call(need, lambda: tuple(
             facts.LabelEvent(e.id, cast(facts.LabelAction, e.event), e.label.name,
-                             _actor(e.actor), _stamp(e.created_at))
+                             _actor(e.actor), stamp(e.created_at))
             for e in self._gh.get_repo(repo).get_issue(number).get_events()
             if e.event in ("labeled", "unlabeled") and e.label is not None
             and e.actor is not None))
@@ -253,12 +231,3 @@ class GitHubApi:
 
 def _q(part: str) -> str:
     return urllib.parse.quote(part, safe="")
-
-
-def _next_link(headers: Mapping[str, Any]) -> str | None:
-    link = next((str(v) for k, v in headers.items() if k.lower() == "link"), "")
-    for part in link.split(","):
-        url, _, rel = part.partition(";")
-        if 'rel="next"' in rel:
-            return url.strip().strip("<>")
-    return None

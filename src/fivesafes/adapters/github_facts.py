@@ -16,8 +16,9 @@ from typing import Any
 
 from fivesafes.adapters.actions_runner import run_context
 from fivesafes.adapters.commit_trailers import co_authors
-from fivesafes.adapters.github_api import CommitInfo, GitHubApi
+from fivesafes.adapters.github_api import GitHubApi
 from fivesafes.adapters.github_errors import GitHubError, Need
+from fivesafes.adapters.github_records import CommitInfo
 from fivesafes.core import facts, layout
 from fivesafes.core.events import Event
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from fivesafes.adapters.github_api import GitHubApi, IssueComment
+from fivesafes.adapters.github_api import GitHubApi
 from fivesafes.adapters.github_errors import Need
+from fivesafes.adapters.github_records import IssueComment
 from fivesafes.core import facts
 
 # Project repositories start later phases with workflow_dispatch of their caller workflow.
