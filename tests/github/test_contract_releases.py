@@ -82,3 +82,30 @@ def test_enterprise_server_api_prefix(staged: Staged) -> None:
         assert [r.path for r in ghes.requests] == ["/repos/acme/project/pulls/1"]
         assert ghes.url.endswith("/api/v3")
         ghes.assert_clean()
+
+
+def test_retried_writes_that_had_succeeded_are_recognised(
+        github_server: GitHubServer, api: GitHubApi, staged: Staged, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivesafes.adapters import github_releases
+
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(b"zip")
+    draft = create_draft(api, "acme/project", "v2", "v2", "", "main")
+    upload_asset(api, "acme/project", draft, zipped)
+    # the upload arrived but its answer was lost: the retry meets "already_exists"
+    stale = create_draft(api, "acme/project", "v2", "v2", "", "main")
+    object.__setattr__(stale, "assets", ())
+    assert upload_asset(api, "acme/project", stale, zipped).name == "a.zip"
+    assert len(staged.repo.releases[0].assets) == 1
+    # the release was created but the answer was lost: creating again meets "already_exists"
+    calls: list[str] = []
+
+    def first_blind(api: GitHubApi, repo: str, tag: str) -> object:
+        calls.append(tag)
+        return None if len(calls) == 1 else find_release(api, repo, tag)
+
+    monkeypatch.setattr(github_releases, "find_release", first_blind)
+    again = github_releases.create_draft(api, "acme/project", "v2", "v2", "", "main")
+    assert again.id == draft.id
+    assert github_server.violations == []

@@ -63,9 +63,15 @@ def create_draft(api: GitHubApi, repo: str, tag: str, name: str, body: str,
     if found is not None:
         return found
     need = Need(f"creating draft release {tag}", "contents: write", repo)
-    data = api.request("POST", f"/repos/{repo}/releases", need, {
-        "tag_name": tag, "target_commitish": target, "name": name, "body": body,
-        "draft": True, "prerelease": False})
+    try:
+        data = api.request("POST", f"/repos/{repo}/releases", need, {
+            "tag_name": tag, "target_commitish": target, "name": name, "body": body,
+            "draft": True, "prerelease": False})
+    except GitHubError as exc:  # a retried POST that had in fact succeeded
+        found = find_release(api, repo, tag) if exc.status == 422 else None
+        if found is None:
+            raise
+        return found
     return _release(data)
 
 
@@ -83,7 +89,16 @@ def upload_asset(api: GitHubApi, repo: str, release: Release, file: Path,
                               "the asset or the draft release and publish again")
     kind = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     need = Need(f"uploading {name} to release {release.tag}", "contents: write", repo)
-    return _asset(api.upload(release.upload_url, str(file), name, kind, need))
+    try:
+        return _asset(api.upload(release.upload_url, str(file), name, kind, need))
+    except GitHubError as exc:  # a retried upload that had in fact arrived
+        if exc.status != 422:
+            raise
+        listed = api.paginate(f"/repos/{repo}/releases/{release.id}/assets", need)
+        same = [_asset(a) for a in listed if a.get("name") == name and a.get("size") == size]
+        if not same:
+            raise
+        return same[0]
 
 
 def publish(api: GitHubApi, repo: str, release: Release,
