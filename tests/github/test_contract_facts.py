@@ -96,3 +96,24 @@ def test_policy_teams_tolerates_bad_policies() -> None:
     assert policy_teams(None) == []
     assert policy_teams(b"not = [toml") == []
     assert policy_teams(b'[phases.x]\napprovers = ["a", "@o/t", "@o/t", "@bad"]') == ["o/t"]
+
+
+def test_pending_members_bots_and_forks(github_server: GitHubServer, api: GitHubApi,
+                                        staged: Staged) -> None:
+    world, repo = staged.world, staged.repo
+    world.team("acme", "stewards", pending=["frank"])
+    fork = world.open_pull(repo, {"resources/x.toml": "x = 1\n"}, author="outsider",
+                           head_ref="patch", fork="outsider/project")
+    world.review(repo, fork, "dependabot[bot]", "APPROVED")
+    world.review(repo, fork, "frank", "APPROVED")
+    world.label(repo, fork, "5s:approve-sign-off", actor="carol")
+    world.teams[("acme", "stewards")].members.pop("carol")  # removed from the team since
+    event = parse_event("pull_request", adapt(world, load("pull_request.labeled"), repo, fork,
+                                              sender="carol"))
+    facts = GitHubFacts(api, repo.full_name).fetch(event)
+    assert facts.pr is not None
+    assert facts.pr.head_repo == "outsider/project"
+    assert [(r.user.login, r.user.is_bot) for r in facts.reviews] == [
+        ("dependabot[bot]", True), ("frank", False)]
+    assert facts.teams["acme/stewards"] == frozenset()  # frank pending, carol gone
+    assert "dependabot[bot]" not in facts.permissions

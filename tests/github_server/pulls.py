@@ -16,8 +16,11 @@ class PullVerbs:
     def open_pull(self: WorldState, repo: Repo, files: dict[str, bytes | str], author: str,
                   head_ref: str = "request", base: str | None = None, title: str = "Request",
                   body: str | None = None, message: str | None = None,
-                  number: int | None = None) -> Pull:
-        """Branch ``head_ref`` off ``base`` with one commit of ``files`` by ``author``, and a PR."""
+                  number: int | None = None, fork: str | None = None) -> Pull:
+        """Branch ``head_ref`` off ``base`` with one commit of ``files`` by ``author``, and a PR.
+
+        ``fork``: the head branch lives in that repository (``owner/name``, created if new).
+        """
         base = base or repo.default_branch
         with self.lock:
             self.user(author)
@@ -27,6 +30,9 @@ class PullVerbs:
             number = number or self._next_number(repo)
             pull = Pull(number, self.new_id(), title, body, author, head_ref, head_sha, base,
                         base_sha, self.now())
+            if fork is not None:
+                self.repo(fork)
+                pull.head_repo = fork
             repo.pulls[number] = pull
             return pull
 

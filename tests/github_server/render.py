@@ -66,9 +66,10 @@ class Render:
         url = f"{self.repo_url(repo)}/pulls/{pull.number}"
         issue = f"{self.repo_url(repo)}/issues/{pull.number}"
 
-        def side(ref: str, sha: str) -> dict[str, Any]:
-            return {"label": f"{repo.owner}:{ref}", "ref": ref, "sha": sha,
-                    "repo": self.repo(repo), "user": self.user(repo.owner)}
+        def side(ref: str, sha: str, full_name: str | None = None) -> dict[str, Any]:
+            where = self.world.repos.get(full_name or repo.full_name, repo)
+            return {"label": f"{where.owner}:{ref}", "ref": ref, "sha": sha,
+                    "repo": self.repo(where), "user": self.user(where.owner)}
 
         link = {k: {"href": v} for k, v in {
             "self": url, "html": f"{self.api}/{repo.full_name}/pull/{pull.number}",
@@ -81,7 +82,8 @@ class Render:
             html_url=link["html"]["href"], issue_url=issue, state=pull.state,
             title=pull.title, body=pull.body, user=self.user(pull.author),
             labels=[self.label(repo, repo.labels[n]) for n in pull.labels],
-            head=side(pull.head_ref, pull.head_sha), base=side(pull.base_ref, pull.base_sha),
+            head=side(pull.head_ref, pull.head_sha, pull.head_repo),
+            base=side(pull.base_ref, pull.base_sha),
             created_at=pull.created_at, updated_at=pull.created_at, merged=pull.merged,
             merged_by=self.user(pull.merged_by) if pull.merged_by else None,
             merge_commit_sha=pull.merge_commit_sha, draft=pull.draft,

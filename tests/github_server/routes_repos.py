@@ -83,7 +83,8 @@ def team_membership(call: Call) -> Reply:
     if team is None or login not in team.members:
         raise HttpError(404, "Not Found")
     url = f"{call.render.api}/organizations/{team.id}/team/{team.id}/memberships/{login}"
-    return Reply(body={"url": url, "role": team.members[login], "state": "active"})
+    state = "pending" if login in team.pending else "active"
+    return Reply(body={"url": url, "role": team.members[login], "state": state})
 
 
 @route("PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}")

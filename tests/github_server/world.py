@@ -58,7 +58,7 @@ class Pull:
     merge_commit_sha: str | None = None
     labels: list[str] = field(default_factory=list)
     draft: bool = False
-
+    head_repo: str | None = None  # owner/name of a fork the head branch lives in
 
 @dataclass
 class Review:
@@ -146,6 +146,7 @@ class Team:
     name: str
     members: dict[str, str] = field(default_factory=dict)  # login -> member|maintainer
     repos: dict[str, str] = field(default_factory=dict)  # owner/name -> permission
+    pending: set[str] = field(default_factory=set)  # invited, not yet active
 
 
 @dataclass
@@ -208,11 +209,13 @@ class WorldState:
         return f"2026-01-01T{minutes // 60 % 24:02d}:{minutes % 60:02d}:00Z"
 
     # people ---------------------------------------------------------------------------
-    def user(self, login: str, type: str = "User", name: str | None = None,
+    def user(self, login: str, type: str | None = None, name: str | None = None,
              email: str | None = None) -> User:
+        """The account ``login``, created when new (``x[bot]`` logins are bots)."""
         with self.lock:
             if login not in self.users:
-                self.users[login] = User(login, self.new_id(), type, name, email)
+                kind = type or ("Bot" if login.endswith("[bot]") else "User")
+                self.users[login] = User(login, self.new_id(), kind, name, email)
             return self.users[login]
 
     def org(self, login: str) -> User:
@@ -220,7 +223,8 @@ class WorldState:
         return self.user(login, type="Organization")
 
     def team(self, org: str, slug: str, members: list[str] | None = None,
-             maintainers: list[str] | None = None) -> Team:
+             maintainers: list[str] | None = None, pending: list[str] | None = None) -> Team:
+        """Team ``org/slug``; ``pending`` members are invited but not active."""
         self.org(org)
         with self.lock:
             team = self.teams.setdefault((org, slug), Team(org, slug, self.new_id(), slug))
@@ -230,9 +234,13 @@ class WorldState:
             for login in maintainers or []:
                 self.user(login)
                 team.members[login] = "maintainer"
+            for login in pending or []:
+                self.user(login)
+                team.members[login] = "member"
+                team.pending.add(login)
             return team
 
-    def token(self, token: str, login: str, type: str = "User") -> None:
+    def token(self, token: str, login: str, type: str | None = None) -> None:
         self.user(login, type=type)
         self.tokens[token] = login
 
