@@ -86,3 +86,27 @@ def test_dropped_connection_is_retried(staged: Staged) -> None:
     with pytest.raises(GitHubError, match="no answer"):
         api.pull("acme/project", 1, "main")
     assert sleeps == [1.0]
+
+
+def test_a_comment_whose_answer_was_lost_is_not_made_twice(github_server: GitHubServer,
+                                                           api: GitHubApi, staged: Staged,
+                                                           sleeps: list[float]) -> None:
+    github_server.fail("POST", r"/issues/1/comments$", 502, after=True)
+    github_server.clear()
+    made = github_writes.upsert_sticky(api, "acme/project", 1, "hello", "<!-- m -->")
+    assert [c.body for c in staged.repo.comments] == ["<!-- m -->\nhello"]
+    assert made.id == staged.repo.comments[0].id
+    assert sleeps == [1.0]
+    assert github_server.lines() == [
+        "GET /repos/acme/project/issues/1/comments?per_page=100",
+        "POST /repos/acme/project/issues/1/comments",
+        "GET /repos/acme/project/issues/1/comments?per_page=100"]
+
+
+def test_a_comment_that_failed_is_made_on_the_next_attempt(github_server: GitHubServer,
+                                                           api: GitHubApi, staged: Staged,
+                                                           sleeps: list[float]) -> None:
+    github_server.fail("POST", r"/issues/1/comments$", 503)
+    github_writes.upsert_sticky(api, "acme/project", 1, "hello", "<!-- m -->")
+    assert [c.body for c in staged.repo.comments] == ["<!-- m -->\nhello"]
+    assert sleeps == [1.0]

@@ -115,13 +115,18 @@ class GitHubServer:
         self.dispatcher.require_auth = value
 
     def fail(self, method: str, path: str, status: int = 502, message: str = "Server Error",
-             headers: dict[str, str] | None = None, times: int = 1) -> None:
-        """The next ``times`` ``method`` requests whose path matches the regex ``path`` fail."""
+             headers: dict[str, str] | None = None, times: int = 1,
+             after: bool = False) -> None:
+        """The next ``times`` ``method`` requests whose path matches the regex ``path`` fail.
+
+        ``after``: the request is carried out and only the answer is the failure (a write
+        that happened although the client saw an error).
+        """
         body = {"message": message, "documentation_url": "https://docs.github.com/rest",
                 "status": str(status)}
         with self.world.lock:
             self.dispatcher.exchange.failures.append(
-                Failure(method, re.compile(path), status, body, headers or {}, times))
+                Failure(method, re.compile(path), status, body, headers or {}, times, after))
 
     def secondary_rate_limit(self, method: str, path: str, retry_after: int | None = 1,
                              times: int = 1, status: int = 403) -> None:

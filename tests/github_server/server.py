@@ -65,6 +65,7 @@ class Failure:
     body: dict[str, Any]
     headers: dict[str, str]
     times: int
+    after: bool = False  # the request is carried out, only its answer is lost
 
 
 @dataclass
@@ -175,11 +176,15 @@ class Dispatcher:
         login = self.world.tokens.get(token)
         if login is None and self.require_auth:
             return Reply(401, HttpError(401, "Bad credentials").body())
+        lost: Failure | None = None
         with self.world.lock:
             for failure in self.exchange.failures:
                 if failure.times and failure.method == method and failure.pattern.search(path):
                     failure.times -= 1
-                    return Reply(failure.status, failure.body, failure.headers)
+                    if not failure.after:
+                        return Reply(failure.status, failure.body, failure.headers)
+                    lost = failure
+                    break
         schema = self.api.request_schema(op)
         if schema is not None and body is not None and not isinstance(body, bytes):
             self.api.validate(schema, body, f"{op.operation_id} request body", RequestViolation)
@@ -194,6 +199,8 @@ class Dispatcher:
                 reply = handler(call)
         except HttpError as exc:
             return Reply(exc.status, exc.body(), exc.headers)
+        if lost is not None:
+            return Reply(lost.status, lost.body, lost.headers)
         if reply.paginate:
             reply = self._page(path, query, reply)
         return reply

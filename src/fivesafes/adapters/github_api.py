@@ -12,6 +12,7 @@ import base64
 import os
 import urllib.parse
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar, cast
 
 from fivesafes.adapters.github_errors import ApiFailure, GitHubError, Need
@@ -63,16 +64,19 @@ class GitHubApi:
                               "`env: GITHUB_TOKEN: ${{ github.token }}`) or GH_TOKEN")
         return cls(token, env.get("GITHUB_API_URL") or DEFAULT_API_URL, policy)
 
-    def call(self, need: Need, fn: Callable[[], T]) -> T:
-        return call_with_retries(fn, need, self.policy, _translate)
+    def call(self, need: Need, fn: Callable[[], T], retry: bool = True) -> T:
+        policy = self.policy if retry else replace(self.policy, attempts=1)
+        return call_with_retries(fn, need, policy, _translate)
 
     # raw JSON, for operations PyGithub does not model --------------------------------
     def request(self, method: str, path: str, need: Need, body: Any = None,
-                params: Mapping[str, Any] | None = None, missing_ok: bool = False) -> Any:
+                params: Mapping[str, Any] | None = None, missing_ok: bool = False,
+                retry: bool = True) -> Any:
         """``method path`` (relative to the API URL) with a JSON body; the JSON answer.
 
         ``missing_ok``: a 404 answers None instead of failing (deleting what is gone,
-        looking up what may not exist).
+        looking up what may not exist). ``retry=False``: one attempt, for a write whose
+        caller checks what happened before trying again.
         """
         def go() -> Any:
             try:
@@ -83,7 +87,7 @@ class GitHubApi:
                     return None
                 raise
             return data
-        return self.call(need, go)
+        return self.call(need, go, retry)
 
     def upload(self, upload_url: str, file: str, name: str, content_type: str, need: Need,
                label: str = "") -> Any:

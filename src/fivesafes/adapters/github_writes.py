@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_errors import Need
+from fivesafes.adapters.github_errors import GitHubError, Need
 from fivesafes.adapters.github_records import IssueComment
 from fivesafes.core import facts
 
@@ -56,18 +56,26 @@ def upsert_sticky(api: GitHubApi, repo: str, number: int, body: str,
     capture the automation's comment. ``body`` gets the marker prepended when it lacks it.
     """
     text = body if marker in body else f"{marker}\n{body}"
-    mine = [c for c in comments(api, repo, number) if marker in c.body and c.author.is_bot]
-    if mine:
-        current = mine[0]
-        if current.body == text:
-            return current
-        need = Need(f"editing the fivesafes comment on #{number}", "pull-requests: write", repo)
-        api.request("PATCH", f"/repos/{repo}/issues/comments/{current.id}", need,
-                    {"body": text})
-        return IssueComment(current.id, text, current.author)
     need = Need(f"commenting on #{number}", "pull-requests: write", repo)
-    made = api.request("POST", f"/repos/{repo}/issues/{number}/comments", need, {"body": text})
-    return IssueComment(int(made["id"]), text, _actor(made.get("user")))
+    attempt = 1
+    while True:
+        mine = [c for c in comments(api, repo, number) if marker in c.body and c.author.is_bot]
+        if mine:
+            current = mine[0]
+            if current.body != text:
+                api.request("PATCH", f"/repos/{repo}/issues/comments/{current.id}", need,
+                            {"body": text})
+            return IssueComment(current.id, text, current.author)
+        try:  # not retried blindly: a lost answer may hide a comment that was made
+            made = api.request("POST", f"/repos/{repo}/issues/{number}/comments", need,
+                               {"body": text}, retry=False)
+        except GitHubError as exc:
+            if not (exc.status == 0 or exc.status >= 500) or attempt >= api.policy.attempts:
+                raise
+            api.policy.sleep(api.policy.base_delay * 2.0 ** (attempt - 1))
+            attempt += 1
+            continue
+        return IssueComment(int(made["id"]), text, _actor(made.get("user")))
 
 
 @dataclass(frozen=True)
