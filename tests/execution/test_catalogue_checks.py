@@ -135,3 +135,16 @@ def test_metadata_service_answers_that_break_the_contract_are_refused(
         set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
         [finding] = check_catalogue(project, env={"TRE_API_KEY": "k"})
     assert finding.rule == "catalogue.unavailable"
+
+
+def test_validate_with_catalogue_reports_a_missing_column(project: Path, data_dir: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["validate", str(project), "--catalogue", "--data-dir", str(data_dir)])
+    assert ok.exit_code == 0, ok.output
+    text = rewrite(project, '{ name = "region"', '{ name = "regoin"')
+    bad = runner.invoke(cli, ["validate", str(project), "--catalogue", "--data-dir",
+                              str(data_dir)])
+    assert bad.exit_code == 1
+    assert f"{PATIENTS}:{line_of(text, 'regoin')}" in bad.output
+    plain = runner.invoke(cli, ["validate", str(project)])
+    assert plain.exit_code == 0, "without --catalogue the source is not consulted"

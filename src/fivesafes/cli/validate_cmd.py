@@ -22,13 +22,21 @@ from fivesafes.core.validate import validate_policy, validate_request
 @click.argument("project_dir", default=".", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text for people, json for tools, github for Actions annotations.")
-def validate(project_dir: Path, fmt: Format) -> None:
+@click.option("--catalogue", "with_catalogue", is_flag=True,
+              help="Also check that every requested schema, table and column exists in the "
+                   "source named in access.toml (needs the TRE's source or metadata service).")
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="With --catalogue: the TRE data folder holding file sources such as SQLite "
+                   "(default: $FIVESAFES_DATA_DIR).")
+def validate(project_dir: Path, fmt: Format, with_catalogue: bool,
+             data_dir: Path | None) -> None:
     """Check every request file and the policy of PROJECT_DIR (default: here).
 
     Reports TOML syntax, schema (unknown keys with did-you-mean, wrong types), ORCID check
     digits, ROR ids, e-mail forms, dates, workflow sources, duplicate datasets and secret
-    values, each with its file, line and fix. Writes nothing. Exit 0 valid, 1 findings,
-    2 not a project folder.
+    values, each with its file, line and fix; with --catalogue, also the requested tables
+    and columns against the source. Writes nothing. Exit 0 valid, 1 findings, 2 not a
+    project folder.
     """
     try:
         files, findings = scan_tree(project_dir)
@@ -37,5 +45,9 @@ def validate(project_dir: Path, fmt: Format) -> None:
     policy, policy_findings = validate_policy(files.get(layout.POLICY))
     result = validate_request(files, policy)
     findings = findings + policy_findings + result.findings
+    if with_catalogue and not errors(findings):
+        from fivesafes.adapters.catalogue_check import check_catalogue
+
+        findings = findings + check_catalogue(project_dir, data_dir=data_dir)
     emit(findings, fmt, len(files))
     raise SystemExit(FINDINGS if errors(findings) else OK)

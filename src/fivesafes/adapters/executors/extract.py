@@ -89,8 +89,8 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Iterator[Sequence[Any]]
 
 def _write_parquet(path: Path, columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
     try:
-        import pyarrow as pa  # type: ignore[import-untyped]
-        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+        import pyarrow as pa
+        import pyarrow.parquet as pq
     except ImportError:
         raise ExecutorFailed("parquet output needs pyarrow: install fivesafes-gitops[parquet]"
                              ) from None
