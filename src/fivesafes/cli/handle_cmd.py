@@ -81,18 +81,12 @@ def rebuild_crate(root: Path) -> None:
 
 
 def github_applier() -> PlanApplier:
-    """Labels, comment, statuses and dispatch through the API; the record by git CAS."""
-    from fivesafes.adapters.actions_runner import run_context
-    from fivesafes.adapters.github_api import GitHubApi
-    from fivesafes.adapters.github_apply import GitHubApplier
-    from fivesafes.adapters.record_commit import git_committer
+    """Labels, comment, statuses and dispatch through the API; the record by git CAS (to
+    ``FIVESAFES_GIT_REMOTE`` when set, as ``FIVESAFES_COMMIT_NAME``/``EMAIL``)."""
+    from fivesafes.adapters.github_apply import applier_from_env
 
-    repository = os.environ["GITHUB_REPOSITORY"]
-    remote = f"{run_context().server_url.rstrip('/')}/{repository}.git"
-    token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
-    committer = git_committer(remote, token=token, rebuild_crate=rebuild_crate)
-    return GitHubApplier(GitHubApi.from_env(), repository, committer=committer,
-                         echo=lambda line: click.echo(line, err=True))
+    return applier_from_env(rebuild_crate=rebuild_crate,
+                            echo=lambda line: click.echo(line, err=True))
 
 
 def applier(facts_path: Path | None, repo_dir: Path | None) -> PlanApplier:
