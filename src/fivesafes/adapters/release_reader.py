@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from fivesafes.adapters.progress import progress_bar
 from fivesafes.adapters.zip_layout import LayoutError, check_layout
@@ -114,6 +114,18 @@ def read_zip(
     return result
 
 
+class _Digest:
+    """sha-512 and CRC-32 of a member's content, updated together on the hashing thread."""
+
+    def __init__(self) -> None:
+        self.sha = hashlib.sha512()
+        self.crc = 0
+
+    def update(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.crc = zlib.crc32(data, self.crc)
+
+
 class _Damaged(Exception):
     """A member's bytes do not match what its headers say."""
 
@@ -121,11 +133,12 @@ class _Damaged(Exception):
 def _member(
     fp: BinaryIO, info: zipfile.ZipInfo, emit: Callable[[bytes], None]
 ) -> None:
-    """Read one member's raw bytes once: check the raw CRC, inflate, check size and CRC.
+    """Read one member's raw bytes once: check the raw CRC, inflate, check the size.
 
     Reads the data itself instead of through :mod:`zipfile` so that it can check what
     zipfile does not: that a deflate stream ends exactly where the entry ends, and the
-    CRC-32 of the compressed bytes that release zips record.
+    CRC-32 of the compressed bytes that release zips record. ``emit`` gets the content;
+    the caller checks its CRC-32 (on the hashing thread, off this one's critical path).
     """
     fp.seek(info.header_offset)
     header = fp.read(30)
@@ -134,14 +147,13 @@ def _member(
     name_len, extra_len = struct.unpack_from("<HH", header, 26)
     fp.seek(info.header_offset + 30 + name_len + extra_len)
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    left, raw_crc, crc, size = info.compress_size, 0, 0, 0
+    left, raw_crc, size = info.compress_size, 0, 0
 
     def out(data: bytes) -> None:
-        nonlocal crc, size
+        nonlocal size
         size += len(data)
         if size > info.file_size:
             raise _Damaged(f"expands beyond its declared {info.file_size} bytes")
-        crc = zlib.crc32(data, crc)
         emit(data)
 
     while left > 0:
@@ -149,10 +161,10 @@ def _member(
         if not chunk:
             raise _Damaged("the archive ends inside this member")
         left -= len(chunk)
-        raw_crc = zlib.crc32(chunk, raw_crc)
         if inflater is None:
-            out(chunk)
+            out(chunk)  # stored: the content CRC covers these very bytes
             continue
+        raw_crc = zlib.crc32(chunk, raw_crc)
         data = inflater.decompress(chunk, BLOCK)
         while True:
             if data:
@@ -165,10 +177,8 @@ def _member(
         if not inflater.eof or inflater.unused_data:
             raise _Damaged("the deflate stream does not end where the member ends")
     expected_raw = find_raw_crc(info.extra)
-    if expected_raw is not None and expected_raw != raw_crc:
+    if inflater is not None and expected_raw is not None and expected_raw != raw_crc:
         raise _Damaged("its compressed bytes do not match their recorded CRC-32")
-    if crc != info.CRC:
-        raise _Damaged("its content does not match its CRC-32")
     if size != info.file_size:
         raise _Damaged(f"holds {size} bytes but declares {info.file_size}")
 
@@ -196,9 +206,9 @@ def _stream(
                         f"{rel} declares {info.file_size} bytes (limit {bound} for this file)",
                         "refuse this archive"))
                     bound = 0
-                digest, chunks = hashlib.sha512(), list[bytes]()
+                digest, chunks = _Digest(), list[bytes]()
 
-                def emit(data: bytes, digest: Any = digest, chunks: list[bytes] = chunks,
+                def emit(data: bytes, digest: _Digest = digest, chunks: list[bytes] = chunks,
                          wanted: bool = bound > 0) -> None:
                     nonlocal total
                     total += len(data)
@@ -219,7 +229,13 @@ def _stream(
                         "download the release again; the archive is damaged or forged"))
                     return
                 worker.wait()
-                result.digests[rel] = (digest.hexdigest(), info.file_size)
+                if digest.crc != info.CRC:
+                    result.findings.append(Finding(
+                        result.file, None, None, "zip.corrupt",
+                        f"{rel}: its content does not match its CRC-32",
+                        "download the release again; the archive is damaged or forged"))
+                    return
+                result.digests[rel] = (digest.sha.hexdigest(), info.file_size)
                 if bound:
                     result.kept[rel] = b"".join(chunks)
         result.complete = True
