@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import bagit
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -60,6 +62,10 @@ def test_package_then_verify_passes(fixed_project: Path, files: dict[str, bytes]
         assert report.ok, [f.render() for f in report.findings]
         assert report.payload_files == len(files) + 2
         assert {r.path for r in info.results} == set(files)
+        with zipfile.ZipFile(info.path) as archive:  # extracted in the test only
+            archive.extractall(Path(tmp) / "extracted")
+        (bag,) = (Path(tmp) / "extracted").iterdir()
+        bagit.Bag(str(bag)).validate()
 
 
 @pytest.fixture(scope="module")

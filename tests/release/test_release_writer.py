@@ -164,3 +164,12 @@ def test_zip_sha512_matches_the_file(release: Path, project: Path, outputs: Path
     info = package(project, outputs, tmp_path / "again.zip")
     assert info.sha512 == hashlib.sha512(info.path.read_bytes()).hexdigest()
     assert info.size == info.path.stat().st_size
+
+
+def test_package_without_outputs_lists_recorded_results(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "crate-only.zip"
+    code, text = run("package", str(project), "--out", str(out), "--json")
+    assert code == 0, text
+    names = members(out)
+    assert not any("/data/outputs/" in n for n in names)
+    assert run("verify", str(out))[0] == 0
