@@ -15,11 +15,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar, cast
 
+from github import Auth, Github, GithubException
+
 from fivesafes.adapters.github_errors import ApiFailure, GitHubError, Need
 from fivesafes.adapters.github_records import CommitInfo, next_link, stamp
 from fivesafes.adapters.github_retry import RetryPolicy, call_with_retries
 from fivesafes.core import facts
-from github import Auth, Github, GithubException
 
 T = TypeVar("T")
 DEFAULT_API_URL = "https://api.github.com"
