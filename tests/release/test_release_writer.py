@@ -173,3 +173,31 @@ def test_package_without_outputs_lists_recorded_results(project: Path, tmp_path:
     names = members(out)
     assert not any("/data/outputs/" in n for n in names)
     assert run("verify", str(out))[0] == 0
+
+
+def test_unusual_names_survive_manifests_and_bagit(project: Path, tmp_path: Path) -> None:
+    outputs = tmp_path / "odd"
+    (outputs / "Ergebnisse für 2026").mkdir(parents=True)
+    (outputs / "half of cases (n=10).csv").write_text("a,b\n1,2\n")
+    (outputs / "Ergebnisse für 2026" / "résumé #1.txt").write_text("fine\n")
+    (outputs / "empty.dat").write_bytes(b"")
+    info = package(project, outputs, tmp_path / "odd.zip")
+    assert run("verify", str(info.path))[0] == 0
+    target = tmp_path / "extracted"
+    with zipfile.ZipFile(info.path) as archive:
+        archive.extractall(target)
+    (folder,) = list(target.iterdir())
+    bagit.Bag(str(folder)).validate()
+    manifest = (folder / "manifest-sha512.txt").read_text(encoding="utf-8")
+    assert "data/outputs/Ergebnisse für 2026/résumé #1.txt" in manifest
+
+
+@pytest.mark.parametrize("name", ["50% done.csv", "line\nbreak.csv", "back\\slash.csv"])
+def test_names_a_manifest_cannot_carry_are_refused(project: Path, tmp_path: Path,
+                                                   name: str) -> None:
+    outputs = tmp_path / "bad"
+    outputs.mkdir()
+    (outputs / name).write_text("x\n")
+    with pytest.raises(ReleaseError, match="rename the file"):
+        package(project, outputs, tmp_path / "bad.zip")
+    assert not (tmp_path / "bad.zip").exists()

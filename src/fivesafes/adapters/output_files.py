@@ -35,6 +35,9 @@ def check_name(rel: str, where: Path) -> None:
         problems.append("contains a backslash")
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in rel):
         problems.append("contains a control character")
+    if "%" in rel:
+        # RFC 8493 wants '%' written as %25 in manifests; bagit-python does not decode it.
+        problems.append("contains '%', which BagIt tools read differently")
     try:
         rel.encode("utf-8")
     except UnicodeEncodeError:

@@ -114,6 +114,9 @@ def read_zip(
     return result
 
 
+QUEUE_DEPTH = 64
+
+
 class _Digest:
     """sha-512 and CRC-32 of a member's content, updated together on the hashing thread."""
 
@@ -194,7 +197,10 @@ def _stream(
     infos = [i for i in archive.infolist() if not i.is_dir()]
     prefix = result.root + "/" if result.root else ""
     total = 0
-    worker = SerialWorker()
+    # A deep queue lets this thread inflate the next member while the hashing thread is
+    # still on the last one; bounded, so memory stays flat (at most QUEUE_DEPTH MiB).
+    worker = SerialWorker(depth=QUEUE_DEPTH)
+    done: list[tuple[str, zipfile.ZipInfo, _Digest, list[bytes] | None]] = []
     try:
         with progress_bar(sum(i.file_size for i in infos), "verifying", progress) as advance:
             for info in infos:
@@ -228,16 +234,18 @@ def _stream(
                         result.file, None, None, "zip.corrupt", f"{rel}: {exc}",
                         "download the release again; the archive is damaged or forged"))
                     return
-                worker.wait()
-                if digest.crc != info.CRC:
-                    result.findings.append(Finding(
-                        result.file, None, None, "zip.corrupt",
-                        f"{rel}: its content does not match its CRC-32",
-                        "download the release again; the archive is damaged or forged"))
-                    return
-                result.digests[rel] = (digest.sha.hexdigest(), info.file_size)
-                if bound:
-                    result.kept[rel] = b"".join(chunks)
+                done.append((rel, info, digest, chunks if bound else None))
+        worker.wait()
+        for rel, info, digest, kept in done:
+            if digest.crc != info.CRC:
+                result.findings.append(Finding(
+                    result.file, None, None, "zip.corrupt",
+                    f"{rel}: its content does not match its CRC-32",
+                    "download the release again; the archive is damaged or forged"))
+                return
+            result.digests[rel] = (digest.sha.hexdigest(), info.file_size)
+            if kept is not None:
+                result.kept[rel] = b"".join(kept)
         result.complete = True
     finally:
         worker.close()

@@ -134,8 +134,14 @@ class _BagZip:
         else:
             self.payload.append((bag_path, sha, len(data)))
 
-    def add_file(self, item: OutputFile, store: bool, advance: Callable[[int], None]) -> Result:
-        """Stream one output: hash it and, when ``store``, write it to ``data/<path>``."""
+    def add_file(
+        self, item: OutputFile, store: bool, advance: Callable[[int], None]
+    ) -> Callable[[], Result]:
+        """Stream one output: hash it and, when ``store``, write it to ``data/<path>``.
+
+        Returns a function giving its Result once the hashing thread has caught up (call
+        ``worker.wait()`` first): the next file streams while this one is still hashed.
+        """
         digest = hashlib.sha512()
         written = 0
         with item.source.open("rb") as src, contextlib.ExitStack() as stack:
@@ -152,12 +158,15 @@ class _BagZip:
                 written += len(chunk)
                 advance(len(chunk))
                 chunk = src.read(BLOCK)
-        self.worker.wait()
-        sha = digest.hexdigest()
-        if store:
-            self.payload.append(("data/" + item.path, sha, written))
-        return Result(path=item.path.removeprefix(OUTPUTS_PREFIX), size=written, sha512=sha,
-                      media_type=media_type(item.path))
+
+        def settle() -> Result:
+            sha = digest.hexdigest()
+            if store:
+                self.payload.append(("data/" + item.path, sha, written))
+            return Result(path=item.path.removeprefix(OUTPUTS_PREFIX), size=written,
+                          sha512=sha, media_type=media_type(item.path))
+
+        return settle
 
     def finish(self, external_id: str) -> int:
         payload_bytes = sum(size for _, _, size in self.payload)
@@ -218,7 +227,9 @@ def write_release(
         ) as advance:
             bag = _BagZip(file, bag_name, pool, worker)
             bag.add_bytes(bt.BAGIT_TXT, bt.bagit_txt(), tag=True)
-            results = [bag.add_file(item, include_data, advance) for item in files]
+            pending = [bag.add_file(item, include_data, advance) for item in files]
+            worker.wait()
+            results = [settle() for settle in pending]
             for name, data in sorted(crate_for(list(results)).items()):
                 if name.startswith("outputs/") or not name or name.startswith(("/", ".")):
                     raise ReleaseError(f"crate file name {name!r} is not allowed in the crate root")
