@@ -108,6 +108,11 @@ def stand_ins(dest: Path) -> dict[str, Path]:
     return mapping
 
 
+def _depth(step_id: object) -> int:
+    """How deep a step is: 1 for a job's own step, more for steps inside its actions."""
+    return len(step_id) if isinstance(step_id, list) else 0
+
+
 @dataclass
 class ActRun:
     code: int
@@ -118,6 +123,12 @@ class ActRun:
     @property
     def jobs(self) -> set[str]:
         return set(self.results)
+
+    def steps(self, job: str) -> dict[str, str]:
+        """The result of each step of ``job`` (its own steps, not those inside an action)."""
+        return {str(line["step"]): str(line["stepResult"]) for line in self.lines
+                if line.get("jobID") == job and line.get("stage") == "Main"
+                and "stepResult" in line and _depth(line.get("stepID")) == 1}
 
     def output(self, job: str | None = None) -> str:
         return "".join(str(line.get("msg", "")) + "\n" for line in self.lines

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 from tests.e2e.act_harness import Act, act_binary, export_tree, routing_tree, stand_ins
-
-from fivesafes.adapters.template import init_project
-from fivesafes.core.init_plan import InitOptions
+from tests.e2e.stage import Stage, make_project
+from tests.github_server import GitHubServer
+from tests.github_server.plugin import github_server  # noqa: F401
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -32,10 +31,11 @@ def act(tmp_path_factory: pytest.TempPathFactory) -> Act:
 @pytest.fixture
 def project(tmp_path: Path) -> tuple[Path, Path]:
     """(clone, bare remote): a project from the template, pushed to a local bare remote."""
-    source = tmp_path / "source"
-    init_project(source, InitOptions(), git=True)
-    remote = tmp_path / "remote.git"
-    subprocess.run(["git", "clone", "-q", "--bare", str(source), str(remote)], check=True)
-    clone = tmp_path / "project"
-    subprocess.run(["git", "clone", "-q", str(remote), str(clone)], check=True)
-    return clone, remote
+    return make_project(tmp_path)
+
+
+@pytest.fixture
+def stage(act: Act, github_server: GitHubServer, tmp_path: Path) -> Stage:  # noqa: F811
+    """The project on its bare remote, mirrored by the local GitHub API server, with people,
+    teams and the TRE's folders."""
+    return Stage.create(act, github_server, tmp_path)

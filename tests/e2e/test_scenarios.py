@@ -1,161 +1,127 @@
-"""Real runs of the project workflow with act against the local GitHub API server and a local
-bare remote: the real caller, reusable workflow, composite actions and ``fivesafes handle``.
+"""A request pull request meets the automation: real runs of the project workflow with act
+against the local GitHub API server and the bare remote it mirrors (the real caller, reusable
+workflow, composite actions and ``fivesafes handle`` with its GitHub applier).
 
-The scenarios need the engine's GitHub applier factory
-(``fivesafes.adapters.github_apply.applier_from_env``), which ``handle`` loads in Actions.
+Each scenario asserts what the automation asked of GitHub (every write, in order, and the set
+of reads), the labels, the ``fivesafes / <phase>`` statuses, the one sticky comment, and the
+commits on the remote.
 """
 
 from __future__ import annotations
 
-import copy
-import importlib
-import json
-import sys
-from pathlib import Path
-from typing import Any
+from tests.e2e.stage import REPO, SIGN_OFF, Stage, pr_reads
 
-import pytest
-from tests.e2e.act_harness import Act
-from tests.github_server import GitHubServer
-from tests.github_server.plugin import github_server  # noqa: F401
-
-REPO = "example-tre/cohort-study"
-PAYLOADS = Path(__file__).resolve().parents[1] / "engine" / "payloads"
-MARKER = "<!-- fivesafes:sticky -->"
-
-if not hasattr(importlib.import_module("fivesafes.adapters.github_apply"), "applier_from_env"):
-    pytest.skip("the GitHub applier factory (github_apply.applier_from_env) is not available",
-                allow_module_level=True)
+PROJECT = "resources/governance/project.toml"
+CHECK, VALIDATION, SIGN_OFF_STATUS = ("fivesafes / check", "fivesafes / validation",
+                                      "fivesafes / sign-off")
+HANDLE_STEPS = {"Install fivesafes": "success"}
 
 
-def tree(root: Path) -> dict[str, bytes | str]:
-    files: dict[str, bytes | str] = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if path.is_file() and not rel.startswith(".git/"):
-            files[rel] = path.read_bytes()
-    return files
+def revised(stage: Stage) -> dict[str, str]:
+    return stage.edit(PROJECT, "synthetic cohort", "synthetic cohort (revised)")
 
 
-def pr_payload(action: str, server: GitHubServer, number: int, sender: str) -> dict[str, Any]:
-    """The vendored ``pull_request.<action>`` example, pointed at the staged pull request."""
-    data: dict[str, Any] = copy.deepcopy(json.loads(
-        (PAYLOADS / f"pull_request.{action}.json").read_text(encoding="utf-8")))
-    repo = server.world.repos[REPO]
-    pull = repo.pulls[number]
-    data["number"] = number
-    data["sender"] = {"login": sender, "id": server.world.user(sender).id, "type": "User"}
-    owner = {"login": repo.owner, "id": server.world.user(repo.owner).id,
-             "type": "Organization"}
-    repository = {**data["repository"], "full_name": REPO, "name": repo.name, "owner": owner,
-                  "default_branch": repo.default_branch, "private": True}
-    data["repository"] = repository
-    pr = data["pull_request"]
-    pr.update({"number": number, "user": {"login": pull.author, "type": "User",
-                                          "id": server.world.user(pull.author).id}})
-    pr["head"] = {**pr["head"], "ref": pull.head_ref, "sha": pull.head_sha, "repo": repository}
-    pr["base"] = {**pr["base"], "ref": pull.base_ref, "sha": pull.base_sha, "repo": repository}
-    return data
+def test_valid_request_opened(stage: Stage) -> None:
+    before = stage.tip()
+    pull = stage.open_request(revised(stage))
+    run = stage.run("pull_request_target",
+                    stage.payload("pull_request.opened", pull, "researcher"))
+    assert run.results == {"validation": "success"}, run.output()
+    assert run.steps("validation") == {
+        **HANDLE_STEPS, "Check and validate the request at the head commit": "success"}
+    sha = pull.head_sha
+    comment = stage.sticky(pull.number)
+    assert stage.writes() == ["POST /repos/{repo}/statuses/{sha}"] * 3 + [
+        "POST /repos/{repo}/issues/1/comments"]
+    assert stage.reads() == pr_reads(1, ["researcher"])
+    # the request files are read at the head commit, the policy from the default branch
+    assert f"GET /repos/{REPO}/git/trees/{sha}?recursive=1" in stage.server.lines()
+    assert stage.status_contexts(sha) == [(CHECK, "success"), (VALIDATION, "success"),
+                                          (SIGN_OFF_STATUS, "pending")]
+    assert pull.labels == []
+    assert "`sign-off-pending`" in comment.body
+    assert "`@example-tre/sign-off-approvers`" in comment.body
+    assert stage.tip() == before  # nothing is recorded before a decision
 
 
-@pytest.fixture
-def staged(github_server: GitHubServer, project: tuple[Path, Path]) -> GitHubServer:  # noqa: F811
-    clone, _ = project
-    world = github_server.world
-    repo = world.repo(REPO, files=tree(clone))
-    world.team("example-tre", "sign-off-approvers", members=["alice", "bob"])
-    world.team("example-tre", "output-checkers", members=["carol", "dave"])
-    repo.collaborators.update({"researcher": "write", "alice": "write", "bob": "write"})
-    return github_server
-
-
-def run_event(act: Act, server: GitHubServer, project: tuple[Path, Path], event: str,
-              payload: dict[str, Any]) -> Any:
-    clone, remote = project
-    server.clear()
-    return act.run(
-        clone, event, payload,
-        env={"GITHUB_API_URL": server.url, "GITHUB_REPOSITORY": REPO,
-             "FIVESAFES_E2E_REMOTE": str(remote), "SOURCE_DATE_EPOCH": "1767225600"},
-        secrets={"GITHUB_TOKEN": server.token},
-        variables={"FIVESAFES_PYTHON": sys.executable, "FIVESAFES_TRE_PYTHON": sys.executable})
-
-
-def statuses(server: GitHubServer, sha: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for status in server.world.repos[REPO].statuses:  # oldest first: the last one counts
-        if status.sha == sha:
-            found[status.context] = status.state
-    return found
-
-
-def sticky(server: GitHubServer, number: int) -> str:
-    (comment,) = [c for c in server.world.repos[REPO].comments
-                  if c.issue == number and MARKER in c.body]
-    return comment.body
-
-
-def test_valid_request_opened(act: Act, staged: GitHubServer,
-                              project: tuple[Path, Path]) -> None:
-    clone, _ = project
-    project_toml = (clone / "resources/governance/project.toml").read_text(encoding="utf-8")
-    pull = staged.world.open_pull(
-        staged.world.repos[REPO],
-        {"resources/governance/project.toml": project_toml.replace(
-            "synthetic cohort", "synthetic cohort (revised)", 1)},
-        author="researcher")
-    run = run_event(act, staged, project, "pull_request_target",
-                    pr_payload("opened", staged, pull.number, "researcher"))
-    assert run.results == {"validation": "success"}, run.output("validation")
-    assert statuses(staged, pull.head_sha)["fivesafes / validation"] == "success"
-    assert "validation" in sticky(staged, pull.number).lower()
-    reads = staged.lines()
-    assert f"GET /repos/{REPO}/pulls/{pull.number}/files" in {r.split("?")[0] for r in reads}
-
-
-def test_invalid_request_opened(act: Act, staged: GitHubServer,
-                                project: tuple[Path, Path]) -> None:
-    clone, _ = project
-    project_toml = (clone / "resources/governance/project.toml").read_text(encoding="utf-8")
-    broken = project_toml.replace("[project]", "[project]\ntitel = \"typo\"", 1)
-    pull = staged.world.open_pull(staged.world.repos[REPO],
-                                  {"resources/governance/project.toml": broken},
-                                  author="researcher")
-    run = run_event(act, staged, project, "pull_request_target",
-                    pr_payload("opened", staged, pull.number, "researcher"))
+def test_invalid_request_opened(stage: Stage) -> None:
+    before = stage.tip()
+    files = stage.edit(PROJECT, "[project]", '[project]\ntitel = "typo"')
+    pull = stage.open_request(files)
+    run = stage.run("pull_request_target",
+                    stage.payload("pull_request.opened", pull, "researcher"))
     assert run.results == {"validation": "failure"}
-    assert statuses(staged, pull.head_sha)["fivesafes / validation"] == "failure"
-    line = broken.splitlines().index('titel = "typo"') + 1
-    assert f"file=resources/governance/project.toml,line={line}" in run.output("validation")
-    assert "titel" in sticky(staged, pull.number)
+    line = files[PROJECT].splitlines().index('titel = "typo"') + 1
+    assert f"::error file={PROJECT},line={line}" in run.output("validation")
+    assert stage.writes() == ["POST /repos/{repo}/statuses/{sha}"] * 3 + [
+        "POST /repos/{repo}/issues/1/comments"]
+    assert stage.reads() == pr_reads(1, ["researcher"])
+    assert stage.status_contexts(pull.head_sha) == [
+        (CHECK, "success"), (VALIDATION, "failure"), (SIGN_OFF_STATUS, "pending")]
+    body = stage.sticky(pull.number).body
+    assert "`invalid`" in body
+    assert "titel" in body
+    assert f"{PROJECT}:{line}" in body
+    assert stage.tip() == before
 
 
-def label_event(act: Act, staged: GitHubServer, project: tuple[Path, Path], actor: str
-                ) -> tuple[Any, Any]:
-    repo = staged.world.repos[REPO]
-    pull = staged.world.open_pull(repo, {"resources/workflow.toml": (
-        project[0] / "resources/workflow.toml").read_text(encoding="utf-8") + "\n"},
-        author="researcher")
-    staged.world.label(repo, pull, "5s:approve-sign-off", actor=actor)
-    payload = pr_payload("labeled", staged, pull.number, actor)
-    payload["label"] = {**payload["label"], "name": "5s:approve-sign-off"}
-    return pull, run_event(act, staged, project, "pull_request_target", payload)
-
-
-def test_approver_signs_off(act: Act, staged: GitHubServer, project: tuple[Path, Path]) -> None:
-    pull, run = label_event(act, staged, project, "alice")
+def test_approver_signs_off(stage: Stage) -> None:
+    before = stage.tip()
+    pull = stage.open_request(revised(stage))
+    stage.run("pull_request_target", stage.payload("pull_request.opened", pull, "researcher"))
+    first = stage.sticky(pull.number)
+    run = stage.run("pull_request_target", stage.label(pull, SIGN_OFF, "alice"))
     assert run.results == {"sign-off": "success"}, run.output("sign-off")
-    assert statuses(staged, pull.head_sha)["fivesafes / sign-off"] == "success"
-    assert "5s:approve-sign-off" in pull.labels
-    assert "alice" in sticky(staged, pull.number)
+    assert run.steps("sign-off") == {**HANDLE_STEPS, "Decide the sign-off": "success"}
+    # only the sign-off status changes; the one comment is edited in place
+    assert stage.writes() == ["POST /repos/{repo}/statuses/{sha}",
+                              f"PATCH /repos/{{repo}}/issues/comments/{first.id}"]
+    assert stage.reads() == pr_reads(1, ["alice"])
+    assert stage.status_contexts(pull.head_sha) == [(SIGN_OFF_STATUS, "success")]
+    assert stage.statuses(pull.head_sha) == {CHECK: "success", VALIDATION: "success",
+                                             SIGN_OFF_STATUS: "success"}
+    assert pull.labels == [SIGN_OFF]
+    body = stage.sticky(pull.number).body
+    assert "`signed-off`" in body
+    assert "@alice" in body
+    # recorded as pending merge: the record on the default branch changes only at merge
+    assert stage.tip() == before
 
 
-@pytest.mark.parametrize("actor", ["mallory", "researcher"])
-def test_unearned_sign_off_is_refused(act: Act, staged: GitHubServer,
-                                      project: tuple[Path, Path], actor: str) -> None:
-    staged.world.repos[REPO].collaborators[actor] = "write"
-    pull, run = label_event(act, staged, project, actor)
-    assert run.results == {"sign-off": "failure"}
-    assert "5s:approve-sign-off" not in pull.labels
-    assert statuses(staged, pull.head_sha).get("fivesafes / sign-off") != "success"
-    assert actor in sticky(staged, pull.number)
+REFUSALS = {
+    "mallory": "mallory is not an allow-listed sign-off approver",
+    "researcher": "researcher opened this pull request and cannot decide on it",
+}
+
+
+def test_unearned_sign_off_is_refused(stage: Stage) -> None:
+    """A non-approver, and then the pull request's author (who is also in the approvers'
+    team), apply the sign-off label: each time it is removed, refused, explained, recorded."""
+    stage.server.world.team("example-tre", "sign-off-approvers", members=["researcher"])
+    before = stage.tip()
+    pull = stage.open_request(revised(stage))
+    publish = ["POST /repos/{repo}/statuses/{sha}"] * 3 + ["POST /repos/{repo}/issues/1/comments"]
+    deciders: list[str] = []
+    for actor in ("mallory", "researcher"):
+        deciders.append(actor)  # everyone who ever applied a decision label is looked up
+        run = stage.run("pull_request_target", stage.label(pull, SIGN_OFF, actor))
+        assert run.results == {"sign-off": "failure"}, run.output("sign-off")
+        assert "outcome=refused" in run.output("sign-off")
+        assert stage.writes() == [
+            "DELETE /repos/{repo}/issues/1/labels/5s%3Aapprove-sign-off", *publish]
+        assert stage.reads() == pr_reads(1, deciders)
+        assert pull.labels == []
+        assert stage.statuses(pull.head_sha) == {CHECK: "success", VALIDATION: "success",
+                                                 SIGN_OFF_STATUS: "pending"}
+        comment = stage.sticky(pull.number)
+        assert f"`{SIGN_OFF}` by @{actor}: {REFUSALS[actor]}" in comment.body
+        publish = [f"PATCH /repos/{{repo}}/issues/comments/{comment.id}"]
+        # the attempt is recorded on the default branch, by the automation, and nothing else
+        (commit,) = stage.commits_since(before)
+        assert commit.subject == f"fivesafes: refused sign-off attempt by @{actor} on #1"
+        assert commit.by_automation_on_record_only, commit
+        last = stage.record()[-1]
+        assert (last["phase"], last["status"]) == ("sign-off", "refused")
+        assert actor in [a["login"] for a in last["agents"]]
+        before = commit.sha
+    stage.assert_record_sound("refusals")
