@@ -201,3 +201,13 @@ def test_names_a_manifest_cannot_carry_are_refused(project: Path, tmp_path: Path
     with pytest.raises(ReleaseError, match="rename the file"):
         package(project, outputs, tmp_path / "bad.zip")
     assert not (tmp_path / "bad.zip").exists()
+
+
+def test_zip64_end_records_verify(project: Path, outputs: Path, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # As if the release had 65,535 members or more: zipfile writes the zip64 end records.
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)
+    info = package(project, outputs, tmp_path / "zip64.zip")
+    assert b"PK\x06\x06" in info.path.read_bytes()[-200:]
+    code, text = run("verify", str(info.path))
+    assert code == 0, text

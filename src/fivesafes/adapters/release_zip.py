@@ -44,6 +44,7 @@ from fivesafes.adapters.zip_streams import (
 )
 from fivesafes.core import bagit_text as bt
 from fivesafes.core.media_types import SAMPLE_BYTES, media_type, should_deflate
+from fivesafes.core.zip_rules import name_problems
 from fivesafes.models.ledger import Result
 
 __all__ = ["ReleaseError", "ReleaseInfo", "write_release"]
@@ -231,10 +232,11 @@ def write_release(
             worker.wait()
             results = [settle() for settle in pending]
             for name, data in sorted(crate_for(list(results)).items()):
-                if name.startswith("outputs/") or not name or name.startswith(("/", ".")):
+                if not name or name.startswith(OUTPUTS_PREFIX) or name_problems(name):
                     raise ReleaseError(f"crate file name {name!r} is not allowed in the crate root")
                 bag.add_bytes(f"data/{name}", data)
             size = bag.finish(external_id)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     except BaseException:
         if bag is not None:

@@ -75,18 +75,23 @@ def end_records(fp: BinaryIO) -> tuple[Layout, int, int, int]:
         layout.canonical.append(("zip.form", "the archive has a comment"))
     if (disk, cd_disk) != (0, 0) or on_disk != count:
         layout.problems.append(("zip.end-record", "multi-disk fields in the end record"))
-    if MAX16 in (count, on_disk) or MAX32 in (cd_size, cd_offset):
-        if at < _LOC64.size + _EOCD64.size:
+    has_zip64 = at >= _LOC64.size and tail[at - _LOC64.size:at - _LOC64.size + 4] == b"PK\x06\x07"
+    if MAX16 in (count, on_disk) or MAX32 in (cd_size, cd_offset) or has_zip64:
+        if not has_zip64:
             layout.problems.append(("zip.end-record", "zip64 end records are missing"))
         else:
             sig, _, offset, disks = _LOC64.unpack_from(tail, at - _LOC64.size)
             fp.seek(offset)
             record = _EOCD64.unpack(fp.read(_EOCD64.size).ljust(_EOCD64.size, b"\0"))
             if sig != b"PK\x06\x07" or record[0] != b"PK\x06\x06" or disks != 1 or (
-                offset + _EOCD64.size != end - _LOC64.size or record[4:6] != (0, 0)
+                offset + 12 + record[1] != end - _LOC64.size or record[4:6] != (0, 0)
                 or record[6] != record[7]
             ):
                 layout.problems.append(("zip.end-record", "inconsistent zip64 end records"))
+            for small, big, limit in ((count, record[7], MAX16), (on_disk, record[6], MAX16),
+                                      (cd_size, record[8], MAX32), (cd_offset, record[9], MAX32)):
+                if small not in (big, limit):
+                    layout.problems.append(("zip.end-record", "the end records disagree"))
             count, cd_size, cd_offset, end = record[7], record[8], record[9], offset
     layout.count, layout.cd_size = count, cd_size
     return layout, count, cd_offset, end
