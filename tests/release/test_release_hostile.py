@@ -294,3 +294,10 @@ def test_bytes_appended_or_prepended(release: Path, tmp_path: Path) -> None:
     (tmp_path / "before.zip").write_bytes(b"MZ stub" + data)
     assert run("verify", str(tmp_path / "after.zip"))[0] in (1, 2)
     assert run("verify", str(tmp_path / "before.zip"))[0] in (1, 2)
+
+
+def test_crate_nested_too_deeply(release: Path, tmp_path: Path) -> None:
+    def deep(files: dict[str, bytes], bag: str) -> None:
+        files[f"{bag}/data/ro-crate-metadata.json"] = b"[" * 100_000 + b"]" * 100_000
+
+    _refused(rewrite(release, tmp_path / "deep.zip", deep), "crate.json")

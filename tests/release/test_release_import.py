@@ -159,3 +159,12 @@ def test_bare_metadata_file_and_folder(tmp_path: Path, release: Path) -> None:
         (tmp_path / "ro-crate-metadata.json").write_bytes(archive.read(name))
     assert run("import", str(tmp_path / "ro-crate-metadata.json"), str(tmp_path / "a"))[0] == 0
     assert run("import", str(tmp_path), str(tmp_path / "b"))[0] == 0
+
+
+def test_deeply_nested_request_refused(tmp_path: Path) -> None:
+    source = tmp_path / "deep.json"
+    source.write_bytes(b"{\"@graph\": " + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    code, report = _import(source, tmp_path / "repo")
+    assert code == 1
+    assert "crate.json" in _rules(report)
+    assert not (tmp_path / "repo").exists()

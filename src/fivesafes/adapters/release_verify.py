@@ -72,7 +72,7 @@ def load_crate(read: ReadResult, path: str) -> tuple[Any, list[Finding]]:
                               "the bag payload must be an RO-Crate (data/ro-crate-metadata.json)")]
     try:
         return json.loads(raw.decode("utf-8")), []
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         return None, [Finding(where, line, None, "crate.json", f"not valid JSON: {exc}",
                               "the crate metadata must be UTF-8 JSON-LD")]

@@ -44,7 +44,7 @@ class ImportResult:
 def _parse(raw: bytes, where: str) -> tuple[Any, list[Finding]]:
     try:
         return json.loads(raw.decode("utf-8")), []
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         return None, [Finding(where, getattr(exc, "lineno", None), None, "crate.json",
                               f"not valid JSON: {exc}", "submit UTF-8 JSON-LD")]
 

@@ -9,6 +9,7 @@ reported as warnings so the history stays visible.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fivesafes.core.crate_graph import COMPLETED, FAILED, SHP, Entity, Graph
@@ -25,12 +26,20 @@ def _kind(g: Graph, entity: Entity) -> str:
     return extra[0] if extra else sorted(g.types(entity))[0]
 
 
-def _when(entity: Entity) -> str:
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _when(entity: Entity) -> dt.datetime:
+    """When an action ended (else started); undated actions sort first."""
     for prop in ("endTime", "startTime"):
         value = entity.get(prop)
         if isinstance(value, str):
-            return value
-    return ""
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:
+                continue
+            return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return _EARLIEST
 
 
 def _by_kind(g: Graph) -> dict[str, list[Entity]]:
