@@ -301,3 +301,10 @@ def test_crate_nested_too_deeply(release: Path, tmp_path: Path) -> None:
         files[f"{bag}/data/ro-crate-metadata.json"] = b"[" * 100_000 + b"]" * 100_000
 
     _refused(rewrite(release, tmp_path / "deep.zip", deep), "crate.json")
+
+
+def test_payload_file_the_crate_does_not_describe(release: Path, tmp_path: Path) -> None:
+    def add(files: dict[str, bytes], bag: str) -> None:
+        files[f"{bag}/data/outputs/smuggled.csv"] = b"id,name\n1,someone\n"
+
+    _refused(rewrite(release, tmp_path / "smuggled.zip", add), "crate.undescribed-file")

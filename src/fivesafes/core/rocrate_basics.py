@@ -99,8 +99,12 @@ def _claims(g: Graph, entity: Entity, actual: tuple[str, int], report: Report) -
                          "the sha-512 the crate records differs from the payload file's")
 
 
+CRATE_FILES = ("ro-crate-metadata.json", "ro-crate-preview.html")
+
+
 def data_entities(g: Graph, payload: Payload | None, report: Report) -> None:
     reachable = _reachable(g)
+    described: set[str] = set()
     for entity in g:
         eid = entity["@id"]
         for ref in [eid, *references({k: v for k, v in entity.items() if k != "@id"})]:
@@ -113,6 +117,7 @@ def data_entities(g: Graph, payload: Payload | None, report: Report) -> None:
         is_file = bool(kinds & {"File", "MediaObject"})
         if not path or not (is_file or "Dataset" in kinds) or eid == DESCRIPTOR:
             continue
+        described.add(path if is_file else path.rstrip("/") + "/")
         if eid not in reachable:
             report.error("ro-crate.has-part", eid, "A Data Entity MUST be directly or "
                          "indirectly linked to the `Root Data Entity` through `hasPart`")
@@ -125,3 +130,7 @@ def data_entities(g: Graph, payload: Payload | None, report: Report) -> None:
                          "the crate describes this data entity but the payload does not hold it")
         elif is_file:
             _claims(g, entity, payload[path], report)
+    for path in sorted(set(payload or ()) - described - set(CRATE_FILES)):
+        if not any(d.endswith("/") and path.startswith(d) for d in described):
+            report.error("crate.undescribed-file", path, "the payload holds a file the crate "
+                         "does not describe: it was never listed as a result or checked")
