@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from release_support import EPOCH, HERE, members, package, run, write_members, zip_bytes
+from release_support import (
+    EPOCH,
+    HERE,
+    members,
+    package,
+    run,
+    verify_rules,
+    write_members,
+    zip_bytes,
+)
 
 from fivesafes.models.project import ProjectFile
 from fivesafes.models.workflow import WorkflowFile
@@ -168,3 +177,32 @@ def test_deeply_nested_request_refused(tmp_path: Path) -> None:
     assert code == 1
     assert "crate.json" in _rules(report)
     assert not (tmp_path / "repo").exists()
+
+
+class _Unseekable:
+    """A write-only stream, so zipfile writes data descriptors (as streaming zippers do)."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = path.open("wb")
+
+    def write(self, data: bytes) -> int:
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def test_zip_with_data_descriptors(release: Path, tmp_path: Path) -> None:
+    target = tmp_path / "streamed.zip"
+    stream = _Unseekable(target)
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+        for name, data in members(release).items():
+            archive.writestr(name, data)
+    stream.close()
+    code, report = _import(target, tmp_path / "repo")
+    assert code == 0, report
+    code, rules = verify_rules(target)
+    assert rules == {"zip.form"}
