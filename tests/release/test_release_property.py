@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from release_support import EPOCH, HERE, package, record
 
+from fivesafes.adapters import release_zip
 from fivesafes.adapters.ledger_file import write_record
 from fivesafes.adapters.release_verify import Unreadable, verify_release
 
@@ -68,8 +69,18 @@ def test_package_then_verify_passes(fixed_project: Path, files: dict[str, bytes]
         bagit.Bag(str(bag)).validate()
 
 
-@pytest.fixture(scope="module")
-def small_release(fixed_project: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+@pytest.fixture(scope="module", params=["classic", "zip64"])
+def small_release(fixed_project: Path, tmp_path_factory: pytest.TempPathFactory,
+                  request: pytest.FixtureRequest) -> Iterator[bytes]:
+    """A small release; the zip64 one has zip64 fields in every header and end record."""
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "zip64":
+            patch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)
+            patch.setattr(release_zip, "ZIP64_ABOVE", -1)
+        yield _small_release(fixed_project, tmp_path_factory)
+
+
+def _small_release(fixed_project: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
     folder = tmp_path_factory.mktemp("flip")
     outputs = folder / "outputs"
     (outputs / "tables").mkdir(parents=True)
@@ -81,7 +92,7 @@ def small_release(fixed_project: Path, tmp_path_factory: pytest.TempPathFactory)
     return info.path.read_bytes()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_flipped_byte_fails_verify(small_release: bytes, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(small_release) - 1), label="index")

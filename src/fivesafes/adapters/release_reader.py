@@ -81,7 +81,7 @@ def read_zip(
     with fp:
         try:
             layout = check_layout(fp, limits.max_members)
-        except (OSError, struct.error, LayoutError) as exc:
+        except (OSError, struct.error, LayoutError, ValueError, OverflowError) as exc:
             raise Unreadable(f"{path}: not a readable zip archive: {exc}") from exc
         count, cd_size = layout.count, layout.cd_size
         if count > limits.max_members or cd_size > limits.max_members * 4096:

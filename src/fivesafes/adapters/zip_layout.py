@@ -81,7 +81,7 @@ def end_records(fp: BinaryIO) -> tuple[Layout, int, int, int]:
             layout.problems.append(("zip.end-record", "zip64 end records are missing"))
         else:
             sig, _, offset, disks = _LOC64.unpack_from(tail, at - _LOC64.size)
-            fp.seek(offset)
+            fp.seek(min(offset, size))
             record = _EOCD64.unpack(fp.read(_EOCD64.size).ljust(_EOCD64.size, b"\0"))
             if sig != b"PK\x06\x07" or record[0] != b"PK\x06\x06" or disks != 1 or (
                 offset + 12 + record[1] != end - _LOC64.size or record[4:6] != (0, 0)
@@ -102,6 +102,9 @@ def check_layout(fp: BinaryIO, max_members: int) -> Layout:
     layout, count, cd_offset, cd_end = end_records(fp)
     if count > max_members:
         return layout
+    if not 0 <= cd_offset <= cd_end:
+        layout.problems.append(("zip.end-record", "the directory offset is impossible"))
+        return layout
     fp.seek(cd_offset)
     directory = fp.read(max(0, cd_end - cd_offset))
     if cd_offset + len(directory) != cd_end or len(directory) != layout.cd_size:
@@ -120,7 +123,7 @@ def check_layout(fp: BinaryIO, max_members: int) -> Layout:
         if fields[0] != b"PK\x01\x02":
             layout.problems.append(("zip.directory", "bad central directory signature"))
             return layout
-        spans.append(_entry(fp, fields, name, extra, comment_len, layout))
+        spans.append(_entry(fp, fields, name, extra, comment_len, layout, cd_offset))
     if at != len(directory):
         layout.problems.append(("zip.directory", "the directory holds more than its entries"))
     position = 0
@@ -133,8 +136,8 @@ def check_layout(fp: BinaryIO, max_members: int) -> Layout:
     return layout
 
 
-def _entry(fp: BinaryIO, cd: tuple[Any, ...], name: bytes, extra: bytes,
-           comment_len: int, layout: Layout) -> tuple[int, int, str]:
+def _entry(fp: BinaryIO, cd: tuple[Any, ...], name: bytes, extra: bytes, comment_len: int,
+           layout: Layout, cd_offset: int) -> tuple[int, int, str]:
     (_, made_version, made_system, need_version, reserved, flags, method, time, date, crc,
      csize, usize, _, _, _, disk, iattr, eattr, offset) = cd
     label = name.decode("utf-8", "replace")
@@ -152,8 +155,8 @@ def _entry(fp: BinaryIO, cd: tuple[Any, ...], name: bytes, extra: bytes,
     ):
         layout.canonical.append(("zip.form", f"{label!r} is not in the form releases are "
                                  "written in (attributes, versions, flags or extra fields)"))
-    fp.seek(offset_r)
-    local = fp.read(_LOCAL.size)
+    fp.seek(min(offset_r, cd_offset))
+    local = fp.read(_LOCAL.size) if offset_r < cd_offset else b""
     if len(local) < _LOCAL.size or local[:4] != b"PK\x03\x04":
         layout.problems.append(("zip.local-header", f"{label!r}: no local header at its offset"))
         return offset_r, offset_r + 1, label
@@ -179,7 +182,7 @@ def _entry(fp: BinaryIO, cd: tuple[Any, ...], name: bytes, extra: bytes,
     if l_ids - {1, RAW_CRC_ID} or l_reserved or descriptor:
         layout.canonical.append(("zip.form", f"{label!r}: local header not in release form"))
     stop: int = offset_r + _LOCAL.size + l_name_len + l_extra_len + csize_r
-    if descriptor:
+    if descriptor and stop <= cd_offset:
         fp.seek(stop)
         head = fp.read(4)
         stop += (4 if head == b"PK\x07\x08" else 0) + (20 if usize_r > MAX32 else 12)
