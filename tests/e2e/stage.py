@@ -195,16 +195,26 @@ class Stage:
     def dispatch_payload(self, index: int = -1) -> dict[str, Any]:
         """The ``workflow_dispatch`` payload of the ``index``-th dispatch the automation made."""
         made = self.repo.dispatches[index]
-        data = adapt(self.server.world, load("workflow_dispatch"), self.repo,
-                     sender="github-actions[bot]")
-        data.update({"inputs": dict(made["inputs"]), "ref": f"refs/heads/{made['ref']}"})
+        return self.dispatch_payload_for(made["inputs"], "github-actions[bot]", made["ref"])
+
+    def dispatch_payload_for(self, inputs: dict[str, str], sender: str, ref: str = "main"
+                             ) -> dict[str, Any]:
+        """A ``workflow_dispatch`` payload: someone (or the automation) started a phase."""
+        data = adapt(self.server.world, load("workflow_dispatch"), self.repo, sender=sender)
+        data.update({"inputs": dict(inputs), "ref": f"refs/heads/{ref}"})
         return data
 
     def run(self, event: str, payload: dict[str, Any]) -> ActRun:
-        """Deliver ``event``: act runs the project's workflow; requests are recorded anew."""
+        """Deliver ``event``: act runs the project's workflow as it is on the default branch
+        (``GITHUB_SHA`` its tip, as for every event here); requests are recorded anew."""
+        github = self.tre.parent / "github"
+        if not github.exists():
+            git(self.tre.parent, "clone", "-q", str(self.remote), str(github))
+        git(github, "fetch", "-q", "origin")
+        git(github, "checkout", "-q", "--detach", "origin/main")
         self.server.clear()
         run = self.act.run(
-            self.clone, event, payload,
+            github, event, payload,
             env={"GITHUB_API_URL": self.server.url, "GITHUB_REPOSITORY": REPO,
                  "FIVESAFES_E2E_REMOTE": str(self.remote),
                  "FIVESAFES_GIT_REMOTE": str(self.remote),
@@ -265,6 +275,10 @@ class Stage:
                         "-m", "--first-parent", sha).split()
             found.append(RemoteCommit(sha, subject, author, tuple(files)))
         return found
+
+    def tree(self, rev: str = "main") -> list[str]:
+        """Every file path at ``rev`` of the remote."""
+        return git(self.remote, "ls-tree", "-r", "--name-only", rev).split()
 
     def record(self, rev: str = "main") -> list[dict[str, Any]]:
         """The entries of the action record at ``rev`` of the remote."""
