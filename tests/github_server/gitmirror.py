@@ -4,7 +4,8 @@ End-to-end tests push to a local bare remote (the automation's record commits, d
 branches) and then ask the API about what they pushed. A repository created with
 ``world.repo(name, git_dir=...)`` mirrors that git repository: before each request the server
 imports every branch tip and the commits behind it (real SHAs, files, authors, messages), so
-the API and the remote always tell the same story.
+the API and the remote always tell the same story; a tip that moved since the last look is
+recorded as a push (``GET /repos/{o}/{r}/activity``) at the time the server first sees it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
-from tests.github_server.world import Commit, Repo, WorldState
+from tests.github_server.world import ZERO, Commit, Repo, WorldState
 
 
 def _git(git_dir: Path, *args: str, data: bytes | None = None) -> bytes:
@@ -32,7 +33,12 @@ def sync(world: WorldState, repo: Repo) -> None:
         tips[ref.removeprefix("refs/heads/")] = sha
     for sha in tips.values():
         _import(world, repo, sha)
-    repo.branches = tips
+    # a tip that moved was pushed: GitHub lists it among the activities, at its own time
+    for branch in sorted(set(repo.branches) - set(tips)):
+        world.move_branch(repo, branch, ZERO, None)
+    for branch, sha in sorted(tips.items()):
+        if repo.branches.get(branch) != sha:
+            world.move_branch(repo, branch, sha, repo.commits[sha].author)
     head = _git(repo.git_dir, "symbolic-ref", "--short", "HEAD").decode().strip()
     if head in tips:
         repo.default_branch = head

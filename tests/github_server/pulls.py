@@ -25,13 +25,14 @@ class PullVerbs:
         with self.lock:
             self.user(author)
             base_sha = repo.branches[base]
+            head_repo = self.repo(fork) if fork is not None else None
             head_sha = self.commit(repo, files, branch=head_ref, author=author,
-                                   message=message or title, parents=[base_sha])
+                                   message=message or title, parents=[base_sha],
+                                   pushed_to=head_repo)
             number = number or self._next_number(repo)
             pull = Pull(number, self.new_id(), title, body, author, head_ref, head_sha, base,
                         base_sha, self.now())
             if fork is not None:
-                self.repo(fork)
                 pull.head_repo = fork
             repo.pulls[number] = pull
             return pull
@@ -61,16 +62,33 @@ class PullVerbs:
 
     def push(self: WorldState, repo: Repo, pull: Pull, files: dict[str, bytes | str],
              author: str | None = None, message: str = "Update request",
-             delete: list[str] | None = None) -> str:
-        """A new commit on the PR's head branch (what ``synchronize`` reports)."""
+             delete: list[str] | None = None, date: str | None = None) -> str:
+        """A new commit on the PR's head branch (what ``synchronize`` reports).
+
+        GitHub records the push at its own time (``GET /repos/{o}/{r}/activity`` of the head
+        repository); ``date`` backdates the commit itself, as its author may.
+        """
         with self.lock:
             sha = self.commit(repo, files, branch=pull.head_ref, author=author or pull.author,
-                              message=message, parents=[pull.head_sha], delete=delete)
+                              message=message, parents=[pull.head_sha], delete=delete,
+                              date=date, pushed_to=self._head_repo(repo, pull))
             pull.head_sha = sha
             return sha
 
+    def force_push(self: WorldState, repo: Repo, pull: Pull, sha: str,
+                   actor: str | None = None) -> None:
+        """Reset the PR's head branch to an existing commit ``sha`` (``git push --force``)."""
+        with self.lock:
+            self.move_branch(repo, pull.head_ref, sha, actor or pull.author, kind="force_push",
+                             pushed_to=self._head_repo(repo, pull))
+            pull.head_sha = sha
+
+    def _head_repo(self: WorldState, repo: Repo, pull: Pull) -> Repo:
+        return self.repos.get(pull.head_repo or "", repo)
+
     def label(self: WorldState, repo: Repo, pull: Pull, name: str, actor: str) -> IssueEvent:
         with self.lock:
+            _observe(self, repo)
             self.user(actor)
             self.ensure_label(repo, name)
             if name not in pull.labels:
@@ -101,6 +119,7 @@ class PullVerbs:
                commit_id: str | None = None, body: str = "") -> Review:
         """A submitted review (``APPROVED``, ``CHANGES_REQUESTED``, ``COMMENTED``)."""
         with self.lock:
+            _observe(self, repo)
             self.user(user)
             record = Review(self.new_id(), pull.number, user, state,
                             commit_id or pull.head_sha, body, self.now())
@@ -123,6 +142,7 @@ class PullVerbs:
         the pull request merged by that commit.
         """
         with self.lock:
+            _observe(self, repo)
             self.user(by)
             if sha is not None:
                 pull.state, pull.merged, pull.merged_by, pull.merge_commit_sha = (
@@ -139,7 +159,7 @@ class PullVerbs:
             sha = self.commit(
                 repo, merged, branch=pull.base_ref, author=by, replace=True,
                 message=f"Merge pull request #{pull.number} from {pull.head_ref}",
-                parents=[repo.branches[pull.base_ref], pull.head_sha])
+                parents=[repo.branches[pull.base_ref], pull.head_sha], activity="pr_merge")
             pull.state, pull.merged, pull.merged_by, pull.merge_commit_sha = (
                 "closed", True, by, sha)
             return sha
@@ -147,3 +167,11 @@ class PullVerbs:
     def close(self: WorldState, repo: Repo, pull: Pull) -> None:
         with self.lock:
             pull.state = "closed"
+
+
+def _observe(world: WorldState, repo: Repo) -> None:
+    """A mirrored repository's pushes are seen (and timed) before the next thing people do."""
+    if repo.git_dir is not None:
+        from tests.github_server.gitmirror import sync
+
+        sync(world, repo)

@@ -14,6 +14,7 @@ from typing import Any
 from tests.github_server.gitobjects import TreeEntry
 from tests.github_server.shapes import Shapes
 from tests.github_server.world import (
+    Activity,
     Asset,
     Comment,
     Commit,
@@ -129,6 +130,13 @@ class Render:
             color = repo.labels[event.label].color if event.label in repo.labels else "ededed"
             body["label"] = {"name": event.label, "color": color}
         return body
+
+    def activity(self, activity: Activity) -> dict[str, Any]:
+        return self.shapes.make(
+            "activity", id=activity.id, node_id=f"RA_{activity.id}", before=activity.before,
+            after=activity.after, ref=activity.ref, timestamp=activity.timestamp,
+            activity_type=activity.activity_type,
+            actor=self.user(activity.actor) if activity.actor else None)
 
     def comment(self, repo: Repo, comment: Comment) -> dict[str, Any]:
         return self.shapes.make(

@@ -1,9 +1,12 @@
-"""Pull requests, reviews, issue labels and events, comments and commit statuses."""
+"""Pull requests, reviews, issue labels and events, comments, commit statuses, branch activity."""
 
 from __future__ import annotations
 
+import base64
+import urllib.parse
+
 from tests.github_server.routes import Call, HttpError, Reply, route, validation_failed
-from tests.github_server.world import Comment, Status
+from tests.github_server.world import Activity, Comment, Status
 
 
 @route("GET /repos/{owner}/{repo}/pulls")
@@ -164,3 +167,52 @@ def list_statuses(call: Call) -> Reply:
         raise HttpError(404, "Not Found")
     found = [s for s in reversed(repo.statuses) if s.sha == commit.sha]
     return Reply(body=[call.render.status(repo, s) for s in found], paginate=True)
+
+
+@route("GET /repos/{owner}/{repo}/activity")
+def list_activities(call: Call) -> Reply:
+    """Pushes, force pushes and branch changes, newest first; cursor pagination as GitHub does
+    it (``after``/``before`` cursors in the ``Link`` header, never page numbers)."""
+    repo = call.repo()
+    query = call.query
+    ref = query.get("ref", "")
+    ref = ref if not ref or ref.startswith("refs/") else f"refs/heads/{ref}"
+    if query.get("direction", "desc") not in ("asc", "desc"):
+        raise validation_failed("Activity", "direction", "invalid", "direction is invalid")
+    found = [a for a in repo.activities
+             if (not ref or a.ref == ref)
+             and query.get("activity_type", a.activity_type) == a.activity_type
+             and query.get("actor", a.actor) == a.actor]
+    found.sort(key=lambda a: a.id, reverse=query.get("direction", "desc") == "desc")
+    per_page = min(int(query.get("per_page", 30)), 100)
+    start, end = 0, per_page
+    if "after" in query:
+        start = _position(found, query["after"]) + 1
+        end = start + per_page
+    elif "before" in query:
+        end = _position(found, query["before"])
+        start = max(end - per_page, 0)
+    chunk = found[start:end]
+    links = []
+    base = f"{call.render.repo_url(repo)}/activity"
+    rest = {k: v for k, v in query.items() if k not in ("after", "before")}
+    if end < len(found) and chunk:
+        links.append(f'<{base}?{urllib.parse.urlencode({**rest, "after": _cursor(chunk[-1].id)})}'
+                     '>; rel="next"')
+    if start > 0 and chunk:
+        links.append(f'<{base}?{urllib.parse.urlencode({**rest, "before": _cursor(chunk[0].id)})}'
+                     '>; rel="prev"')
+    return Reply(body=[call.render.activity(a) for a in chunk],
+                 headers={"Link": ", ".join(links)} if links else {})
+
+
+def _cursor(activity_id: int) -> str:
+    return base64.urlsafe_b64encode(f"activity:{activity_id}".encode()).decode()
+
+
+def _position(found: list[Activity], cursor: str) -> int:
+    try:
+        wanted = int(base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)[1])
+    except (ValueError, IndexError):
+        raise validation_failed("Activity", "cursor", "invalid", "cursor is invalid") from None
+    return next((i for i, a in enumerate(found) if a.id == wanted), len(found))

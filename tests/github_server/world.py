@@ -8,6 +8,7 @@ statuses, the sticky comment, releases and their assets.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from tests.github_server.gitobjects import ObjectStore, commit_id
 
 BOT = "github-actions[bot]"
 TOKEN = "test-token"
+ZERO = "0" * 40
 
 
 @dataclass
@@ -79,6 +81,19 @@ class IssueEvent:
     event: str  # labeled, unlabeled, ...
     label: str | None
     created_at: str
+
+
+@dataclass
+class Activity:
+    """A branch moving (``GET /repos/{o}/{r}/activity``): GitHub's own time of a push."""
+
+    id: int
+    ref: str  # refs/heads/<branch>
+    before: str
+    after: str
+    activity_type: str  # push, force_push, branch_creation, branch_deletion, pr_merge
+    actor: str | None
+    timestamp: str
 
 
 @dataclass
@@ -173,6 +188,7 @@ class Repo:
         "enabled": True, "allowed_actions": "selected",
         "default_workflow_permissions": "read", "can_approve_pull_request_reviews": False})
     dispatches: list[dict[str, Any]] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)  # oldest first
     git_dir: Path | None = None  # mirrored from this (bare) git repository when set
 
     @property
@@ -193,6 +209,7 @@ class WorldState:
         self.tokens: dict[str, str] = {TOKEN: BOT}
         self._next_id = 1000
         self._tick = 0
+        self._activity_id = 7_000_000
         self.user(BOT, type="Bot")
 
     # ids and time --------------------------------------------------------------------
@@ -274,11 +291,15 @@ class WorldState:
     def commit(self, repo: Repo, files: dict[str, bytes | str], branch: str | None = None,
                message: str = "Update", author: str | None = None,
                parents: list[str] | None = None, replace: bool = False,
-               delete: list[str] | None = None) -> str:
+               delete: list[str] | None = None, date: str | None = None,
+               pushed_to: Repo | None = None, activity: str | None = None) -> str:
         """Commit ``files`` on top of ``branch`` (or ``parents``); returns the new SHA.
 
         Files are merged into the parent's tree unless ``replace``; ``delete`` removes paths.
-        ``author`` is a login (its e-mail is ``<login>@users.noreply.github.com``).
+        ``author`` is a login (its e-mail is ``<login>@users.noreply.github.com``). ``date``
+        backdates the commit (its author and committer dates, which whoever commits chooses);
+        the push is still recorded at the server's time. Moving ``branch`` is recorded as an
+        activity of ``pushed_to`` (default ``repo``; a fork for a fork's branch).
         """
         with self.lock:
             if parents is None:
@@ -294,14 +315,43 @@ class WorldState:
             user = self.user(login)
             name = user.name or login
             email = user.email or f"{user.id}+{login}@users.noreply.github.com"
-            date = self.now()
-            stamp = f"{name} <{email}> {1767225600 + self._tick * 60} +0000"
+            pushed = self.now()
+            seconds = 1767225600 + self._tick * 60
+            if date is not None:
+                seconds = int(dt.datetime.fromisoformat(date.replace("Z", "+00:00")).timestamp())
+            stamp = f"{name} <{email}> {seconds} +0000"
             text = message if message.endswith("\n") else message + "\n"
             sha = commit_id(tree_sha, parents, stamp, stamp, text)
-            repo.commits[sha] = Commit(sha, tree_sha, parents, text, login, name, email, date)
+            repo.commits[sha] = Commit(sha, tree_sha, parents, text, login, name, email,
+                                       date or pushed)
             if branch:
-                repo.branches[branch] = sha
+                self.move_branch(repo, branch, sha, login, kind=activity, at=pushed,
+                                 pushed_to=pushed_to)
             return sha
+
+    def move_branch(self, repo: Repo, branch: str, sha: str, actor: str | None,
+                    kind: str | None = None, at: str | None = None,
+                    pushed_to: Repo | None = None) -> None:
+        """Point ``branch`` at ``sha`` and record the activity GitHub would list for it.
+
+        ``kind`` defaults to what git calls the move: ``branch_creation`` for a new branch,
+        ``push`` for a fast-forward and ``force_push`` otherwise (``branch_deletion`` when
+        ``sha`` is all zeros, which deletes the branch).
+        """
+        with self.lock:
+            before = repo.branches.get(branch, ZERO)
+            if kind is None:
+                kind = ("branch_deletion" if sha == ZERO else "branch_creation"
+                        if before == ZERO else "push"
+                        if before in self.ancestors(repo, sha) else "force_push")
+            if sha == ZERO:
+                repo.branches.pop(branch, None)
+            else:
+                repo.branches[branch] = sha
+            where = pushed_to or repo
+            self._activity_id += 1  # its own counter: other objects keep the ids they had
+            where.activities.append(Activity(self._activity_id, f"refs/heads/{branch}", before,
+                                             sha, kind, actor, at or self.now()))
 
     def resolve(self, repo: Repo, ref: str | None) -> Commit | None:
         """A branch name, ``heads/<b>``, ``refs/heads/<b>`` or a (full) commit SHA."""
