@@ -32,6 +32,7 @@ OLD = "1" * 40
 MERGE = "c4295bd74fb0f4fda03689c3df3f2803b658fd85"
 AUTHOR = "Codertocat"
 NOW = "2026-01-02T12:00:00Z"
+OPENED = "2026-01-02T09:00:00Z"  # GitHub's time of the push that made HEAD the head
 POLICY = b"""
 [tre]
 name = "Test TRE"
@@ -86,7 +87,7 @@ class World:
         self.head_ref = "changes"
         self.labels: list[str] = []
         self.merged = False
-        self.head_pushed_at: str | None = None
+        self.head_pushed_at: str | None = OPENED  # None: GitHub could not say
         self.commits = [Commit(HEAD, AUTHOR, AUTHOR)]
         self.changed = [ChangedFile("resources/metadata/dataset_patients.toml")]
         self.reviews: list[Review] = []

@@ -289,9 +289,11 @@ def test_requester_named_in_the_project_cannot_approve_a_colleagues_pr(world: Wo
     assert_refused(world.run(world.label(APPROVE, "bob")), who="requester")
 
 
-def test_label_older_than_the_head_commit_is_stale_without_push_time(world: World) -> None:
-    """Replaying events without applying plans: the push time is unknown and the stale label
-    is still on the PR, but the head commit's own date shows the approval predates it."""
+def test_label_older_than_the_head_commit_is_stale_despite_an_older_push_time(
+        world: World) -> None:
+    """Replaying events without applying plans: the push time at hand predates the labels and
+    the stale label is still on the PR, but the head commit's own date shows the approval
+    predates it (a commit date may make a label stale, never fresh)."""
     from fivesafes.core.facts import Commit
 
     signed_off(world)

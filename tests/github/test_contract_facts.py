@@ -32,6 +32,8 @@ def test_labeled_event_facts(github_server: GitHubServer, api: GitHubApi, staged
     assert (facts.pr.number, facts.pr.head_sha, facts.pr.author) == (
         pull.number, pull.head_sha, Actor("researcher"))
     assert facts.pr.labels == ("5s:approve-sign-off",)
+    assert facts.pr.head_pushed_at == repo.activities[-1].timestamp  # the head branch's push
+    assert repo.activities[-1].after == pull.head_sha
     (commit,) = facts.commits
     assert commit.sha == pull.head_sha
     assert commit.author == "researcher"
@@ -58,6 +60,7 @@ def test_labeled_event_facts(github_server: GitHubServer, api: GitHubApi, staged
         f"GET {r}/contents/.github/fivesafes.toml?ref=main",
         f"GET {r}/contents/resources/governance/actions.toml?ref=main",
         f"GET {r}/pulls/1",
+        f"GET {r}/activity?direction=desc&per_page=100&ref=refs%2Fheads%2Frequest",
         f"GET {r}/pulls/1/commits?per_page=100",
         f"GET {r}/pulls/1/reviews?per_page=100",
         f"GET {r}/issues/1/events?per_page=100",

@@ -124,7 +124,8 @@ class GitHubApi:
 
         def go() -> facts.PullRequest:
             pr = self._gh.get_repo(repo).get_pull(number)
-            head_repo = pr.head.repo.full_name if pr.head.repo is not None else repo
+            # a deleted fork leaves no head repository: "" (never the base's name)
+            head_repo = pr.head.repo.full_name if pr.head.repo is not None else ""
             return facts.PullRequest(
                 number=pr.number, author=_actor(pr.user), head_sha=pr.head.sha,
                 head_ref=pr.head.ref, head_repo=head_repo, base_ref=pr.base.ref,

@@ -6,19 +6,27 @@ applied each label) are read fresh from the API, the request files at the PR's C
 SHA, and the policy and action record from the DEFAULT branch, never from the PR.
 Team membership is checked for the people who acted (label actors, reviewers, the sender)
 against each team the policy names, and only ACTIVE membership counts.
+
+When the head became the head is GitHub's own time of the latest push of that SHA to the head
+branch (the head repository's activity list), never a commit date, which whoever commits
+chooses: an approve label applied before it is stale. When GitHub cannot say (a fork the
+token cannot see or that is gone, a server without the list), it stays unknown and the engine
+counts no approve label (see docs/security.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from fivesafes.adapters.actions_runner import run_context
 from fivesafes.adapters.commit_trailers import co_authors
 from fivesafes.adapters.github_api import GitHubApi
 from fivesafes.adapters.github_errors import GitHubError, Need
-from fivesafes.adapters.github_records import CommitInfo
+from fivesafes.adapters.github_records import CommitInfo, stamp
 from fivesafes.core import facts, layout
 from fivesafes.core.events import Event
 
@@ -58,6 +66,37 @@ def _commit(info: CommitInfo) -> facts.Commit:
     )
 
 
+def head_pushed_at(api: GitHubApi, pr: facts.PullRequest) -> str | None:
+    """GitHub's time (RFC 3339) of the latest push that made ``pr``'s head SHA the tip of its
+    head branch; None when GitHub lists none (then nothing can show a label is newer)."""
+    if not pr.head_repo or not pr.head_ref:
+        return None  # a deleted fork: no repository whose pushes could be listed
+    need = Need(f"reading when {pr.head_sha[:12]} was pushed to {pr.head_ref}",
+                "metadata: read", pr.head_repo)
+    try:
+        listed = api.paginate(f"/repos/{pr.head_repo}/activity", need,
+                              {"ref": f"refs/heads/{pr.head_ref}", "direction": "desc"})
+    except GitHubError as exc:
+        if exc.status == 404:  # gone, not visible to the token, or no activity list
+            return None
+        raise
+    for item in listed:  # newest first: the push that LAST made the SHA the head
+        if isinstance(item, dict) and item.get("after") == pr.head_sha \
+                and item.get("activity_type") != "branch_deletion":
+            return _rfc3339(item.get("timestamp"))
+    return None
+
+
+def _rfc3339(text: Any) -> str | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
+
+
 class GitHubFacts:
     """A :class:`fivesafes.core.facts.FactsSource` backed by the GitHub API."""
 
@@ -76,6 +115,7 @@ class GitHubFacts:
         if event.pr is None:
             return base
         pr = self.api.pull(repo, event.pr, branch)
+        pr = replace(pr, head_pushed_at=head_pushed_at(self.api, pr))
         commits = tuple(_commit(c) for c in self.api.pull_commits(repo, pr.number))
         reviews = self.api.reviews(repo, pr.number)
         label_events = self.api.label_events(repo, pr.number)

@@ -4,6 +4,14 @@ Labels and approving reviews both count toward the phase's required number of DI
 approvers, each person once. An approval counts only at the current head commit: a review on
 an older commit, or an approve label applied before the latest push, is stale and the person
 must look again. Rejections and holds are not cleared by a push (fail closed).
+
+A review names the commit it approved; a label does not, so whether it is newer than the head
+rests on GitHub's own time of the push that made the head the head (``head_pushed_at``). The
+commit's date is set by whoever commits, so it can only ever make a label stale. Without the
+push time no approve label counts: it is refused (removed, with the reason), and approvers are
+asked to approve with a review, which is bound to the commit it approves. Counting the label
+of the event being handled would not help: the merge, which re-counts everything, could not
+count it again, so a phase shown approved would be voided at merge.
 """
 
 from __future__ import annotations
@@ -80,6 +88,13 @@ def head_since(facts: Facts, pr: PullRequest) -> dt.datetime | None:
     return max(moments) if moments else None
 
 
+def unproven(pr: PullRequest) -> str:
+    """Why an approve label cannot count when GitHub did not say when the head was pushed."""
+    return (f"GitHub did not say when {pr.head_sha[:12]} became the head of this pull request, "
+            "so this label cannot be shown to be newer than the last push; approve with a "
+            "review of the current commit instead (a review names the commit it approves)")
+
+
 def before_head(created_at: str, facts: Facts, pr: PullRequest) -> bool:
     """Whether a decision made at ``created_at`` predates the current head."""
     since = head_since(facts, pr)
@@ -121,6 +136,9 @@ def tally(
             if (pushed_now or before_head(event.created_at, facts, pr)
                     or event.id == stale_label_event):
                 stale.append(decision)
+            elif moment(pr.head_pushed_at or "") is None:  # unknown (or unreadable)
+                refusals.append(Refusal(event.actor.login, verdict, "label", event.id,
+                                        unproven(pr), label))
             else:
                 approvals.setdefault(decision.login.lower(), decision)
         elif verdict == "reject":
