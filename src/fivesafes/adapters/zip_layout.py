@@ -100,15 +100,13 @@ def end_records(fp: BinaryIO) -> tuple[Layout, int, int, int]:
 def check_layout(fp: BinaryIO, max_members: int) -> Layout:
     """Parse and cross-check every header (call only when the counts are within limits)."""
     layout, count, cd_offset, cd_end = end_records(fp)
-    if count > max_members:
-        return layout
-    if not 0 <= cd_offset <= cd_end:
-        layout.problems.append(("zip.end-record", "the directory offset is impossible"))
+    if layout.problems or count > max_members or layout.cd_size > max_members * 4096:
+        return layout  # refused, or over the limits (the caller says so), before any reading
+    if cd_offset + layout.cd_size != cd_end or not 0 <= cd_offset <= cd_end <= fp.seek(0, 2):
+        layout.problems.append(("zip.end-record", "the directory size or offset is wrong"))
         return layout
     fp.seek(cd_offset)
-    directory = fp.read(max(0, cd_end - cd_offset))
-    if cd_offset + len(directory) != cd_end or len(directory) != layout.cd_size:
-        layout.problems.append(("zip.end-record", "the directory size or offset is wrong"))
+    directory = fp.read(layout.cd_size)
     spans: list[tuple[int, int, str]] = []
     at = 0
     for _ in range(count):
