@@ -80,11 +80,11 @@ def read_zip(
         raise Unreadable(f"{path}: cannot open: {exc.strerror or exc}") from exc
     with fp:
         try:
-            layout = check_layout(fp, limits.max_members)
+            layout = check_layout(fp, limits.max_members, limits.max_directory_bytes)
         except (OSError, struct.error, LayoutError, ValueError, OverflowError) as exc:
             raise Unreadable(f"{path}: not a readable zip archive: {exc}") from exc
         count, cd_size = layout.count, layout.cd_size
-        if count > limits.max_members or cd_size > limits.max_members * 4096:
+        if count > limits.max_members or cd_size > limits.max_directory_bytes:
             result = ReadResult(name, "")
             result.findings.append(Finding(
                 name, None, None, "zip.members",

@@ -97,10 +97,10 @@ def end_records(fp: BinaryIO) -> tuple[Layout, int, int, int]:
     return layout, count, cd_offset, end
 
 
-def check_layout(fp: BinaryIO, max_members: int) -> Layout:
+def check_layout(fp: BinaryIO, max_members: int, max_directory: int) -> Layout:
     """Parse and cross-check every header (call only when the counts are within limits)."""
     layout, count, cd_offset, cd_end = end_records(fp)
-    if layout.problems or count > max_members or layout.cd_size > max_members * 4096:
+    if layout.problems or count > max_members or layout.cd_size > max_directory:
         return layout  # refused, or over the limits (the caller says so), before any reading
     if cd_offset + layout.cd_size != cd_end or not 0 <= cd_offset <= cd_end <= fp.seek(0, 2):
         layout.problems.append(("zip.end-record", "the directory size or offset is wrong"))

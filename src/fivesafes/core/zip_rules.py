@@ -28,6 +28,8 @@ class Limits:
     max_total_bytes: int = 64 * 1024**3
     max_ratio: float = 100.0
     max_members: int = 100_000
+    # The central directory is read whole: 64 MiB holds 100,000 entries with long names.
+    max_directory_bytes: int = 64 * 1024**2
     max_crate_bytes: int = 32 * 1024**2
     max_tag_bytes: int = 64 * 1024**2
     # Members smaller than this are not ratio-checked (tiny files compress absurdly well).
