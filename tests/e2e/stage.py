@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from tests.e2e.act_harness import Act, ActRun
 from tests.github_server import GitHubServer
@@ -51,13 +52,16 @@ def normal(line: str) -> str:
     return line.replace(f"/repos/{REPO}/", "/repos/{repo}/")
 
 
-def pr_reads(number: int, people: Sequence[str], *, statuses: bool = True) -> set[str]:
+def pr_reads(number: int, people: Sequence[str], *, statuses: bool = True,
+             head_ref: str = "request") -> set[str]:
     """What the engine reads for an event on pull request ``number``: the policy and the
-    record from the DEFAULT branch, the pull request, its commits, files, reviews and label
-    events, the request files at the head (tree and blobs), the teams the policy names and
-    whether each of ``people`` is in them and may write, the comments (to find the sticky
-    one) and, when it posts statuses, the statuses already there."""
+    record from the DEFAULT branch, the pull request and when its head was pushed, its
+    commits, files, reviews and label events, the request files at the head (tree and blobs),
+    the teams the policy names and whether each of ``people`` is in them and may write, the
+    comments (to find the sticky one) and, when it posts statuses, the statuses already
+    there."""
     repo, issue = "GET /repos/{repo}", f"/issues/{number}"
+    pushed = f"{repo}/activity?direction=desc&ref={quote(f'refs/heads/{head_ref}', safe='')}"
     found = {f"{repo}/contents/.github/fivesafes.toml?ref=main",
              f"{repo}/contents/resources/governance/actions.toml?ref=main",
              f"{repo}/pulls/{number}", f"{repo}/pulls/{number}/commits",
@@ -65,7 +69,7 @@ def pr_reads(number: int, people: Sequence[str], *, statuses: bool = True) -> se
              f"{repo}{issue}/events", f"{repo}{issue}/comments",
              f"{repo}/git/trees/{{sha}}?recursive=1", f"{repo}/git/blobs/{{sha}}",
              "GET /orgs/example-tre/teams/sign-off-approvers",
-             "GET /orgs/example-tre/teams/output-checkers"}
+             "GET /orgs/example-tre/teams/output-checkers", pushed}
     for login in people:
         found |= {f"GET /orgs/example-tre/teams/sign-off-approvers/memberships/{login}",
                   f"GET /orgs/example-tre/teams/output-checkers/memberships/{login}",

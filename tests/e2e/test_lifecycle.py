@@ -1,0 +1,256 @@
+"""A request's life after sign-off, run for real: a push that invalidates an approval, the merge
+that records the decisions and starts execution inside the TRE, and the output checkers'
+approvals that lead to a published release which verifies.
+
+Every event is delivered to the real project workflow through act; the jobs run the real
+composite actions and ``fivesafes handle``/``execute``/``disclose``/``publish`` against the
+local GitHub API server and the bare remote it mirrors. Dispatches the automation makes are
+delivered as the ``workflow_dispatch`` events GitHub would start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.stage import DISCLOSURE, REPO, SIGN_OFF, Stage, pr_reads
+from tests.github_server.payloads import adapt, load
+from tests.github_server.world import Pull
+
+PROJECT = "resources/governance/project.toml"
+SIGN_OFF_STATUS, DISCLOSURE_STATUS = "fivesafes / sign-off", "fivesafes / disclosure"
+PUBLISH = ["POST /repos/{repo}/statuses/{sha}"] * 3
+DEFAULT_BRANCH_READS = {"GET /repos/{repo}/contents/.github/fivesafes.toml?ref=main",
+                        "GET /repos/{repo}/contents/resources/governance/actions.toml?ref=main"}
+
+
+def signed_off(stage: Stage) -> Pull:
+    """A request pull request that @alice signed off (through the workflow)."""
+    pull = stage.open_request(stage.edit(PROJECT, "synthetic cohort", "synthetic cohort (v2)"))
+    run = stage.run("pull_request_target", stage.label(pull, SIGN_OFF, "alice"))
+    assert run.results == {"sign-off": "success"}, run.output()
+    return pull
+
+
+def merged_and_executed(stage: Stage) -> tuple[Pull, str]:
+    """The signed-off request merged by @mo, recorded, and executed in the TRE: the request
+    pull request and the merge commit."""
+    pull = signed_off(stage)
+    merge = stage.merge(pull, "mo")
+    run = stage.run("pull_request_target", stage.payload("pull_request.closed.merged", pull, "mo"))
+    assert run.results == {"record": "success"}, run.output()
+    run = stage.run("workflow_dispatch", stage.dispatch_payload())
+    assert run.results == {"execution": "success"}, run.output()
+    return pull, merge
+
+
+def test_push_after_approval_invalidates_it(stage: Stage) -> None:
+    pull = signed_off(stage)
+    approved = pull.head_sha
+    before = stage.tip()
+    comment = stage.sticky(pull.number)
+    edited = stage.edit(PROJECT, "synthetic cohort", "synthetic cohort (v3)")
+    stage.push(pull, edited, "researcher")
+    run = stage.run("pull_request_target",
+                    stage.payload("pull_request.synchronize", pull, "researcher"))
+    assert run.results == {"validation": "success"}, run.output()
+    assert stage.writes() == ["DELETE /repos/{repo}/issues/1/labels/5s%3Aapprove-sign-off",
+                              *PUBLISH, f"PATCH /repos/{{repo}}/issues/comments/{comment.id}"]
+    assert stage.reads() == pr_reads(1, ["researcher", "alice"])
+    assert pull.labels == []
+    # the new head starts over; the approved commit keeps what it had
+    assert stage.status_contexts(pull.head_sha) == [
+        ("fivesafes / check", "success"), ("fivesafes / validation", "success"),
+        (SIGN_OFF_STATUS, "pending")]
+    assert stage.statuses(approved)[SIGN_OFF_STATUS] == "success"
+    body = stage.sticky(pull.number).body
+    assert "`sign-off-pending`" in body
+    assert f"**Look again:** @alice: your approval was for an earlier commit; review " \
+           f"`{pull.head_sha[:12]}`" in body
+    assert "a new commit invalidated the approval(s) of @alice" in run.output("validation")
+    assert stage.tip() == before  # nothing recorded: the approval never reached the record
+
+
+def record_entries(stage: Stage, rev: str = "main") -> list[tuple[str, str]]:
+    return [(e["phase"], e["status"]) for e in stage.record(rev)]
+
+
+def test_merge_records_and_starts_execution(stage: Stage) -> None:
+    pull = signed_off(stage)
+    comment = stage.sticky(pull.number)
+    merge = stage.merge(pull, "mo")
+    merged = stage.payload("pull_request.closed.merged", pull, "mo")
+    run = stage.run("pull_request_target", merged)
+    assert run.results == {"record": "success"}, run.output()
+    assert run.steps("record") == {"Check out the default branch": "success",
+                                   "Install fivesafes": "success",
+                                   "Record the decisions on the default branch": "success"}
+    dispatches = f"/repos/{REPO}/actions/workflows/fivesafes.yml/dispatches"
+    assert stage.writes() == [f"PATCH /repos/{{repo}}/issues/comments/{comment.id}",
+                              "POST " + dispatches.replace(REPO, "{repo}")]
+    assert stage.reads() == pr_reads(1, ["mo", "alice"], statuses=False)
+    # the decisions are committed on top of the merge, by the automation, record and crate only
+    (recorded,) = stage.commits_since(merge)
+    assert recorded.subject == "fivesafes: sign-off of #1 recorded"
+    assert recorded.by_automation_on_record_only, recorded
+    assert "resources/governance/actions.toml" in recorded.files
+    assert "crate/ro-crate-metadata.json" in recorded.files
+    assert record_entries(stage) == [("check", "completed"), ("validation", "completed"),
+                                     ("sign-off", "completed")]
+    sign_off = stage.record()[-1]
+    assert [a["login"] for a in sign_off["agents"]] == ["alice"]
+    assert sign_off["evidence"]["head-sha"] == pull.head_sha
+    stage.assert_record_sound("after-merge")
+    assert "`execution`" in stage.sticky(pull.number).body
+    # ... and the execution phase is started on the default branch
+    (body,) = stage.server.bodies("POST", dispatches)
+    assert body["ref"] == "main"
+    inputs: dict[str, Any] = body["inputs"]
+    assert (inputs["phase"], inputs["pr"], inputs["sha"]) == ("execution", "1", merge)
+    assert inputs["digest"] == sign_off["evidence"]["digest"]
+
+    # the same event delivered again (a re-run, a redelivery) records and starts nothing
+    recorded_at = stage.tip()
+    run = stage.run("pull_request_target", merged)
+    assert run.results == {"record": "success"}, run.output()
+    assert stage.writes() == []
+    assert stage.tip() == recorded_at
+    assert len(stage.repo.dispatches) == 1
+
+    # GitHub reports the automation's push to the default branch: the record is re-verified
+    run = stage.run("push", adapt(stage.server.world, load("push"), stage.repo,
+                                  sender="github-actions[bot]"))
+    assert run.results == {"record": "success"}, run.output()
+    assert "outcome=completed" in run.output("record")
+    assert stage.writes() == []
+    assert stage.reads() == DEFAULT_BRANCH_READS
+
+    # the dispatch runs the execution job on the TRE runner
+    before = stage.tip()
+    run = stage.run("workflow_dispatch", stage.dispatch_payload())
+    assert run.results == {"execution": "success"}, run.output()
+    assert run.steps("execution") == {
+        "Check out the default branch": "success", "Install fivesafes": "success",
+        "Check the request is signed off at the dispatched commit": "success",
+        "Run the approved workflow": "success",
+        "Propose the outputs to the output checkers": "success"}
+    assert stage.writes() == [f"PATCH /repos/{{repo}}/issues/comments/{comment.id}",
+                              "POST /repos/{repo}/pulls", "POST /repos/{repo}/issues/2/labels"]
+    (executed,) = stage.commits_since(before)
+    assert executed.subject == "fivesafes: execution attempt 1 completed"
+    assert executed.by_automation_on_record_only, executed
+    assert record_entries(stage)[3:] == [("execution", "active"), ("execution", "completed")]
+    stage.assert_record_sound("after-execution")
+    # the outputs stay in the TRE's staging folder; only their manifest goes to the checkers
+    disclosure = stage.repo.pulls[2]
+    assert (disclosure.author, disclosure.head_ref, disclosure.labels) == (
+        "github-actions[bot]", "fivesafes/disclosure/attempt-1", ["5s:disclosure"])
+    (proposed,) = stage.commits_since(before, disclosure.head_ref)
+    assert proposed.files == ("outputs/manifest.toml",)
+    assert proposed.author.startswith("fivesafes"), proposed  # the automation, not a person
+    staged = sorted(p.name for p in (stage.tre / "staging").rglob("*.csv"))
+    assert staged
+    assert not any(path.endswith(".csv") for path in stage.tree(disclosure.head_ref))
+
+
+def test_disclosure_by_two_checkers_publishes_a_release(stage: Stage, tmp_path: Path) -> None:
+    merged_and_executed(stage)
+    disclosure = stage.repo.pulls[2]
+    run = stage.run("pull_request_target",
+                    stage.payload("pull_request.opened", disclosure, "github-actions[bot]"))
+    assert run.results == {"disclosure": "success"}, run.output()
+    assert stage.writes() == [*PUBLISH, "POST /repos/{repo}/issues/2/comments"]
+    assert stage.status_contexts(disclosure.head_sha)[-1] == (DISCLOSURE_STATUS, "pending")
+    comment = stage.sticky(2)
+    assert "0 of 2" in comment.body
+
+    # two distinct output checkers: one applies the label, the other approves in a review
+    run = stage.run("pull_request_target", stage.label(disclosure, DISCLOSURE, "carol"))
+    assert run.results == {"disclosure": "success"}, run.output()
+    assert stage.status_contexts(disclosure.head_sha) == [(DISCLOSURE_STATUS, "pending")]
+    assert "1 of 2 approval(s): @carol" in stage.sticky(2).body
+    review = stage.server.world.review(stage.repo, disclosure, "dave", "APPROVED")
+    run = stage.run("pull_request_review", adapt(
+        stage.server.world, load("pull_request_review.submitted"), stage.repo, disclosure,
+        sender="dave", review=review))
+    assert run.results == {"disclosure": "success"}, run.output()
+    assert stage.writes() == ["POST /repos/{repo}/statuses/{sha}",
+                              f"PATCH /repos/{{repo}}/issues/comments/{comment.id}"]
+    assert stage.reads() == pr_reads(2, ["dave", "carol"], head_ref=disclosure.head_ref)
+    assert stage.status_contexts(disclosure.head_sha) == [(DISCLOSURE_STATUS, "success")]
+    assert "`disclosed`" in stage.sticky(2).body
+
+    # the merge records the disclosure and dispatches the publication
+    merge = stage.merge(disclosure, "mo")
+    run = stage.run("pull_request_target",
+                    stage.payload("pull_request.closed.merged", disclosure, "mo"))
+    assert run.results == {"record": "success"}, run.output()
+    (recorded,) = stage.commits_since(merge)
+    assert recorded.subject == "fivesafes: disclosure of #2 recorded"
+    assert recorded.by_automation_on_record_only, recorded
+    entry = stage.record()[-1]
+    assert (entry["phase"], entry["status"]) == ("disclosure", "completed")
+    assert sorted(a["login"] for a in entry["agents"]) == ["carol", "dave"]
+    inputs = stage.repo.dispatches[-1]["inputs"]
+    assert (inputs["phase"], inputs["pr"], inputs["sha"]) == ("publication", "2", merge)
+    assert inputs["digest"] == entry["evidence"]["digest"]
+
+    # the publication job publishes the release on GitHub, then records it
+    dispatched_at = stage.tip()
+    run = stage.run("workflow_dispatch", stage.dispatch_payload())
+    assert run.results == {"publication": "success"}, run.output()
+    assert run.steps("publication") == {
+        "Check out the default branch": "success", "Install fivesafes": "success",
+        "Check the disclosure is approved at the dispatched commit": "success",
+        "Publish the release": "success"}
+    (release,) = stage.repo.releases
+    zip_name = release.tag.replace("/", "-") + ".zip"
+    releases = f"/repos/{{repo}}/releases/{release.id}"
+    assert stage.writes() == [
+        f"PATCH /repos/{{repo}}/issues/comments/{comment.id}", "POST /repos/{repo}/releases",
+        f"POST {releases}/assets?label=&name={zip_name}",
+        f"POST {releases}/assets?label=&name={zip_name}.sha512", f"PATCH {releases}"]
+    assert (release.draft, release.author) == (False, "github-actions[bot]")
+    assert release.target == dispatched_at
+    assets = {a.name: a.data for a in release.assets}
+    assert sorted(assets) == [zip_name, f"{zip_name}.sha512"]
+    digest = hashlib.sha512(assets[zip_name]).hexdigest()
+    assert assets[f"{zip_name}.sha512"].decode() == f"{digest}  {zip_name}\n"
+    downloaded = tmp_path / zip_name
+    downloaded.write_bytes(assets[zip_name])
+    verified = stage.fivesafes("verify", str(downloaded))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    # the policy keeps data off GitHub: the release carries the crate and checksums only
+    with zipfile.ZipFile(downloaded) as archive:
+        assert not [n for n in archive.namelist() if n.endswith(".csv")]
+    (published,) = stage.commits_since(recorded.sha)
+    assert published.subject == f"fivesafes: publication {release.tag} recorded"
+    assert published.by_automation_on_record_only, published
+    assert record_entries(stage)[-1] == ("publication", "completed")
+    stage.assert_record_sound("after-publication")
+
+
+def test_dispatch_without_a_recorded_sign_off_runs_nothing(stage: Stage) -> None:
+    """Anyone with write access can start ``workflow_dispatch``: for a request that is signed
+    off but not merged (nothing recorded), the execution job runs nothing, records nothing,
+    stages nothing and proposes nothing.
+
+    The job's first gate (``handle`` on the dispatch) lets it through today; ``execute``
+    refuses on the record (test_dispatch_gate.py holds the engine-level case).
+    """
+    pull = signed_off(stage)
+    before = stage.tip()
+    payload = stage.dispatch_payload_for({"phase": "execution", "pr": str(pull.number)},
+                                         sender="alice")
+    run = stage.run("workflow_dispatch", payload)
+    assert run.results == {"execution": "failure"}, run.output()
+    steps = run.steps("execution")
+    assert steps.get("Run the approved workflow", "failure") == "failure", steps
+    assert "Propose the outputs to the output checkers" not in steps
+    assert "the action record holds no completed sign-off" in run.output("execution")
+    assert stage.tip() == before
+    assert not (stage.tre / "staging").exists()
+    assert list(stage.repo.pulls) == [pull.number]
+    assert "POST /repos/{repo}/pulls" not in stage.writes()
