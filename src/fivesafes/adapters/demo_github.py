@@ -63,6 +63,14 @@ class DemoPullRequest:
     reviews: list[Review] = field(default_factory=list)
     merge_sha: str | None = None
     deliveries: int = 0
+    seen_head: str = ""  # the head as the stand-in last saw it, and when it was pushed
+    pushed_at: str | None = None
+
+    def observe(self, root: Path, now: str) -> None:
+        """Like GitHub, note the time a new head was pushed (when the stand-in first sees it)."""
+        head = self.head(root)
+        if head != self.seen_head:
+            self.seen_head, self.pushed_at = head, now
 
     def head(self, root: Path) -> str:
         return run(root, "rev-parse", self.branch).strip()
@@ -83,7 +91,8 @@ class DemoPullRequest:
             number=self.number, author=self.author, head_sha=head, head_ref=self.branch,
             head_repo=REPOSITORY, base_ref=DEFAULT_BRANCH, default_branch=DEFAULT_BRANCH,
             state="closed" if self.merge_sha else "open", merged=self.merge_sha is not None,
-            merge_commit_sha=self.merge_sha, labels=tuple(self.labels))
+            merge_commit_sha=self.merge_sha, labels=tuple(self.labels),
+            head_pushed_at=self.pushed_at if head == self.seen_head else None)
         return Facts(
             run=RunContext(run_id="demo", repository=REPOSITORY), default_branch=DEFAULT_BRANCH,
             pr=pr, commits=commits, changed=changed, reviews=tuple(self.reviews),
@@ -101,6 +110,7 @@ class DemoPullRequest:
                      base_ref=DEFAULT_BRANCH, label=label, review=review)
 
     def label(self, root: Path, actor: Actor, name: str, now: str) -> Plan:
+        self.observe(root, now)
         self.labels.append(name)
         self.label_events.append(LabelEvent(1000 * self.number + len(self.label_events) + 1,
                                             "labeled", name, actor, now))
@@ -108,6 +118,7 @@ class DemoPullRequest:
                           self.facts(root), now)
 
     def approve(self, root: Path, actor: Actor, now: str) -> Plan:
+        self.observe(root, now)
         review = Review(2000 * self.number + len(self.reviews) + 1, actor, "APPROVED",
                         self.head(root), now)
         self.reviews.append(review)
@@ -116,9 +127,11 @@ class DemoPullRequest:
                                      review=ref), self.facts(root), now)
 
     def opened(self, root: Path, now: str) -> Plan:
+        self.observe(root, now)
         return plan_event(self.event(root, "opened", self.author), self.facts(root), now)
 
     def merged(self, root: Path, merger: Actor, now: str, merge_sha: str) -> Plan:
+        self.observe(root, now)
         self.merge_sha = merge_sha
         event = self.event(root, "merged", merger, action="closed")
         return plan_event(event, self.facts(root), now)
