@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -38,12 +38,12 @@ SIGN_OFF = "5s:approve-sign-off"
 DISCLOSURE = "5s:approve-disclosure"
 APPROVERS = ["alice", "bob"]
 CHECKERS = ["carol", "dave"]
-# The policy the maintainers set: releases go to a GitHub Release (checksums only, no data).
 # The automation's commits: who makes them, and the only paths they may touch.
 AUTOMATION = "fivesafes[bot] <fivesafes[bot]@users.noreply.github.com>"
 RECORD_PATHS = ("resources/governance/actions.toml", "crate/")
-SHA = re.compile(r"\b[0-9a-f]{40}\b")
+# The policy the maintainers set: releases go to a GitHub Release (checksums only, no data).
 RELEASE_TARGET = ('targets = ["directory"]', 'targets = ["github-release"]')
+SHA = re.compile(r"\b[0-9a-f]{40}\b")
 
 
 def normal(line: str) -> str:
@@ -116,7 +116,6 @@ class Stage:
     clone: Path  # the researcher's clone of the remote
     remote: Path  # the bare repository GitHub holds (the API server mirrors it)
     tre: Path  # the TRE runner's data and staging folders
-    runs: list[ActRun] = field(default_factory=list)
 
     @classmethod
     def create(cls, act: Act, server: GitHubServer, base: Path) -> Stage:
@@ -217,7 +216,7 @@ class Stage:
         git(github, "fetch", "-q", "origin")
         git(github, "checkout", "-q", "--detach", "origin/main")
         self.server.clear()
-        run = self.act.run(
+        return self.act.run(
             github, event, payload,
             env={"GITHUB_API_URL": self.server.url, "GITHUB_REPOSITORY": REPO,
                  "FIVESAFES_E2E_REMOTE": str(self.remote),
@@ -228,8 +227,6 @@ class Stage:
             secrets={"GITHUB_TOKEN": self.server.token},
             variables={"FIVESAFES_PYTHON": sys.executable,
                        "FIVESAFES_TRE_PYTHON": sys.executable})
-        self.runs.append(run)
-        return run
 
     # what the automation changed --------------------------------------------------------
     def writes(self) -> list[str]:
