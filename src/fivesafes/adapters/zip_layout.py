@@ -88,6 +88,8 @@ def end_records(fp: BinaryIO) -> tuple[Layout, int, int, int]:
                 or record[6] != record[7]
             ):
                 layout.problems.append(("zip.end-record", "inconsistent zip64 end records"))
+            if record[2:4] != (45, 45):
+                layout.canonical.append(("zip.form", "zip64 end record versions"))
             for small, big, limit in ((count, record[7], MAX16), (on_disk, record[6], MAX16),
                                       (cd_size, record[8], MAX32), (cd_offset, record[9], MAX32)):
                 if small not in (big, limit):
