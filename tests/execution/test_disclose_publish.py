@@ -150,3 +150,20 @@ def test_unreleasable_results_leave_the_data_out_of_the_public_zip(
     with zipfile.ZipFile(result.locations[0]) as archive:
         assert [n for n in archive.namelist() if "/data/outputs/" in n]
     assert verify_release(sent[0], Limits(), progress=False).ok
+
+
+def test_disclosure_branch_is_committed_by_the_automation_not_the_runner(
+        executed: Path, staging: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from fivesafes.adapters import disclosure, git_local
+
+    git_local.init(executed)
+    git_local.commit_all(executed, "the project as executed")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Runner Person")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Runner Person")
+    result = disclosure.prepare(executed, RunOptions(staging_root=staging))
+    branch = disclosure.commit_on_branch(executed, result, push=False)
+    who = subprocess.run(["git", "log", "-1", "--format=%an <%ae>|%cn", branch], cwd=executed,
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert who == "fivesafes[bot] <fivesafes[bot]@users.noreply.github.com>|fivesafes[bot]"

@@ -153,7 +153,8 @@ def _request(lay: DemoLayout, say: Say, software: Software) -> None:
                                 "Year of birth and region define the study population and the "
                                 "grouping of the counts; sex is needed to check that the counts "
                                 "are balanced.")])
-    lifecycle_git.commit_paths(root, [dataset], "Request access for the cohort study")
+    lifecycle_git.commit_paths(root, [dataset], "Request access for the cohort study",
+                               automation=False)
     lifecycle_git.push(root, "request/cohort-study")
     found = load_project(root).findings + check_catalogue(root, data_dir=lay.data)
     if errors(found):

@@ -41,13 +41,30 @@ def switch(root: Path, branch: str, *, create: bool = False) -> None:
     run(root, "switch", "-q", *(["-c"] if create else []), branch)
 
 
-def commit_paths(root: Path, paths: Sequence[str], message: str) -> str | None:
-    """Stage exactly ``paths`` and commit; the new sha, or None when nothing changed."""
+def automation_env() -> dict[str, str]:
+    """A commit's environment naming the automation as author and committer.
+
+    The lifecycle commands commit for the automation, so a TRE runner's own git identity (a
+    person's, perhaps) never appears on the record or the disclosure branch.
+    """
+    identity = Identity.from_env()
+    env = commit_env()
+    for role in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{role}_NAME"] = identity.name
+        env[f"GIT_{role}_EMAIL"] = identity.email
+    return env
+
+
+def commit_paths(root: Path, paths: Sequence[str], message: str, *,
+                 automation: bool = True) -> str | None:
+    """Stage exactly ``paths`` and commit (as the automation unless ``automation`` is false:
+    then as the git identity of the environment); the new sha, or None when nothing changed."""
     run(root, "add", "--", *paths)
     if not run(root, "diff", "--cached", "--name-only", "--", *paths).strip():
         return None
-    run(root, *identity_args(root), "commit", "-q", "--no-verify", "-m", message, "--",
-        *paths, env=commit_env())
+    who = [] if automation else identity_args(root)
+    run(root, *who, "commit", "-q", "--no-verify", "-m", message, "--", *paths,
+        env=automation_env() if automation else commit_env())
     return run(root, "rev-parse", "HEAD").strip()
 
 
