@@ -7,4 +7,4 @@ py=${PYTHON:-.venv/bin/python}
 "$py" scripts/generate_schemas.py --check
 "$py" scripts/generate_actions_readme.py --check
 "$py" -m fivesafes phases --mermaid --check docs/phases.md
-"$py" scripts/vendor_openapi.py --check
+"$py" scripts/vendor_openapi.py --check --offline
