@@ -13,15 +13,10 @@ from typing import ClassVar
 import pytest
 from tests.git.gitfixtures import bare_remote, entry, git, history, remote_record
 
-from fivesafes.adapters.git_repo import (
-    GitRepoError,
-    Identity,
-    PushRefused,
-    Retry,
-    auth_env,
-    commit_and_push,
-    remote_url,
-)
+from fivesafes.adapters.git_local import Identity
+from fivesafes.adapters.git_process import auth_env
+from fivesafes.adapters.git_remote import remote_url
+from fivesafes.adapters.git_repo import GitRepoError, PushRefused, Retry, commit_and_push
 from fivesafes.adapters.record_commit import append_once, git_committer
 from fivesafes.core import layout
 from fivesafes.core.plan import Commit

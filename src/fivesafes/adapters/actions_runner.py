@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
+from fivesafes.adapters.github_env import server_url_from_env
 from fivesafes.core.facts import RunContext
 
 
@@ -26,7 +27,7 @@ def in_actions(env: Mapping[str, str] | None = None) -> bool:
 def run_context(env: Mapping[str, str] | None = None) -> RunContext:
     """The ``github.*`` context of this run (empty values outside Actions)."""
     env = os.environ if env is None else env
-    server = env.get("GITHUB_SERVER_URL") or "https://github.com"
+    server = server_url_from_env(env)
     repository = env.get("GITHUB_REPOSITORY", "")
     run_id = env.get("GITHUB_RUN_ID", "")
     attempt = env.get("GITHUB_RUN_ATTEMPT", "1")

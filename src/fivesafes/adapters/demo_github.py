@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fivesafes.adapters.git_local import run
+from fivesafes.adapters.git_process import run
 from fivesafes.core import layout
 from fivesafes.core.engine import plan_event
 from fivesafes.core.events import Event, EventKind, ReviewRef

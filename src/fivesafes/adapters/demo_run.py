@@ -21,7 +21,8 @@ from fivesafes.adapters import clock, demo_github, lifecycle_git, synthetic_sour
 from fivesafes.adapters.catalogue_check import check_catalogue
 from fivesafes.adapters.disclosure import commit_on_branch, prepare
 from fivesafes.adapters.execution import RunOptions, execute
-from fivesafes.adapters.git_local import commit_env, identity_args, run
+from fivesafes.adapters.git_local import commit_env, identity_args
+from fivesafes.adapters.git_process import run
 from fivesafes.adapters.project_files import load_project
 from fivesafes.adapters.publication import PublishOptions, publish
 from fivesafes.adapters.record_io import append_entry, refresh_crate

@@ -11,22 +11,21 @@ hook), the run stops with a message explaining the bypass to configure; the entr
 lost: they are derived again from the event when the job is re-run (docs/branch-protection.md).
 
 The token travels only in the environment of the git processes, as an ``http.extraheader``
-(``GIT_CONFIG_COUNT``/``KEY``/``VALUE``): never in a remote URL, never in a file.
+(:func:`fivesafes.adapters.git_process.auth_env`): never in a remote URL, never in a file.
 """
 
 from __future__ import annotations
 
-import base64
-import os
 import random
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-EXTERNAL = 3
+from fivesafes.adapters.git_local import Identity, commit_env
+from fivesafes.adapters.git_process import Completed, GitError, auth_env, run, run_unchecked
+
 REFUSED = ("protected branch", "gh006", "gh013", "pre-receive hook declined", "hook declined",
            "repository rule violations", "push declined")
 RACED = ("non-fast-forward", "fetch first", "[rejected]", "stale info", "cannot lock ref",
@@ -37,26 +36,8 @@ DENIED = ("authentication failed", "could not read username", "permission to",
 Derive = Callable[[Path], bool]
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Who the automation commits as (a GitHub App's bot account, by default its look-alike)."""
-
-    name: str = "fivesafes[bot]"
-    email: str = "fivesafes[bot]@users.noreply.github.com"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Identity:
-        """``FIVESAFES_COMMIT_NAME`` / ``FIVESAFES_COMMIT_EMAIL``, else the default."""
-        env = os.environ if env is None else env
-        default = cls()
-        return cls(env.get("FIVESAFES_COMMIT_NAME") or default.name,
-                   env.get("FIVESAFES_COMMIT_EMAIL") or default.email)
-
-
-class GitRepoError(Exception):
-    """git failed; the message names the fix. CLI exit code 3."""
-
-    exit_code = EXTERNAL
+class GitRepoError(GitError):
+    """git failed while recording on the default branch; the message names the fix."""
 
 
 class PushRefused(GitRepoError):
@@ -86,34 +67,12 @@ class Retry:
         return min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1)) * self.jitter()
 
 
-def auth_env(token: str | None, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The git environment: no prompts, and the token as an extra HTTP header only."""
-    env = dict(os.environ if base is None else base)
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    if token:
-        count = int(env.get("GIT_CONFIG_COUNT", "0") or 0)
-        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-        env[f"GIT_CONFIG_KEY_{count}"] = "http.extraheader"
-        env[f"GIT_CONFIG_VALUE_{count}"] = f"AUTHORIZATION: basic {basic}"
-        env["GIT_CONFIG_COUNT"] = str(count + 1)
-    return env
+def _git(cwd: Path, *args: str, env: Mapping[str, str]) -> str:
+    return run(cwd, *args, env=env, error=GitRepoError)
 
 
-def remote_url(repository: str, server_url: str = "https://github.com") -> str:
-    """``https://host/owner/name.git``: credentials never go into the URL."""
-    return f"{server_url.rstrip('/')}/{repository}.git"
-
-
-def _git(cwd: Path, *args: str, env: Mapping[str, str], check: bool = True
-         ) -> subprocess.CompletedProcess[str]:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, env=dict(env), capture_output=True,
-                              text=True, check=False)
-    except FileNotFoundError as exc:
-        raise GitRepoError("git is not installed or not on PATH; install git") from exc
-    if check and done.returncode != 0:
-        raise GitRepoError(f"git {args[0]} failed: {(done.stderr or done.stdout).strip()}")
-    return done
+def _try(cwd: Path, *args: str, env: Mapping[str, str]) -> Completed:
+    return run_unchecked(cwd, *args, env=env, error=GitRepoError)
 
 
 def commit_and_push(remote: str, branch: str, message: str, derive: Derive, *,
@@ -125,15 +84,8 @@ def commit_and_push(remote: str, branch: str, message: str, derive: Derive, *,
     ``derive(worktree)`` changes files under ``paths`` and returns whether it changed
     anything (False: already recorded, nothing is committed).
     """
-    identity = identity or Identity()
     retry = retry or Retry()
-    git_env = auth_env(token, env)
-    git_env.update({"GIT_AUTHOR_NAME": identity.name, "GIT_AUTHOR_EMAIL": identity.email,
-                    "GIT_COMMITTER_NAME": identity.name,
-                    "GIT_COMMITTER_EMAIL": identity.email})
-    epoch = git_env.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        git_env["GIT_AUTHOR_DATE"] = git_env["GIT_COMMITTER_DATE"] = f"@{int(epoch)} +0000"
+    git_env = commit_env(identity or Identity(), auth_env(token, env))
     with tempfile.TemporaryDirectory(prefix="fivesafes-git-") as tmp:
         work = Path(tmp) / "work"
         _git(Path(tmp), "clone", "--quiet", "--no-tags", "--single-branch", "--branch", branch,
@@ -149,8 +101,8 @@ def commit_and_push(remote: str, branch: str, message: str, derive: Derive, *,
             sha = _commit(work, message, paths, git_env)
             if sha is None:
                 return Pushed(None, attempt)
-            pushed = _git(work, "push", "--porcelain", "origin", f"HEAD:refs/heads/{branch}",
-                          env=git_env, check=False)
+            pushed = _try(work, "push", "--porcelain", "origin", f"HEAD:refs/heads/{branch}",
+                          env=git_env)
             if pushed.returncode == 0:
                 return Pushed(sha, attempt)
             _raise_unless_raced(work, branch, pushed.stderr + pushed.stdout, git_env)
@@ -161,14 +113,14 @@ def commit_and_push(remote: str, branch: str, message: str, derive: Derive, *,
 def _commit(work: Path, message: str, paths: Sequence[str], env: Mapping[str, str]
             ) -> str | None:
     present = [p for p in paths if (work / p).exists()
-               or _git(work, "ls-files", "--", p, env=env).stdout.strip()]
+               or _git(work, "ls-files", "--", p, env=env).strip()]
     if present:
         _git(work, "add", "-A", "--", *present, env=env)
-    if _git(work, "diff", "--cached", "--quiet", env=env, check=False).returncode == 0:
+    if _try(work, "diff", "--cached", "--quiet", env=env).returncode == 0:
         return None
     _git(work, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", message,
          env=env)
-    return _git(work, "rev-parse", "HEAD", env=env).stdout.strip()
+    return _git(work, "rev-parse", "HEAD", env=env).strip()
 
 
 def _raise_unless_raced(work: Path, branch: str, output: str, env: Mapping[str, str]) -> None:
@@ -178,8 +130,7 @@ def _raise_unless_raced(work: Path, branch: str, output: str, env: Mapping[str, 
                            "grant `contents: write` (workflow `permissions:` or the GitHub "
                            "App) and let the automation bypass branch protection")
     if any(p in text for p in REFUSED):
-        patch = _git(work, "format-patch", "-1", "--stdout", "HEAD", env=env,
-                     check=False).stdout
+        patch = _try(work, "format-patch", "-1", "--stdout", "HEAD", env=env).stdout
         raise PushRefused(
             f"the remote refused the automation's push to {branch} (branch protection or a "
             f"ruleset): {_remote_lines(output)}. Nothing was lost: re-run the job after "

@@ -15,14 +15,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from fivesafes.adapters import github_writes
-from fivesafes.adapters.actions_runner import (
-    append_summary,
-    emit_annotation,
-    in_actions,
-    run_context,
-)
-from fivesafes.adapters.git_repo import Identity, remote_url
+from fivesafes.adapters.actions_runner import append_summary, emit_annotation, in_actions
+from fivesafes.adapters.git_local import Identity
+from fivesafes.adapters.git_remote import remote_url
 from fivesafes.adapters.github_api import GitHubApi
+from fivesafes.adapters.github_env import server_url_from_env, token_from_env
 from fivesafes.adapters.github_errors import GitHubError
 from fivesafes.adapters.record_commit import CrateBuilder, RecordCommitter, git_committer
 from fivesafes.core.facts import Facts
@@ -116,9 +113,8 @@ def applier_from_env(env: Mapping[str, str] | None = None, *,
     if repository.count("/") != 1:
         raise GitHubError("GITHUB_REPOSITORY must be owner/name (it is set in GitHub Actions)")
     remote = env.get("FIVESAFES_GIT_REMOTE") or remote_url(repository,
-                                                            run_context(env).server_url)
-    token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")
-    committer = git_committer(remote, token=token, identity=Identity.from_env(env),
+                                                            server_url_from_env(env))
+    committer = git_committer(remote, token=token_from_env(env), identity=Identity.from_env(env),
                               rebuild_crate=rebuild_crate, env={**os.environ, **env})
     return GitHubApplier(GitHubApi.from_env(env), repository, committer=committer, echo=echo,
                          env=env)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fivesafes.adapters.git_local import GitError, run
+from fivesafes.adapters.git_process import GitError, run
 from fivesafes.adapters.ledger_file import LedgerError, parse_record
 from fivesafes.core import layout
 from fivesafes.models.ledger import ActionEntry

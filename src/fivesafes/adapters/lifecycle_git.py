@@ -3,27 +3,26 @@
 Only the named paths are ever staged (never ``git add -A``): a checkout inside the TRE may hold
 files that must not be committed, and output data is never among the paths named here.
 Commits honour ``SOURCE_DATE_EPOCH`` (through :mod:`fivesafes.adapters.git_local`) so the demo
-repository is the same on every run.
+repository is the same on every run. The lifecycle commands commit for the automation, so a
+TRE runner's own git identity (a person's, perhaps) never appears on the record or the
+disclosure branch.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from fivesafes.adapters.git_local import GitError, commit_env, identity_args, run
-from fivesafes.adapters.git_repo import Identity, auth_env, commit_and_push
+from fivesafes.adapters.git_local import Identity, commit_env, identity_args
+from fivesafes.adapters.git_process import GitError, auth_env, run
+from fivesafes.adapters.git_repo import commit_and_push
+from fivesafes.adapters.github_env import token_from_env
 from fivesafes.adapters.record_commit import append_once
 from fivesafes.core import layout
 
 __all__ = ["GitError", "commit_paths", "current_branch", "is_repo", "push", "record_remotely",
            "switch"]
-
-
-def _token() -> str | None:
-    return os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
 
 
 def is_repo(root: Path) -> bool:
@@ -41,20 +40,6 @@ def switch(root: Path, branch: str, *, create: bool = False) -> None:
     run(root, "switch", "-q", *(["-c"] if create else []), branch)
 
 
-def automation_env() -> dict[str, str]:
-    """A commit's environment naming the automation as author and committer.
-
-    The lifecycle commands commit for the automation, so a TRE runner's own git identity (a
-    person's, perhaps) never appears on the record or the disclosure branch.
-    """
-    identity = Identity.from_env()
-    env = commit_env()
-    for role in ("AUTHOR", "COMMITTER"):
-        env[f"GIT_{role}_NAME"] = identity.name
-        env[f"GIT_{role}_EMAIL"] = identity.email
-    return env
-
-
 def commit_paths(root: Path, paths: Sequence[str], message: str, *,
                  automation: bool = True) -> str | None:
     """Stage exactly ``paths`` and commit (as the automation unless ``automation`` is false:
@@ -64,13 +49,13 @@ def commit_paths(root: Path, paths: Sequence[str], message: str, *,
         return None
     who = [] if automation else identity_args(root)
     run(root, *who, "commit", "-q", "--no-verify", "-m", message, "--", *paths,
-        env=automation_env() if automation else commit_env())
+        env=commit_env(Identity.from_env() if automation else None))
     return run(root, "rev-parse", "HEAD").strip()
 
 
 def push(root: Path, branch: str, remote: str = "origin") -> None:
     """Push ``branch`` (never forced); a GitHub token travels only in git's environment."""
-    run(root, "push", "-q", remote, f"{branch}:{branch}", env=auth_env(_token()))
+    run(root, "push", "-q", remote, f"{branch}:{branch}", env=auth_env(token_from_env()))
 
 
 def record_remotely(root: Path, entries: Sequence[Mapping[str, Any]], message: str,
@@ -86,5 +71,6 @@ def record_remotely(root: Path, entries: Sequence[Mapping[str, Any]], message: s
     delivery = str(entries[-1]["evidence"]["delivery"])
     pushed = commit_and_push(
         remote, branch, message, lambda work: append_once(work, delivery, entries, rebuild),
-        paths=[layout.ACTIONS, layout.CRATE_DIR], identity=Identity.from_env(), token=_token())
+        paths=[layout.ACTIONS, layout.CRATE_DIR], identity=Identity.from_env(),
+        token=token_from_env())
     return pushed.sha

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from fivesafes.adapters.git_repo import Identity, Retry, commit_and_push
+from fivesafes.adapters.git_local import Identity
+from fivesafes.adapters.git_repo import Retry, commit_and_push
 from fivesafes.adapters.ledger_file import read_record, write_record
 from fivesafes.core import layout, ledger
 from fivesafes.core.plan import Commit

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fivesafes.adapters.crate_writer import write_crate
+from fivesafes.adapters.github_env import server_url_from_env
 from fivesafes.adapters.ledger_file import read_record, write_record
 from fivesafes.adapters.project_files import load_project
 from fivesafes.core import layout, ledger
@@ -67,7 +68,7 @@ def run_evidence(phase: str, step: str, env: Mapping[str, str] | None = None,
         evidence["digest"] = digest
     repository = environment.get("GITHUB_REPOSITORY")
     if run_id and repository:
-        server = environment.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        server = server_url_from_env(environment)
         evidence["run-url"] = f"{server}/{repository}/actions/runs/{run_id}"
     return evidence
 
@@ -77,7 +78,7 @@ def actor(env: Mapping[str, str] | None = None) -> tuple[dict[str, Any], ...]:
     environment = os.environ if env is None else env
     login = environment.get("GITHUB_ACTOR")
     if environment.get("GITHUB_EVENT_NAME") == "workflow_dispatch" and login:
-        server = environment.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        server = server_url_from_env(environment)
         return ({"login": login, "kind": "person", "role": "maintainer",
                  "id": f"{server}/{login}"},)
     return ()

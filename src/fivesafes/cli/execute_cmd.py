@@ -9,7 +9,6 @@ import click
 from fivesafes.adapters.execution import GateClosed, RunOptions
 from fivesafes.adapters.execution import execute as run_execution
 from fivesafes.adapters.executors.base import StagingError
-from fivesafes.adapters.git_repo import GitRepoError
 from fivesafes.adapters.ledger_file import LedgerError, read_record
 from fivesafes.adapters.lifecycle_git import GitError, commit_paths, is_repo, record_remotely
 from fivesafes.adapters.project_files import ProjectError, UnreadableProject
@@ -60,7 +59,7 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
             record_remotely(project_dir, new, message, lambda work: refresh_crate(work, software()))
         elif commit or (commit is None and is_repo(project_dir)):
             commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
-    except (GitError, GitRepoError) as exc:
+    except GitError as exc:  # local commit or the push of the record (GitRepoError)
         raise CommandError(f"execute: the attempt is recorded locally but not committed: {exc}",
                            EXTERNAL) from None
     if entry.status != "completed":

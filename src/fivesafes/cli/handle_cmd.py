@@ -18,6 +18,7 @@ import click
 
 from fivesafes.adapters.clock import stamp
 from fivesafes.adapters.facts_file import FactsFileError, FileFacts
+from fivesafes.adapters.github_env import token_from_env
 from fivesafes.adapters.local_apply import LocalApplier, describe
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, OK, USAGE, CommandError
 from fivesafes.core.engine import plan_event
@@ -42,9 +43,7 @@ def read_payload(path: Path) -> dict[str, Any]:
 
 
 def _github_mode(facts_path: Path | None) -> bool:
-    return facts_path is None and bool(
-        (os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN"))
-        and os.environ.get("GITHUB_REPOSITORY"))
+    return facts_path is None and bool(token_from_env() and os.environ.get("GITHUB_REPOSITORY"))
 
 
 def facts_source(facts_path: Path | None, repo_dir: Path | None) -> FactsSource:

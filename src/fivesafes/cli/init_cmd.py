@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.git_local import GitError
+from fivesafes.adapters.git_process import GitError
 from fivesafes.adapters.template import InitError, init_project
 from fivesafes.cli.errors import EXTERNAL, USAGE, CommandError
 from fivesafes.cli.findings_output import text_line

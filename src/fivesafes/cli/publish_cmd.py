@@ -9,7 +9,6 @@ import click
 from fivesafes.adapters import lifecycle_git
 from fivesafes.adapters.execution import GateClosed, RunOptions
 from fivesafes.adapters.executors.base import ExecutorFailed
-from fivesafes.adapters.git_repo import GitRepoError
 from fivesafes.adapters.ledger_file import read_record
 from fivesafes.adapters.output_files import ReleaseError
 from fivesafes.adapters.project_files import ProjectError, UnreadableProject
@@ -72,6 +71,6 @@ def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
     if commit or push:
         try:
             commit_release(project_dir, result, push)
-        except (lifecycle_git.GitError, GitRepoError) as exc:
+        except lifecycle_git.GitError as exc:  # local commit or push of the record
             raise CommandError(f"publish: the release is out but the record was not "
                                f"committed: {exc}", EXTERNAL) from None
