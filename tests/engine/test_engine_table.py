@@ -121,10 +121,13 @@ def test_retargeted_back_to_default_is_evaluated(world: World) -> None:
     assert plan.outcome == "pending"  # the payload's PR is on master in the facts
 
 
-def test_workflow_dispatch_re_evaluates_a_pr(world: World) -> None:
+def test_workflow_dispatch_is_judged_on_the_record_not_the_pr(world: World) -> None:
+    """A dispatch is no pull request event: signed off by labels but not merged (nothing
+    recorded) is refused, without re-publishing the pull request's comment or statuses."""
     signed_off(world)
     plan = world.plan(world.event("workflow_dispatch"))
-    assert (plan.outcome, plan.state) == ("completed", "signed-off")
+    assert (plan.phase, plan.outcome) == ("execution", "refused")
+    assert kinds(plan) == ["record", "commit", "summary"]
     data = payload("workflow_dispatch")
     data["inputs"] = {}
     assert plan_event(parse_event("workflow_dispatch", data), world.facts(),

@@ -4,7 +4,9 @@ The one function the ``handle`` command and every test call. It reads nothing bu
 arguments, so a plan can be replayed from a saved payload and facts. Whatever it cannot
 decide safely (no valid policy, an unreadable record, facts for another pull request) becomes
 a ``failed`` plan with a clear message, never a decision. A re-delivered event (same delivery
-key already in the record) plans no second record, commit or dispatch.
+key already in the record) plans no second record, commit or dispatch. A ``workflow_dispatch``
+is not a pull request event: it asks to start execution or publication, and is judged against
+the action record (:mod:`fivesafes.core.dispatch_plan`), never re-assessed like the pull request.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import tomllib
 from pydantic import ValidationError
 
 from fivesafes.core import layout, ledger
+from fivesafes.core.dispatch_plan import dispatch_phase, dispatch_plan
 from fivesafes.core.events import Event
 from fivesafes.core.facts import Facts, PullRequest
 from fivesafes.core.findings import Finding
@@ -56,10 +59,15 @@ def plan_event(event: Event, facts: Facts, now: str) -> Plan:
         return Plan("none", "failed", f"the facts hold no pull request #{event.pr}; "
                     "nothing can be decided")
     policy, findings = check_policy(facts.policy)
-    if policy is None:
+    if event.kind == "dispatch":
+        if policy is None:  # no comment or statuses: a dispatch never edits the pull request
+            return _fail_closed(event, facts, dispatch_phase(event), findings)
+        plan = dispatch_plan(event, facts, now, policy, record, pr)
+    elif policy is None:
         return _fail_closed(event, facts, "sign-off" if pr_kind(pr, facts) == "request"
                             else "disclosure", findings, pr)
-    plan = pr_event_plan(event, facts, now, policy, record, pr)
+    else:
+        plan = pr_event_plan(event, facts, now, policy, record, pr)
     if ledger.delivered(record, event.delivery):
         kept = tuple(e for e in plan.effects if not isinstance(e, ONCE_ONLY))
         return Plan(plan.phase, plan.outcome,
