@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engine_world import APPROVE, AUTHOR, HERE, World, signed_off
+from engine_world import APPROVE, AUTHOR, HERE, World, payload, signed_off
 
 from fivesafes.cli.main import cli
 from fivesafes.core.facts_json import facts_to_json
@@ -73,6 +73,25 @@ def closed_vendored(w: World) -> None:
     w.last_payload = ("pull_request", {})
 
 
+def _dispatch(w: World, sender: str, inputs: dict[str, str]) -> None:
+    data = payload("workflow_dispatch")
+    data["inputs"] = {"pr": str(w.number), "phase": "execution"} | inputs
+    data["sender"] = {"login": sender, "id": 7,
+                      "type": "Bot" if sender.endswith("[bot]") else "User"}
+    w.last_payload = ("workflow_dispatch", data)
+
+
+def dispatch_after_merge(w: World) -> None:
+    signed_off(w)
+    (made,) = w.run(w.merge()).of_kind("dispatch")
+    _dispatch(w, "github-actions[bot]", dict(made.inputs))  # type: ignore[union-attr]
+
+
+def dispatch_unmerged(w: World) -> None:
+    signed_off(w)
+    _dispatch(w, "alice", {})
+
+
 CASES: dict[str, tuple[Callable[[World], None], str, str | None, int]] = {
     # name: (setup, event name, vendored payload or None, exit code)
     "opened": (opened, "pull_request", None, 0),
@@ -87,6 +106,8 @@ CASES: dict[str, tuple[Callable[[World], None], str, str | None, int]] = {
     "merged-unsigned": (merged_unsigned, "pull_request", None, 1),
     "no-policy": (no_policy, "pull_request", None, 1),
     "closed-vendored": (closed_vendored, "pull_request", "pull_request.closed", 0),
+    "dispatch-after-merge": (dispatch_after_merge, "workflow_dispatch", None, 0),
+    "dispatch-unmerged": (dispatch_unmerged, "workflow_dispatch", None, 1),
 }
 
 
@@ -122,5 +143,5 @@ def test_handle_dry_run_json_golden(name: str, tmp_path: Path,
 
 
 def test_forged_goldens_are_refused() -> None:
-    for name in ("self-approval-vendored", "bot-review", "triage-label"):
+    for name in ("self-approval-vendored", "bot-review", "triage-label", "dispatch-unmerged"):
         assert json.loads((GOLDEN / f"{name}.plan.json").read_text())["outcome"] == "refused"

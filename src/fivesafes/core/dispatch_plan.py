@@ -167,7 +167,8 @@ def dispatch_plan(event: Event, facts: Facts, now: str, policy: Policy, record: 
                             f"{done}; a completed execution is never re-run (its outputs "
                             "are what the checkers judge): open a new request pull request "
                             "to run it again")
-        return _plan(target, "ignored", f"{done}: nothing to do", (), current, login, n)
+        return _plan(target, "ignored", f"{target.phase} dispatch of #{n} by @{login} ignored: "
+                     f"{done}; nothing to do", (), current)
     previous = latest(record, target.phase)
     rerun = previous is not None
     why = sender_gate(target, who, login, rerun, pr, policy)
@@ -176,13 +177,12 @@ def dispatch_plan(event: Event, facts: Facts, now: str, policy: Policy, record: 
     attempt = f"re-run after a {previous.status} attempt" if previous else "first attempt"
     reason = (f"#{n} was merged as `{str(pr.merge_commit_sha)[:12]}` and its {target.decision} "
               f"is recorded: {target.phase} starts ({attempt}, dispatched by @{login})")
-    return _plan(target, "completed", reason, (), target.state, login, n)
+    return _plan(target, "completed", reason, (), target.state)
 
 
 def _plan(target: Target, outcome: Outcome, reason: str, effects: tuple[Effect, ...],
-          state: str, login: str, n: int) -> Plan:
-    summary = Summary(f"**fivesafes:** {target.phase} dispatch of #{n} by @{login}: "
-                      f"{outcome}: {reason}\n")
+          state: str) -> Plan:
+    summary = Summary(f"**fivesafes:** {reason}\n")
     return Plan(target.phase, outcome, reason, (*effects, summary), state)
 
 
@@ -190,7 +190,7 @@ def _refused(target: Target, event: Event, facts: Facts, now: str, state: str,
              why: str) -> Plan:
     """A refused dispatch: recorded (like an unearned label) and the job stops."""
     login, n = event.sender.login, event.pr or 0
-    reason = f"{target.phase} dispatch by @{login} refused: {why}"
+    reason = f"{target.phase} dispatch of #{n} by @{login} refused: {why}"
     planned = entries.record(event, facts, now, phase=target.phase, status="refused",
                              reason=reason)
     server = (facts.run.server_url or "https://github.com").rstrip("/")
@@ -199,4 +199,4 @@ def _refused(target: Target, event: Event, facts: Facts, now: str, state: str,
     record = Record({**planned.entry, "agents": [agent]})
     commit = Commit(facts.default_branch, f"fivesafes: refused {target.phase} dispatch by "
                     f"@{login} for #{n}", event.delivery)
-    return _plan(target, "refused", reason, (record, commit), state, login, n)
+    return _plan(target, "refused", reason, (record, commit), state)

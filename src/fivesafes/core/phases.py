@@ -78,6 +78,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(SIGN_OFF_PENDING, "retargeted off the default branch", INVALID),
     Transition(CLOSED, "reopened", DRAFT),
     Transition(EXECUTION, "execution fails", FAILED),
+    Transition(FAILED, "a maintainer dispatches a re-run", EXECUTION),
     Transition(EXECUTION, "disclosure pull request opened", DISCLOSURE_PENDING),
     Transition(DISCLOSURE_PENDING, "checkers reach the required count", DISCLOSED),
     Transition(DISCLOSURE_PENDING, "checker rejects", DISCLOSURE_REJECTED),
