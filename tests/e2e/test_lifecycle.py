@@ -136,8 +136,10 @@ def test_merge_records_and_starts_execution(stage: Stage) -> None:
         "Check the request is signed off at the dispatched commit": "success",
         "Run the approved workflow": "success",
         "Propose the outputs to the output checkers": "success"}
-    assert stage.writes() == [f"PATCH /repos/{{repo}}/issues/comments/{comment.id}",
-                              "POST /repos/{repo}/pulls", "POST /repos/{repo}/issues/2/labels"]
+    # the gate leaves the request's comment as the merge left it (`execution`)
+    assert stage.writes() == ["POST /repos/{repo}/pulls", "POST /repos/{repo}/issues/2/labels"]
+    assert "`execution`" in stage.sticky(pull.number).body
+    assert "first attempt" in run.output("execution")
     (executed,) = stage.commits_since(before)
     assert executed.subject == "fivesafes: execution attempt 1 completed"
     assert executed.by_automation_on_record_only, executed
@@ -209,7 +211,7 @@ def test_disclosure_by_two_checkers_publishes_a_release(stage: Stage, tmp_path: 
     zip_name = release.tag.replace("/", "-") + ".zip"
     releases = f"/repos/{{repo}}/releases/{release.id}"
     assert stage.writes() == [
-        f"PATCH /repos/{{repo}}/issues/comments/{comment.id}", "POST /repos/{repo}/releases",
+        "POST /repos/{repo}/releases",
         f"POST {releases}/assets?label=&name={zip_name}",
         f"POST {releases}/assets?label=&name={zip_name}.sha512", f"PATCH {releases}"]
     assert (release.draft, release.author) == (False, "github-actions[bot]")
@@ -234,23 +236,32 @@ def test_disclosure_by_two_checkers_publishes_a_release(stage: Stage, tmp_path: 
 
 def test_dispatch_without_a_recorded_sign_off_runs_nothing(stage: Stage) -> None:
     """Anyone with write access can start ``workflow_dispatch``: for a request that is signed
-    off but not merged (nothing recorded), the execution job runs nothing, records nothing,
-    stages nothing and proposes nothing.
-
-    The job's first gate (``handle`` on the dispatch) lets it through today; ``execute``
-    refuses on the record (test_dispatch_gate.py holds the engine-level case).
-    """
+    off but not merged (nothing recorded), the execution job's first step (``handle`` on the
+    dispatch) refuses, records the refused attempt, and nothing runs, is staged or proposed
+    (test_dispatch_gate.py holds the engine-level case)."""
     pull = signed_off(stage)
+    comment = stage.sticky(pull.number)
     before = stage.tip()
     payload = stage.dispatch_payload_for({"phase": "execution", "pr": str(pull.number)},
                                          sender="alice")
     run = stage.run("workflow_dispatch", payload)
     assert run.results == {"execution": "failure"}, run.output()
     steps = run.steps("execution")
-    assert steps.get("Run the approved workflow", "failure") == "failure", steps
-    assert "Propose the outputs to the output checkers" not in steps
-    assert "the action record holds no completed sign-off" in run.output("execution")
-    assert stage.tip() == before
+    assert steps["Check the request is signed off at the dispatched commit"] == "failure", steps
+    assert "Run the approved workflow" not in steps or \
+        steps["Run the approved workflow"] == "skipped", steps
+    assert "Propose the outputs to the output checkers" not in steps or \
+        steps["Propose the outputs to the output checkers"] == "skipped", steps
+    assert "pull request #1 is not merged" in run.output("execution")
+    # only the refused attempt is recorded, by the automation; the pull request is untouched
+    (refused,) = stage.commits_since(before)
+    assert refused.subject == "fivesafes: refused execution dispatch by @alice for #1"
+    assert refused.by_automation_on_record_only, refused
+    entry = stage.record()[-1]
+    assert (entry["phase"], entry["status"]) == ("execution", "refused")
+    assert [a["login"] for a in entry["agents"]] == ["alice"]
+    stage.assert_record_sound("after-refused-dispatch")
+    assert stage.sticky(pull.number).body == comment.body
     assert not (stage.tre / "staging").exists()
     assert list(stage.repo.pulls) == [pull.number]
-    assert "POST /repos/{repo}/pulls" not in stage.writes()
+    assert not [w for w in stage.writes() if "/pulls" in w or "/issues/" in w]
