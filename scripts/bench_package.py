@@ -188,6 +188,7 @@ with open(sys.argv[1], "w") as out:
 def timed(cmd: list[str], work: Path) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MiB) of one command; fails loudly."""
     report = work / "launcher.out"
+    os.sync()  # the previous command's writes must not be flushed during this one
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, str(report), *cmd],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
