@@ -5,6 +5,9 @@ template pushed, the label set, the policy's teams attached, and the ruleset tha
 decision count (core/repo_settings.py). Each step reads first and writes only what differs, so
 a second run changes nothing and a run after someone loosened a setting puts it back.
 ``inspect_github_repo`` reads the same settings for ``doctor`` and returns findings.
+
+Every call goes through :class:`fivesafes.adapters.github_api.GitHubApi`, so it is retried
+like any other GitHub call and a refusal names the token permission that is missing.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from fivesafes.adapters import git_remote
-from fivesafes.adapters.github_rest import GitHubError, RestClient, quote
+from fivesafes.adapters.github_api import GitHubApi
+from fivesafes.adapters.github_errors import GitHubError, Need
+from fivesafes.adapters.github_records import quote
 from fivesafes.core.doctor_checks import (
     actions_findings,
     bypass_findings,
@@ -34,6 +39,9 @@ from fivesafes.models.policy import Policy
 
 REPO_SETTINGS: dict[str, Any] = {"private": True, "has_wiki": False,
                                  "delete_branch_on_merge": True}
+ADMIN_WRITE = "administration: write"
+ADMIN_READ = "administration: read"
+MEMBERS_READ = "members: read (an organization permission)"
 
 
 def split_repo(org_repo: str) -> tuple[str, str]:
@@ -48,7 +56,7 @@ def setup_github_repo(
     org_repo: str,
     policy: Policy,
     labels: list[LabelSpec],
-    client: RestClient,
+    api: GitHubApi,
     token: str | None,
     *,
     server_url: str,
@@ -59,30 +67,40 @@ def setup_github_repo(
     """Create or repair ``org_repo`` for the project in ``dest``; what was changed, in order."""
     org, name = split_repo(org_repo)
     changes: list[str] = []
-    repo = client.get(f"/repos/{org}/{name}")
+    repo = _repository(api, org, name)
     if repo is None:
         body = {"name": name, "description": description, "auto_init": False, **REPO_SETTINGS}
-        repo = client.send("POST", f"/orgs/{quote(org)}/repos", body)
+        need = Need(f"creating repository {org_repo}", ADMIN_WRITE, org)
+        api.request("POST", f"/orgs/{quote(org)}/repos", need, body, exists_ok=True)
         changes.append(f"created private repository {org_repo}")
     else:
         drift = {k: v for k, v in REPO_SETTINGS.items() if repo.get(k) != v}
         if drift:
-            repo = client.send("PATCH", f"/repos/{org}/{name}", drift)
+            need = Need("repairing the repository settings", ADMIN_WRITE, org_repo)
+            api.request("PATCH", f"/repos/{org}/{name}", need, drift)
             changes.append("repository settings: " + ", ".join(f"{k}={v}" for k, v in
                                                                  drift.items()))
     changes += _push_template(dest, org_repo, token, server_url, push_url)
-    changes += _labels(client, org, name, labels)
-    changes += _teams(client, org, name, policy)
-    changes += _ruleset(client, org, name, app_id)
+    changes += _labels(api, org, name, labels)
+    changes += _teams(api, org, name, policy)
+    changes += _ruleset(api, org, name, app_id)
     return changes
+
+
+def _repository(api: GitHubApi, org: str, name: str) -> dict[str, Any] | None:
+    need = Need(f"reading repository {org}/{name}", "metadata: read", f"{org}/{name}")
+    found: dict[str, Any] | None = api.request("GET", f"/repos/{org}/{name}", need,
+                                               missing_ok=True)
+    return found
 
 
 def _push_template(dest: Path, org_repo: str, token: str | None, server_url: str,
                    push_url: str | None) -> list[str]:
-    url = push_url or f"{server_url.rstrip('/')}/{org_repo}.git"
+    origin = git_remote.remote_url(org_repo, server_url)
+    url = push_url or origin
     changes = []
-    if git_remote.ensure_origin(dest, f"{server_url.rstrip('/')}/{org_repo}.git") is None:
-        changes.append(f"origin of {dest.name} set to {server_url.rstrip('/')}/{org_repo}.git")
+    if git_remote.ensure_origin(dest, origin) is None:
+        changes.append(f"origin of {dest.name} set to {origin}")
     branch = git_remote.current_branch(dest)
     if git_remote.remote_head(dest, url, branch, token, server_url) is None:
         git_remote.push(dest, url, branch, token, server_url)
@@ -90,20 +108,32 @@ def _push_template(dest: Path, org_repo: str, token: str | None, server_url: str
     return changes
 
 
-def _labels(client: RestClient, org: str, name: str, labels: list[LabelSpec]) -> list[str]:
-    existing = client.paginate(f"/repos/{org}/{name}/labels")
-    create, update = label_changes(existing, labels)
+def _labels(api: GitHubApi, org: str, name: str, labels: list[LabelSpec]) -> list[str]:
+    create, update = label_changes(_existing_labels(api, org, name), labels)
+    need = Need("writing the label set", "issues: write", f"{org}/{name}")
     for spec in create:
-        client.send("POST", f"/repos/{org}/{name}/labels",
-                    {"name": spec.name, "color": spec.color, "description": spec.description})
+        api.request("POST", f"/repos/{org}/{name}/labels", need,
+                    {"name": spec.name, "color": spec.color, "description": spec.description},
+                    exists_ok=True)
     for spec in update:
-        client.send("PATCH", f"/repos/{org}/{name}/labels/{quote(spec.name)}",
+        api.request("PATCH", f"/repos/{org}/{name}/labels/{quote(spec.name)}", need,
                     {"color": spec.color, "description": spec.description})
     return ([f"label {s.name} created" for s in create]
             + [f"label {s.name} updated" for s in update])
 
 
-def _teams(client: RestClient, org: str, name: str, policy: Policy) -> list[str]:
+def _existing_labels(api: GitHubApi, org: str, name: str) -> list[Any]:
+    need = Need("listing the labels", "issues: read", f"{org}/{name}")
+    return api.paginate(f"/repos/{org}/{name}/labels", need)
+
+
+def _team_exists(api: GitHubApi, org: str, team: str) -> bool:
+    need = Need(f"reading team @{org}/{team}", MEMBERS_READ, org)
+    return api.request("GET", f"/orgs/{quote(org)}/teams/{quote(team)}", need,
+                       missing_ok=True) is not None
+
+
+def _teams(api: GitHubApi, org: str, name: str, policy: Policy) -> list[str]:
     """Attach each team the policy names (PUT is idempotent: same permission, no change)."""
     _, teams = policy_principals(policy)
     changes = []
@@ -111,41 +141,51 @@ def _teams(client: RestClient, org: str, name: str, policy: Policy) -> list[str]
         team_org, _, team = slug.partition("/")
         if team_org != org:
             continue
-        if client.get(f"/orgs/{quote(org)}/teams/{quote(team)}") is None:
+        if not _team_exists(api, org, team):
             raise GitHubError(f"team @{slug} named in .github/fivesafes.toml does not exist; "
                               "create it in the organisation or correct the policy", 404)
-        client.send("PUT", f"/orgs/{quote(org)}/teams/{quote(team)}/repos/{org}/{name}",
+        need = Need(f"giving team @{slug} {permission} access",
+                    f"{ADMIN_WRITE}, and {MEMBERS_READ}", f"{org}/{name}")
+        api.request("PUT", f"/orgs/{quote(org)}/teams/{quote(team)}/repos/{org}/{name}", need,
                     {"permission": permission})
         changes.append(f"team @{slug}: {permission}")
     return changes
 
 
-def _find_ruleset(client: RestClient, org: str, name: str) -> dict[str, Any] | None:
-    for summary in client.paginate(f"/repos/{org}/{name}/rulesets"):
-        if summary.get("name") == RULESET_NAME:
-            found: dict[str, Any] = client.get(f"/repos/{org}/{name}/rulesets/{summary['id']}")
-            return found
-    return None
+def _rulesets(api: GitHubApi, org: str, name: str, wanted: str | None = None
+              ) -> list[dict[str, Any]]:
+    """Every ruleset of the repository in full (only those named ``wanted`` when given)."""
+    need = Need("reading the rulesets", ADMIN_READ, f"{org}/{name}")
+    found = []
+    for summary in api.paginate(f"/repos/{org}/{name}/rulesets", need):
+        if wanted is None or summary.get("name") == wanted:
+            full = api.request("GET", f"/repos/{org}/{name}/rulesets/{summary['id']}", need,
+                               missing_ok=True)
+            if full:
+                found.append(full)
+    return found
 
 
-def _ruleset(client: RestClient, org: str, name: str, app_id: int | None) -> list[str]:
-    existing = _find_ruleset(client, org, name)
+def _ruleset(api: GitHubApi, org: str, name: str, app_id: int | None) -> list[str]:
+    existing = next(iter(_rulesets(api, org, name, RULESET_NAME)), None)
+    need = Need(f"writing the ruleset {RULESET_NAME!r}", ADMIN_WRITE, f"{org}/{name}")
     if existing is None:
-        client.send("POST", f"/repos/{org}/{name}/rulesets", desired_ruleset(app_id))
+        api.request("POST", f"/repos/{org}/{name}/rulesets", need, desired_ruleset(app_id),
+                    exists_ok=True)
         return [f"ruleset {RULESET_NAME!r} created"]
     body = repaired_ruleset(existing, app_id)
     if body is None:
         return []
-    client.send("PUT", f"/repos/{org}/{name}/rulesets/{existing['id']}", body)
+    api.request("PUT", f"/repos/{org}/{name}/rulesets/{existing['id']}", need, body)
     return [f"ruleset {RULESET_NAME!r} repaired"]
 
 
-def inspect_github_repo(client: RestClient, org_repo: str, policy: Policy,
+def inspect_github_repo(api: GitHubApi, org_repo: str, policy: Policy,
                         labels: list[LabelSpec]) -> list[Finding]:
     """Every weakness of ``org_repo``'s settings, with its fix (``fivesafes doctor``)."""
     org, name = split_repo(org_repo)
     where = f"github:{org_repo}"
-    repo = client.get(f"/repos/{org}/{name}")
+    repo = _repository(api, org, name)
     if repo is None:
         return [Finding(where, None, None, "repository-missing",
                         f"{org_repo} does not exist or the token cannot see it",
@@ -156,29 +196,27 @@ def inspect_github_repo(client: RestClient, org_repo: str, policy: Policy,
                              "the repository is public: requests name people and data",
                              "make it private (Settings > General > Danger Zone)"))
     branch = str(repo.get("default_branch") or "main")
-    found += ruleset_findings(where, client.paginate(
-        f"/repos/{org}/{name}/rules/branches/{quote(branch)}"))
-    rulesets = [client.get(f"/repos/{org}/{name}/rulesets/{s['id']}")
-                for s in client.paginate(f"/repos/{org}/{name}/rulesets")]
-    found += bypass_findings(where, [r for r in rulesets if r])
-    found += actions_findings(where, client.get(
-        f"/repos/{org}/{name}/actions/permissions/workflow") or {})
-    create, update = label_changes(client.paginate(f"/repos/{org}/{name}/labels"), labels)
+    rules = Need(f"reading the rules of {branch}", "metadata: read", org_repo)
+    found += ruleset_findings(where, api.paginate(
+        f"/repos/{org}/{name}/rules/branches/{quote(branch)}", rules))
+    found += bypass_findings(where, _rulesets(api, org, name))
+    actions = Need("reading the Actions token settings", ADMIN_READ, org_repo)
+    found += actions_findings(where, api.request(
+        "GET", f"/repos/{org}/{name}/actions/permissions/workflow", actions,
+        missing_ok=True) or {})
+    create, update = label_changes(_existing_labels(api, org, name), labels)
     found += label_findings(where, create, update)
     users, teams = policy_principals(policy)
     user_facts = {}
-    for login, need in users.items():
-        exists = client.get(f"/users/{quote(login)}") is not None
-        have = "none"
-        if exists:
-            perm = client.get(f"/repos/{org}/{name}/collaborators/{quote(login)}/permission")
-            have = str((perm or {}).get("role_name") or (perm or {}).get("permission")
-                       or "none")
-        user_facts[login] = (exists, have, need)
+    for login, role_needs in users.items():
+        lookup = Need(f"looking up user {login}", "metadata: read")
+        exists = api.request("GET", f"/users/{quote(login)}", lookup,
+                             missing_ok=True) is not None
+        have = api.permission(org_repo, login) if exists else "none"
+        user_facts[login] = (exists, have, role_needs)
     team_facts: dict[str, tuple[bool, str | None, str]] = {}
-    for slug, need in teams.items():
+    for slug, role_needs in teams.items():
         team_org, _, team = slug.partition("/")
-        exists = client.get(f"/orgs/{quote(team_org)}/teams/{quote(team)}") is not None
-        team_facts[slug] = (exists, None, need)
+        team_facts[slug] = (_team_exists(api, team_org, team), None, role_needs)
     found += principal_findings(where, user_facts, team_facts)
     return found

@@ -9,21 +9,19 @@ into the rest of the program. ``GITHUB_API_URL`` selects GitHub Enterprise Serve
 from __future__ import annotations
 
 import base64
-import os
-import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar, cast
 
 from github import Auth, Github, GithubException
 
+from fivesafes.adapters.github_env import DEFAULT_API_URL, api_url_from_env, token_from_env
 from fivesafes.adapters.github_errors import ApiFailure, GitHubError, Need
-from fivesafes.adapters.github_records import CommitInfo, next_link, stamp
+from fivesafes.adapters.github_records import CommitInfo, next_link, quote, stamp
 from fivesafes.adapters.github_retry import RetryPolicy, call_with_retries
 from fivesafes.core import facts
 
 T = TypeVar("T")
-DEFAULT_API_URL = "https://api.github.com"
 
 
 def _actor(user: Any) -> facts.Actor:
@@ -58,12 +56,11 @@ class GitHubApi:
     def from_env(cls, env: Mapping[str, str] | None = None,
                  policy: RetryPolicy | None = None) -> GitHubApi:
         """From ``GITHUB_TOKEN``/``GH_TOKEN`` and ``GITHUB_API_URL``."""
-        env = os.environ if env is None else env
-        token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")
+        token = token_from_env(env)
         if not token:
             raise GitHubError("no GitHub token: set GITHUB_TOKEN (in a workflow: "
                               "`env: GITHUB_TOKEN: ${{ github.token }}`) or GH_TOKEN")
-        return cls(token, env.get("GITHUB_API_URL") or DEFAULT_API_URL, policy)
+        return cls(token, api_url_from_env(env), policy)
 
     def call(self, need: Need, fn: Callable[[], T], retry: bool = True) -> T:
         policy = self.policy if retry else replace(self.policy, attempts=1)
@@ -72,11 +69,14 @@ class GitHubApi:
     # raw JSON, for operations PyGithub does not model --------------------------------
     def request(self, method: str, path: str, need: Need, body: Any = None,
                 params: Mapping[str, Any] | None = None, missing_ok: bool = False,
-                retry: bool = True) -> Any:
-        """``method path`` (relative to the API URL) with a JSON body; the JSON answer.
+                retry: bool = True, exists_ok: bool = False) -> Any:
+        """``method path`` (relative to the API URL) with a JSON body; the JSON answer, None
+        when GitHub answers without a body (204).
 
         ``missing_ok``: a 404 answers None instead of failing (deleting what is gone,
-        looking up what may not exist). ``retry=False``: one attempt, for a write whose
+        looking up what may not exist). ``exists_ok``: a 422 saying the thing to create
+        already exists answers None (a retried create whose first answer was lost; the
+        caller reads it back if it needs it). ``retry=False``: one attempt, for a write whose
         caller checks what happened before trying again.
         """
         def go() -> Any:
@@ -85,6 +85,8 @@ class GitHubApi:
                     method, path, parameters=dict(params) if params else None, input=body)
             except GithubException as exc:
                 if missing_ok and exc.status == 404:
+                    return None
+                if exists_ok and exc.status == 422 and _already_exists(exc.data):
                     return None
                 raise
             return data
@@ -205,7 +207,7 @@ class GitHubApi:
         need = Need(f"checking membership of {login} in team {org}/{team}",
                     "members: read (an organization permission: use a GitHub App token or a "
                     "token with read:org)", org)
-        path = f"/orgs/{_q(org)}/teams/{_q(team)}/memberships/{_q(login)}"
+        path = f"/orgs/{quote(org)}/teams/{quote(team)}/memberships/{quote(login)}"
 
         def go() -> bool:
             try:
@@ -220,7 +222,7 @@ class GitHubApi:
     def permission(self, repo: str, login: str) -> facts.Permission:
         """``login``'s role on ``repo``: admin, maintain, write, triage, read or none."""
         need = Need(f"reading the permission of {login}", "metadata: read", repo)
-        path = f"/repos/{repo}/collaborators/{_q(login)}/permission"
+        path = f"/repos/{repo}/collaborators/{quote(login)}/permission"
 
         def go() -> facts.Permission:
             try:
@@ -235,5 +237,12 @@ class GitHubApi:
         return self.call(need, go)
 
 
-def _q(part: str) -> str:
-    return urllib.parse.quote(part, safe="")
+def _already_exists(data: Any) -> bool:
+    """GitHub's 422 for a duplicate: an error coded ``already_exists``, or saying so."""
+    errors = data.get("errors") if isinstance(data, Mapping) else None
+    for error in errors if isinstance(errors, list) else []:
+        if isinstance(error, Mapping) and (
+                error.get("code") == "already_exists"
+                or "already exists" in str(error.get("message") or "").lower()):
+            return True
+    return False

@@ -7,13 +7,14 @@ answers never need PyGithub's types.
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from fivesafes.core import facts
 
-__all__ = ["CommitInfo", "IssueComment", "next_link", "stamp"]
+__all__ = ["CommitInfo", "IssueComment", "next_link", "quote", "stamp"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ def stamp(moment: dt.datetime | None) -> str:
         return ""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
+
+def quote(segment: str) -> str:
+    """One URL path segment (a label name may hold ``:`` or spaces, a login never ``/``)."""
+    return urllib.parse.quote(segment, safe="")
 
 
 def next_link(headers: Mapping[str, Any]) -> str | None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from fivesafes.adapters.github_api import GitHubApi
 from fivesafes.adapters.github_errors import GitHubError, Need
-from fivesafes.adapters.github_records import IssueComment
+from fivesafes.adapters.github_records import IssueComment, quote
 from fivesafes.core import facts
 
 # Project repositories start later phases with workflow_dispatch of their caller workflow.
@@ -30,7 +29,7 @@ def add_labels(api: GitHubApi, repo: str, number: int, labels: Sequence[str]) ->
 def remove_label(api: GitHubApi, repo: str, number: int, label: str) -> None:
     """Remove ``label`` from #number; already gone is fine."""
     need = Need(f"removing label {label} from #{number}", "pull-requests: write", repo)
-    path = f"/repos/{repo}/issues/{number}/labels/{quote(label, safe='')}"
+    path = f"/repos/{repo}/issues/{number}/labels/{quote(label)}"
     api.request("DELETE", path, need, missing_ok=True)
 
 
@@ -116,5 +115,5 @@ def dispatch_workflow(api: GitHubApi, repo: str, ref: str, inputs: Mapping[str, 
                       workflow: str = DISPATCH_WORKFLOW) -> None:
     """``workflow_dispatch`` of ``workflow`` on ``ref`` with string ``inputs``."""
     need = Need(f"starting workflow {workflow} on {ref}", "actions: write", repo)
-    api.request("POST", f"/repos/{repo}/actions/workflows/{quote(workflow, safe='')}/dispatches",
+    api.request("POST", f"/repos/{repo}/actions/workflows/{quote(workflow)}/dispatches",
                 need, {"ref": ref, "inputs": dict(inputs)})

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.github_admin import inspect_github_repo, split_repo
-from fivesafes.adapters.github_rest import GitHubError
+from fivesafes.adapters.github_errors import GitHubError
 from fivesafes.adapters.workflow_pins import WorkflowError, find_uses, workflow_files
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.cli.init_github import github_client, load_labels, load_policy
@@ -62,9 +62,9 @@ def doctor(project_dir: Path, github_repo: str | None, as_json: bool) -> None:
             split_repo(github_repo)
         except ValueError as exc:
             raise CommandError(f"--github {exc}", USAGE) from exc
-        client, _ = github_client()
+        api, _ = github_client()
         try:
-            found += inspect_github_repo(client, github_repo, policy,
+            found += inspect_github_repo(api, github_repo, policy,
                                          load_labels(project_dir, policy))
         except GitHubError as exc:
             raise CommandError(str(exc), EXTERNAL) from exc

@@ -15,12 +15,9 @@ import click
 
 from fivesafes.adapters.git_remote import PushError
 from fivesafes.adapters.github_admin import setup_github_repo, split_repo
-from fivesafes.adapters.github_rest import (
-    GitHubError,
-    RestClient,
-    server_url_from_env,
-    token_from_env,
-)
+from fivesafes.adapters.github_api import GitHubApi
+from fivesafes.adapters.github_env import api_url_from_env, server_url_from_env, token_from_env
+from fivesafes.adapters.github_errors import GitHubError
 from fivesafes.adapters.template import template_dir
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
@@ -60,12 +57,12 @@ def load_labels(project: Path, policy: Policy) -> list[LabelSpec]:
                            "template", USAGE) from exc
 
 
-def github_client() -> tuple[RestClient, str]:
+def github_client() -> tuple[GitHubApi, str]:
     token = token_from_env()
     if not token:
         raise CommandError("set GITHUB_TOKEN (or GH_TOKEN) to a token that may administer "
                            "repositories in the organisation (see docs/maintainers.md)", USAGE)
-    return RestClient(token), token
+    return GitHubApi(token, api_url_from_env()), token
 
 
 def init_github(directory: Path, org_repo: str, app_id: int | None = None,
@@ -77,10 +74,10 @@ def init_github(directory: Path, org_repo: str, app_id: int | None = None,
         raise CommandError(f"--github {exc}", USAGE) from exc
     policy = load_policy(directory)
     labels = load_labels(directory, policy)
-    client, token = github_client()
+    api, token = github_client()
     try:
         changes = setup_github_repo(
-            directory, org_repo, policy, labels, client, token,
+            directory, org_repo, policy, labels, api, token,
             server_url=server_url_from_env(), push_url=push_url, app_id=app_id,
             description=f"Five Safes data access request ({policy.tre.name})")
     except (GitHubError, PushError) as exc:
