@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 from github import Auth, Github, GithubException
 
 from fivesafes.adapters.github_env import DEFAULT_API_URL, api_url_from_env, token_from_env
-from fivesafes.adapters.github_errors import ApiFailure, GitHubError, Need
+from fivesafes.adapters.github_errors import ApiFailure, GitHubError, Need, already_exists
 from fivesafes.adapters.github_records import CommitInfo, next_link, quote, stamp
 from fivesafes.adapters.github_retry import RetryPolicy, call_with_retries
 from fivesafes.core import facts
@@ -86,7 +86,7 @@ class GitHubApi:
             except GithubException as exc:
                 if missing_ok and exc.status == 404:
                     return None
-                if exists_ok and exc.status == 422 and _already_exists(exc.data):
+                if exists_ok and exc.status == 422 and already_exists(exc.data):
                     return None
                 raise
             return data
@@ -202,6 +202,16 @@ class GitHubApi:
         return self.call(need, go)
 
     # people --------------------------------------------------------------------------------
+    def _get_unless_not_found(self, path: str) -> Any:
+        """GET ``path``; None when GitHub answers 404 Not Found (no such member or user)."""
+        try:
+            _, data = self._gh.requester.requestJsonAndCheck("GET", path)
+        except GithubException as exc:
+            if exc.status == 404 and "not found" in str(exc.data).lower():
+                return None
+            raise
+        return data
+
     def team_member(self, org: str, team: str, login: str) -> bool:
         """Whether ``login`` is an ACTIVE member of ``org/team`` (pending does not count)."""
         need = Need(f"checking membership of {login} in team {org}/{team}",
@@ -210,12 +220,7 @@ class GitHubApi:
         path = f"/orgs/{quote(org)}/teams/{quote(team)}/memberships/{quote(login)}"
 
         def go() -> bool:
-            try:
-                _, data = self._gh.requester.requestJsonAndCheck("GET", path)
-            except GithubException as exc:
-                if exc.status == 404 and "not found" in str(exc.data).lower():
-                    return False
-                raise
+            data = self._get_unless_not_found(path)
             return isinstance(data, Mapping) and data.get("state") == "active"
         return self.call(need, go)
 
@@ -225,24 +230,10 @@ class GitHubApi:
         path = f"/repos/{repo}/collaborators/{quote(login)}/permission"
 
         def go() -> facts.Permission:
-            try:
-                _, data = self._gh.requester.requestJsonAndCheck("GET", path)
-            except GithubException as exc:
-                if exc.status == 404 and "not found" in str(exc.data).lower():
-                    return "none"
-                raise
+            data = self._get_unless_not_found(path)
+            if data is None:
+                return "none"
             role = str(data.get("role_name") or data.get("permission") or "none")
             known = ("admin", "maintain", "write", "triage", "read", "none")
             return cast(facts.Permission, role if role in known else data.get("permission"))
         return self.call(need, go)
-
-
-def _already_exists(data: Any) -> bool:
-    """GitHub's 422 for a duplicate: an error coded ``already_exists``, or saying so."""
-    errors = data.get("errors") if isinstance(data, Mapping) else None
-    for error in errors if isinstance(errors, list) else []:
-        if isinstance(error, Mapping) and (
-                error.get("code") == "already_exists"
-                or "already exists" in str(error.get("message") or "").lower()):
-            return True
-    return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 EXTERNAL = 3  # the CLI exit code for a failed external system (cli.errors.EXTERNAL)
 
@@ -53,6 +54,18 @@ class ApiFailure(Exception):
             or self.header("x-ratelimit-remaining") == "0"
             or "rate limit" in self.message.lower()
         )
+
+
+def already_exists(data: Any) -> bool:
+    """Whether a 422 answer says the thing to create exists (a retried create that had in
+    fact been made): an error coded ``already_exists``, or one saying so."""
+    errors = data.get("errors") if isinstance(data, Mapping) else None
+    for error in errors if isinstance(errors, list) else []:
+        if isinstance(error, Mapping) and (
+                error.get("code") == "already_exists"
+                or "already exists" in str(error.get("message") or "").lower()):
+            return True
+    return False
 
 
 class GitHubError(Exception):

@@ -21,7 +21,6 @@ from fivesafes.adapters.ledger_file import read_record, write_record
 from fivesafes.adapters.project_files import load_project
 from fivesafes.core import layout, ledger
 from fivesafes.core.crate_spec import Published, Software, build_crate
-from fivesafes.core.pr_checks import request_files, sha512_files
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Result
 
 
@@ -34,16 +33,6 @@ def append_entry(root: Path, fields: dict[str, Any]) -> ActionRecord:
 
 def last_entry(record: ActionRecord) -> ActionEntry:
     return record.action[-1]
-
-
-def request_digest(root: Path) -> str:
-    """The digest approvers sign off: every request file under resources/ (not the record)."""
-    files: dict[str, bytes] = {}
-    base = root / "resources"
-    for path in sorted(base.rglob("*")) if base.is_dir() else []:
-        if path.is_file() and not path.is_symlink():
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
-    return sha512_files(request_files(files))
 
 
 def manifest_digest(root: Path) -> str | None:

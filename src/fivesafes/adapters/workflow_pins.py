@@ -7,8 +7,6 @@ order, indentation and blank lines all survive byte for byte. Files are replaced
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from fivesafes.adapters.toml_edit import write_atomic
 from fivesafes.core.pins import Uses, upgraded
 
 WORKFLOWS = ".github/workflows"
@@ -90,17 +89,6 @@ def rewrite(text: str, uses: list[Uses], tag: str, sha: str | None) -> tuple[str
         lines[item.line - 1] = (head + closing + after).rstrip() + ending
         count += 1
     return "".join(lines), count
-
-
-def write_atomic(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def upgrade_project(project: Path, tag: str, sha: str | None) -> list[tuple[Path, int]]:
