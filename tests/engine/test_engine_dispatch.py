@@ -282,6 +282,8 @@ def test_invalid_policy_fails_closed_without_touching_the_pull_request(world: Wo
     plan = judged(world, dispatch(world, **inputs))
     assert (plan.phase, plan.outcome) == ("execution", "failed")
     assert "record" not in kinds(plan)
+    plan = judged(world, dispatch(world, **(inputs | {"phase": "x\n::error::forged"})))
+    assert plan.phase == "none"
 
 
 def test_handle_exits_1_on_a_refused_dispatch(world: World, tmp_path: Path) -> None:

@@ -54,8 +54,10 @@ TARGETS = {
 
 
 def dispatch_phase(event: Event) -> str:
-    """The phase a dispatch asks for (an empty or missing input means execution)."""
-    return event.inputs.get("phase", "").strip() or "execution"
+    """The phase a dispatch asks for: ``execution`` (also when the input is empty or missing),
+    ``publication``, or ``none`` for anything else (inputs are whatever was typed)."""
+    asked = event.inputs.get("phase", "").strip() or "execution"
+    return asked if asked in TARGETS else "none"
 
 
 def role(event: Event, facts: Facts, policy: Policy, pr: PullRequest) -> Role:
@@ -145,8 +147,7 @@ def sender_gate(target: Target, who: Role, login: str, rerun: bool, pr: PullRequ
 def dispatch_plan(event: Event, facts: Facts, now: str, policy: Policy, record: ActionRecord,
                   pr: PullRequest) -> Plan:
     """The plan for a ``workflow_dispatch`` of pull request ``pr`` (see the module doc)."""
-    asked = dispatch_phase(event)
-    target = TARGETS.get(asked)
+    target = TARGETS.get(dispatch_phase(event))
     current = view(record, policy).state
     if target is None:
         return Plan("none", "ignored", "the dispatch asks for no phase that can be started "
