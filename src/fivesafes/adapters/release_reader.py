@@ -28,6 +28,7 @@ from fivesafes.core.zip_rules import Entry, Limits, check_entries
 
 __all__ = ["Limits", "ReadResult", "Unreadable", "read_zip"]
 
+QUEUE_DEPTH = 64  # MiB of content the hashing thread may lag behind
 
 
 class Unreadable(Exception):
@@ -112,9 +113,6 @@ def read_zip(
                 return result
             _stream(fp, archive, result, limits, keep, progress)
     return result
-
-
-QUEUE_DEPTH = 64
 
 
 class _Digest:
