@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ KIT = os.environ.get("FIVESAFES_VALIDATOR") or str(
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fivesafes-validator")
 sys.path.insert(0, str(HERE))
 
-from release_support import EPOCH, package, record  # noqa: E402
+from release_support import EPOCH, Validator, package, record  # noqa: E402
 
 from fivesafes.adapters.ledger_file import write_record  # noqa: E402
 
@@ -53,7 +52,6 @@ def release(project: Path, outputs: Path, tmp_path: Path,
     return package(project, outputs, tmp_path / "release.zip").path
 
 
-Validator = Callable[[Path, str], dict[str, Any]]
 
 
 @pytest.fixture(scope="session")

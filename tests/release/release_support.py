@@ -174,3 +174,7 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+# Runs the shared offline validator on a release and returns its JSON report.
+Validator = Callable[[Path, str], dict[str, Any]]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from conftest import Validator
+from release_support import Validator
 
 
 @pytest.mark.validator

@@ -119,9 +119,13 @@ def add_project(graph: Graph, request: Request) -> str:
 def add_requester(graph: Graph, request: Request, project_id: str) -> str:
     requester = request.project.requester
     affiliation = add_organisation(graph, requester.affiliation)
+    account = graph.add({"@id": github_url(requester.github), "@type": "ProfilePage",
+                         "name": f"{requester.github.lstrip('@')} on GitHub"})
     return graph.add({
         "@id": orcid_url(requester.orcid), "@type": "Person", "name": requester.name,
         "affiliation": ref(affiliation), "memberOf": ref(project_id),
+        # the public GitHub account that opens the request's pull requests (never the e-mail)
+        "sameAs": ref(account),
     })
 
 
