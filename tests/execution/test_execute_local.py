@@ -125,3 +125,13 @@ def test_staging_inside_the_checkout_is_refused(project: Path) -> None:
     sign_off(project)
     with pytest.raises(StagingError, match="overlaps the project checkout"):
         run(project, project / "staging")
+
+
+def test_dispatch_actor_is_recorded_only_for_people() -> None:
+    from fivesafes.adapters.record_io import actor
+
+    dispatch = {"GITHUB_EVENT_NAME": "workflow_dispatch"}
+    assert actor({**dispatch, "GITHUB_ACTOR": "github-actions[bot]"}) == ()
+    [person] = actor({**dispatch, "GITHUB_ACTOR": "mo-maintainer"})
+    assert (person["login"], person["role"]) == ("mo-maintainer", "maintainer")
+    assert actor({"GITHUB_EVENT_NAME": "push", "GITHUB_ACTOR": "mo-maintainer"}) == ()

@@ -120,3 +120,10 @@ def test_pending_members_bots_and_forks(github_server: GitHubServer, api: GitHub
         ("dependabot[bot]", True), ("frank", False)]
     assert facts.teams["acme/stewards"] == frozenset()  # frank pending, carol gone
     assert "dependabot[bot]" not in facts.permissions
+
+
+def test_policy_teams_include_maintainer_teams() -> None:
+    policy = (b'[phases.sign-off]\napprovers = ["@o/a"]\n[phases.disclosure]\napprovers = ["@o/b"]'
+              b'\n[maintainers]\nowners = ["@o/m", "@o/a", "mo"]\n')
+    assert policy_teams(policy) == ["o/a", "o/b"]
+    assert policy_teams(policy, maintainers=True) == ["o/a", "o/b", "o/m"]

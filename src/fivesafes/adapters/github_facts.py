@@ -36,8 +36,9 @@ def wanted_file(path: str) -> bool:
     return path.startswith("resources/") or path == layout.OUTPUTS_MANIFEST
 
 
-def policy_teams(policy: bytes | None) -> list[str]:
-    """``org/team`` for every ``@org/team`` approver of the policy (unreadable: none)."""
+def policy_teams(policy: bytes | None, *, maintainers: bool = False) -> list[str]:
+    """``org/team`` for every ``@org/team`` approver of the policy, and with ``maintainers``
+    of its maintainers too (who may re-run a failed execution); unreadable policy: none."""
     if policy is None:
         return []
     try:
@@ -45,9 +46,13 @@ def policy_teams(policy: bytes | None) -> list[str]:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return []
     phases = data.get("phases")
+    owners = data.get("maintainers")
+    groups: list[Any] = [rule.get("approvers") if isinstance(rule, dict) else None
+                         for rule in (phases.values() if isinstance(phases, dict) else [])]
+    if maintainers:
+        groups.append(owners.get("owners") if isinstance(owners, dict) else None)
     found: list[str] = []
-    for rule in phases.values() if isinstance(phases, dict) else []:
-        approvers: Any = rule.get("approvers") if isinstance(rule, dict) else None
+    for approvers in groups:
         for entry in approvers if isinstance(approvers, list) else []:
             if isinstance(entry, str) and entry.startswith("@") and entry.count("/") == 1:
                 team = entry[1:]
@@ -120,7 +125,9 @@ class GitHubFacts:
         reviews = self.api.reviews(repo, pr.number)
         label_events = self.api.label_events(repo, pr.number)
         people = _deciders(event, reviews, label_events)
-        teams = {team: frozenset(self._members(team, people)) for team in policy_teams(policy)}
+        # maintainer teams matter only to dispatches (re-running a failed execution)
+        wanted = policy_teams(policy, maintainers=event.name == "workflow_dispatch")
+        teams = {team: frozenset(self._members(team, people)) for team in wanted}
         return facts.Facts(
             run=self.run, default_branch=branch, pr=pr, commits=commits,
             changed=self.api.pull_files(repo, pr.number), reviews=reviews,

@@ -67,6 +67,8 @@ def actor(env: Mapping[str, str] | None = None) -> tuple[dict[str, Any], ...]:
     environment = os.environ if env is None else env
     login = environment.get("GITHUB_ACTOR")
     if environment.get("GITHUB_EVENT_NAME") == "workflow_dispatch" and login:
+        if login.endswith("[bot]"):  # the automation's own dispatch after a merge
+            return ()
         server = server_url_from_env(environment)
         return ({"login": login, "kind": "person", "role": "maintainer",
                  "id": f"{server}/{login}"},)
