@@ -130,3 +130,14 @@ def test_actions_are_documented(path: Path) -> None:
     assert action["runs"]["using"] == "composite"
     for key, spec in {**(action.get("inputs") or {}), **(action.get("outputs") or {})}.items():
         assert spec.get("description"), f"{path.parent.name}: {key}"
+
+
+@pytest.mark.parametrize("job", ["execution", "publication"])
+def test_dispatched_work_runs_only_after_the_engine_says_completed(job: str) -> None:
+    """The handle step judges the dispatch on the record; nothing after it runs unless it
+    completed (an `ignored` dispatch must not run the executor or publish)."""
+    job_steps = load(REUSABLE)["jobs"][job]["steps"]
+    gate = next(i for i, s in enumerate(job_steps) if s.get("id") == "gate")
+    assert job_steps[gate]["uses"].split("@")[0].endswith("actions/handle")
+    for step in job_steps[gate + 1:]:
+        assert step.get("if") == "steps.gate.outputs.outcome == 'completed'", step["name"]
