@@ -54,6 +54,10 @@ class Evidence(TomlModel):
     reviews: list[int] = Field(default_factory=list)
     label_events: list[int] = Field(default_factory=list)
     run_url: str | None = None
+    url: str | None = Field(
+        default=None,
+        description="workflow-retrieval: the distribution URL the workflow was retrieved from.",
+    )
 
 
 class Result(TomlModel):

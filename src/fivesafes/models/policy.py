@@ -112,6 +112,11 @@ class Executor(TomlModel):
     staging_dir: str | None = Field(
         default=None, description="Folder outside the checkout for staging (default: a temp dir)."
     )
+    workflow_mirror: str | None = Field(
+        default=None,
+        description="Folder on the TRE runner where staff place approved Workflow RO-Crate zips, "
+        "each named <sha-256 of its distribution URL>.zip; set, workflows are never downloaded.",
+    )
     url: str | None = Field(default=None, description="http: base URL of the publisher service.")
     api_key_secret: str | None = Field(default=None, description="http: NAME of the API key env.")
     runner_labels: list[str] = Field(default_factory=lambda: ["self-hosted"])
