@@ -15,6 +15,12 @@ sys.path.insert(0, str(HERE))
 
 from fivesafes.adapters.synthetic_source import generate  # noqa: E402
 from fivesafes.adapters.template import render_project  # noqa: E402
+from fivesafes.adapters.workflow_bundle import (  # noqa: E402
+    COUNTS_BY_REGION,
+    COUNTS_BY_REGION_URL,
+    add_to_mirror,
+    bundled_workflow,
+)
 from fivesafes.core.init_plan import InitOptions  # noqa: E402
 
 PROJECT_ID = "urn:uuid:0e1f0000-0000-4000-8000-000000000001"
@@ -43,12 +49,25 @@ def staging(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh project rendered from the template (no git), with a fixed id."""
+def mirror(tmp_path: Path) -> Path:
+    """The TRE's workflow mirror, holding the approved crate of the template's workflow."""
+    folder = tmp_path / "tre-workflows"
+    add_to_mirror(folder, COUNTS_BY_REGION_URL, bundled_workflow(COUNTS_BY_REGION))
+    return folder
+
+
+@pytest.fixture
+def project(tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh project rendered from the template (no git), with a fixed id; its policy names
+    the TRE's workflow mirror (no test downloads from the internet)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767268800")
     monkeypatch.delenv("SOURCE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("FIVESAFES_WORKFLOW_MIRROR", raising=False)
     root = tmp_path / "project"
     render_project(root, InitOptions(project_id=PROJECT_ID))
+    from exec_support import set_executor
+
+    set_executor(root, **{"workflow-mirror": str(mirror)})
     return root
 
 

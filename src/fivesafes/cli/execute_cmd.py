@@ -27,20 +27,28 @@ from fivesafes.core.ledger import entry_fields
                    "~/.local/state/fivesafes/staging).")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help="TRE data folder holding SQLite sources (default: $FIVESAFES_DATA_DIR).")
+@click.option("--workflow-mirror", type=click.Path(file_okay=False, path_type=Path),
+              help="TRE folder of approved Workflow RO-Crate zips; set, a workflow given by "
+                   "URL is read from it, never downloaded (default: $FIVESAFES_WORKFLOW_MIRROR, "
+                   "the policy's executor.workflow-mirror, else an https download).")
 @click.option("--commit/--no-commit", default=None,
               help="Commit the record and crate locally (default: in a git checkout).")
 @click.option("--push", is_flag=True,
               help="Record on origin's branch instead, by compare-and-swap (the automation).")
 def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
-            commit: bool | None, push: bool) -> None:
+            workflow_mirror: Path | None, commit: bool | None, push: bool) -> None:
     """Run the policy's executor on the signed-off request and record the attempt.
 
     Refuses (exit 1) unless the action record holds a completed sign-off of exactly the
-    request files present. The request's CreateAction is recorded Active, then Completed with
-    each output's path, size and sha-512, or Failed with the reason (exit 3). A re-run is a
-    new attempt; earlier attempts stay in the record. Output data stays in the staging folder.
+    request files present. A workflow given by URL is retrieved first (from the TRE's workflow
+    mirror, else by https) and its sha-512 recorded. The request's CreateAction is recorded
+    Active, then Completed with each output's path, size and sha-512, or Failed with the
+    reason (exit 3; also when the workflow could not be retrieved, or changed since its first
+    retrieval). A re-run is a new attempt; earlier attempts stay in the record. Output data
+    stays in the staging folder.
     """
-    options = RunOptions(staging_root=staging_dir, data_dir=data_dir)
+    options = RunOptions(staging_root=staging_dir, data_dir=data_dir,
+                         workflow_mirror=workflow_mirror)
     try:
         before = len(read_record(project_dir).action)
         entry = run_execution(project_dir, options)

@@ -50,6 +50,11 @@ class Staging:
     def logs(self) -> Path:
         return self.root / "logs"
 
+    @property
+    def workflow_crate(self) -> Path:
+        """Where the retrieved Workflow RO-Crate zip of the attempt is kept."""
+        return self.root / "workflow" / "ro-crate.zip"
+
     def create(self) -> None:
         for folder in (self.outputs, self.work, self.logs):
             folder.mkdir(parents=True, exist_ok=True)
@@ -130,6 +135,7 @@ class ExecutionContext:
     execution_id: str
     env: Mapping[str, str] = field(default_factory=dict)
     data_dir: Path | None = None
+    workflow_crate: Path | None = None  # the retrieved crate, when the workflow is a URL
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """The ``local`` executor: runs the policy's command on the machine the automation runs on.
 
 Meant for a self-hosted runner inside the TRE, and for the demo. The command is the policy's
-argv (never a shell string, never from the pull request) with ``{workflow}``, ``{inputs}``,
-``{outputs}`` and ``{source}`` substituted. It runs in the attempt's staging folder, outside
-the checkout, in its own process group with a minimal environment (no GitHub token reaches
-the workflow), under the policy's timeout: on expiry the whole group is stopped. Its output
+argv (never a shell string, never from the pull request) with ``{workflow}``,
+``{workflow-crate}`` (the retrieved crate zip), ``{inputs}``, ``{outputs}`` and ``{source}``
+substituted. It runs in the attempt's staging folder, outside the checkout, in its own process
+group with a minimal environment (no GitHub token reaches the workflow), under the policy's
+timeout: on expiry the whole group is stopped. Its output
 goes to log files in the staging folder, never to the job log, because a workflow may print
 data. ``{source}`` is a SQLite file path, or ``env:FIVESAFES_SOURCE_URL`` with the URL in that
 variable: a URL may hold a password, and a command line is visible to every local user.
@@ -85,6 +86,12 @@ def command(context: ExecutionContext, inputs: Path, source: str) -> list[str]:
         workflow = str(_inside(context.project_root, workflow, "workflow folder"))
     values = {"{workflow}": workflow, "{inputs}": str(inputs),
               "{outputs}": str(context.staging.outputs), "{source}": source}
+    if any("{workflow-crate}" in arg for arg in argv):
+        if context.workflow_crate is None:
+            raise ExecutorFailed("the command uses {workflow-crate} but no Workflow RO-Crate "
+                                 "was retrieved: the workflow is a folder or names no "
+                                 "distribution")
+        values["{workflow-crate}"] = str(context.workflow_crate)
     result = []
     for arg in argv:
         for placeholder, value in values.items():
