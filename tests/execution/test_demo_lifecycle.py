@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,10 @@ from exec_support import KIT
 
 from fivesafes.adapters.ledger_file import read_record
 from fivesafes.adapters.release_verify import Limits, verify_release
+from fivesafes.adapters.workflow_bundle import COUNTS_BY_REGION_URL
 from fivesafes.cli.main import cli
 from fivesafes.core.ledger import verify_chain
+from fivesafes.core.retrieval import mirror_name
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +42,28 @@ def test_demo_prints_each_phase_and_ends_with_a_verified_zip(
     assert verify_release(release, Limits(), progress=False).ok
     result = CliRunner().invoke(cli, ["verify", str(release)])
     assert result.exit_code == 0, result.output
+    assert "0 warning(s)" in result.output  # e.g. no 5s.should.download
+
+
+def test_demo_release_records_the_workflow_retrieved_from_the_mirror(
+        demo_runs: list[tuple[Path, Path]]) -> None:
+    base, release = demo_runs[0]
+    crate = base / "tre" / "workflows" / mirror_name(COUNTS_BY_REGION_URL)
+    sha = hashlib.sha512(crate.read_bytes()).hexdigest()
+    with zipfile.ZipFile(release) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("/data/ro-crate-metadata.json"))
+        graph = {e["@id"]: e for e in json.loads(archive.read(name))["@graph"]}
+    (download,) = [e for e in graph.values() if e["@type"] == "DownloadAction"]
+    assert download["actionStatus"] == "http://schema.org/CompletedActionStatus"
+    assert download["object"] == {"@id": COUNTS_BY_REGION_URL}
+    assert download["@id"] in {m["@id"] for m in graph["./"]["mentions"]}
+    copy = graph[download["result"]["@id"]]
+    assert copy["distribution"] == {"@id": COUNTS_BY_REGION_URL}
+    assert copy["sameAs"] == graph["./"]["mainEntity"]
+    assert graph[copy["identifier"]["@id"]]["value"] == sha
+    (entry,) = [e for e in read_record(base / "project").action
+                if e.phase == "workflow-retrieval"]
+    assert (entry.evidence.url, entry.evidence.digest) == (COUNTS_BY_REGION_URL, f"sha512:{sha}")
 
 
 def test_two_demos_write_byte_identical_zips(demo_runs: list[tuple[Path, Path]]) -> None:
@@ -52,8 +78,8 @@ def test_demo_record_verifies_and_catches_tampering(demo_runs: list[tuple[Path, 
     assert verify_chain(record.action) == []
     assert [(e.phase, e.status) for e in record.action] == [
         ("check", "completed"), ("validation", "completed"), ("sign-off", "completed"),
-        ("execution", "active"), ("execution", "completed"), ("disclosure", "completed"),
-        ("publication", "completed")]
+        ("workflow-retrieval", "completed"), ("execution", "active"),
+        ("execution", "completed"), ("disclosure", "completed"), ("publication", "completed")]
     approvers = {a.login for e in record.action if e.phase == "disclosure" for a in e.agents}
     assert approvers == {"olu-checker", "chris-checker"}
     forged = record.action[2].model_copy(update={"reason": "approved by someone else"})

@@ -2,11 +2,13 @@
 
 It plays every part on one machine with no network: a maintainer starts a project (real git,
 a local bare remote standing in for GitHub), a researcher opens a request pull request, an
-approver signs it off, the TRE runs the bundled analysis on a synthetic SQLite source, two
-output checkers approve the outputs, and the release is published to a folder. Decisions go
-through the real phase engine with the same facts GitHub would give it
-(:mod:`fivesafes.adapters.demo_github`); execution, disclosure and publication are the real
-commands' code. Times and git identities are pinned so that two runs write identical zips.
+approver signs it off, the TRE retrieves the approved Workflow RO-Crate from its workflow
+mirror and runs the bundled analysis on a synthetic SQLite source, two output checkers approve
+the outputs, and the release is published to a folder. Decisions go through the real phase
+engine with the same facts GitHub would give it (:mod:`fivesafes.adapters.demo_github`);
+retrieval, execution, disclosure and publication are the real commands' code. Times and git
+identities are pinned, and the mirror's crate is zipped the same way every time, so that two
+runs write identical zips.
 """
 
 from __future__ import annotations
@@ -28,10 +30,17 @@ from fivesafes.adapters.publication import PublishOptions, publish
 from fivesafes.adapters.record_io import append_entry, refresh_crate
 from fivesafes.adapters.template import init_project
 from fivesafes.adapters.toml_edit import edit_file
+from fivesafes.adapters.workflow_bundle import (
+    COUNTS_BY_REGION,
+    COUNTS_BY_REGION_URL,
+    add_to_mirror,
+    bundled_workflow,
+)
 from fivesafes.core import layout
 from fivesafes.core.crate_spec import Software
 from fivesafes.core.findings import errors
 from fivesafes.core.init_plan import InitOptions
+from fivesafes.core.lifecycle import latest
 from fivesafes.core.plan import AddLabel, Commit, Plan, Record
 
 DEMO_PROJECT_ID = "urn:uuid:5afe0000-0000-4000-8000-00000000de70"
@@ -65,6 +74,10 @@ class DemoLayout:
     @property
     def staging(self) -> Path:
         return self.base / "tre" / "staging"
+
+    @property
+    def mirror(self) -> Path:
+        return self.base / "tre" / "workflows"
 
     @property
     def release(self) -> Path:
@@ -136,6 +149,9 @@ def _start(lay: DemoLayout, say: Say) -> None:
     counts = synthetic_source.generate(lay.data / "synthetic_cohort.sqlite")
     say("source", f"synthetic SQLite source with {counts['patients']} patients and "
         f"{counts['admissions']} admissions in the TRE data folder")
+    add_to_mirror(lay.mirror, COUNTS_BY_REGION_URL, bundled_workflow(COUNTS_BY_REGION))
+    say("workflow mirror", f"TRE staff placed the approved Workflow RO-Crate of "
+        f"{COUNTS_BY_REGION_URL} in the TRE's workflow mirror (no internet needed)")
     run(lay.base, "init", "-q", "--bare", "-b", demo_github.DEFAULT_BRANCH, str(lay.remote))
     as_person("maintainer")
     init_project(lay.project, InitOptions(project_id=DEMO_PROJECT_ID))
@@ -174,7 +190,11 @@ def _request(lay: DemoLayout, say: Say, software: Software) -> None:
 
 def _execute(lay: DemoLayout, say: Say, software: Software, env: dict[str, str]) -> None:
     entry = execute(lay.project, RunOptions(staging_root=lay.staging, data_dir=lay.data,
-                                            env=env))
+                                            env=env, workflow_mirror=lay.mirror))
+    retrieval = latest(load_project(lay.project).record, "workflow-retrieval")
+    if retrieval is not None:
+        say("workflow retrieval", f"{retrieval.status}: {retrieval.reason}; sha-512 "
+            f"{str(retrieval.evidence.digest).removeprefix('sha512:')[:16]}...")
     if entry.status != "completed":
         raise DemoError(f"execution: {entry.reason}")
     refresh_crate(lay.project, software)
