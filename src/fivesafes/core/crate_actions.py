@@ -184,7 +184,8 @@ def _retrieval(graph: Graph, ctx: Context, entry: ActionEntry, entity: Entity) -
     copy: Entity = {
         "@id": "#retrieved-workflow", "@type": "Dataset",
         "name": "Retrieved copy of the workflow",
-        "description": "The Workflow RO-Crate as downloaded inside the TRE.",
+        "description": "The Workflow RO-Crate as the TRE retrieved it (from its workflow "
+                       "mirror or by download).",
         "sameAs": ref(ctx.workflow), "conformsTo": ref(p.WORKFLOW_CRATE),
     }
     if ctx.distribution:
