@@ -1,6 +1,7 @@
 """A project repository on stage for the end-to-end scenarios: one bare git remote that IS the
 repository (the local GitHub API server mirrors it), people with their clones, and the TRE's
-data and staging folders.
+data, staging and workflow mirror folders (the mirror holds the approved crate of the
+template's workflow, as TRE staff would place it: the TRE runner has no internet).
 
 Everything a scenario does is what the people and GitHub would do: a researcher pushes a
 branch and opens a pull request, an approver applies a label, a maintainer merges; GitHub then
@@ -29,6 +30,12 @@ from tests.github_server.world import BOT, Comment, Pull, Repo
 
 from fivesafes.adapters import synthetic_source
 from fivesafes.adapters.template import init_project
+from fivesafes.adapters.workflow_bundle import (
+    COUNTS_BY_REGION,
+    COUNTS_BY_REGION_URL,
+    add_to_mirror,
+    bundled_workflow,
+)
 from fivesafes.core.init_plan import InitOptions
 
 REPO = "example-tre/cohort-study"
@@ -115,7 +122,7 @@ class Stage:
     server: GitHubServer
     clone: Path  # the researcher's clone of the remote
     remote: Path  # the bare repository GitHub holds (the API server mirrors it)
-    tre: Path  # the TRE runner's data and staging folders
+    tre: Path  # the TRE runner's data, staging and workflow mirror folders
 
     @classmethod
     def create(cls, act: Act, server: GitHubServer, base: Path) -> Stage:
@@ -130,6 +137,8 @@ class Stage:
                                    ["researcher", "mo", "mallory", *APPROVERS, *CHECKERS]})
         tre = base / "tre"
         synthetic_source.generate(tre / "data" / "synthetic_cohort.sqlite")
+        add_to_mirror(tre / "workflows", COUNTS_BY_REGION_URL,
+                      bundled_workflow(COUNTS_BY_REGION))
         return cls(act, server, clone, remote, tre)
 
     @property
@@ -223,6 +232,7 @@ class Stage:
                  "FIVESAFES_GIT_REMOTE": str(self.remote),
                  "FIVESAFES_DATA_DIR": str(self.tre / "data"),
                  "FIVESAFES_STAGING_DIR": str(self.tre / "staging"),
+                 "FIVESAFES_WORKFLOW_MIRROR": str(self.tre / "workflows"),
                  "SOURCE_DATE_EPOCH": EPOCH},
             secrets={"GITHUB_TOKEN": self.server.token},
             variables={"FIVESAFES_PYTHON": sys.executable,
