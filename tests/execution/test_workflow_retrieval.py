@@ -301,3 +301,29 @@ def test_the_mirror_is_the_option_then_the_environment_then_the_policy(project: 
     bare = policy.model_copy(update={"executor": policy.executor.model_copy(
         update={"workflow_mirror": None})})
     assert mirror_folder(bare, None, {}) is None
+
+
+def _pin_workflow(project: Path, sha512: str) -> None:
+    path = project / layout.WORKFLOW
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    doc["workflow"]["sha512"] = sha512  # type: ignore[index]
+    path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+
+
+@pytest.mark.parametrize("matches", [True, False])
+def test_a_signed_off_sha512_binds_the_workflow_bytes(
+        project: Path, staging: Path, data_dir: Path, mirror: Path, matches: bool) -> None:
+    """workflow.toml's sha512 is part of what approvers sign off: other bytes never run."""
+    real = hashlib.sha512((mirror / mirror_name(COUNTS_BY_REGION_URL)).read_bytes()).hexdigest()
+    _pin_workflow(project, real if matches else "0" * 128)
+    sign_off(project)
+    set_executor(project, command=python_command(
+        "import sys, pathlib; pathlib.Path(sys.argv[1], 'n.csv').write_text('n\\n12\\n')"))
+    entry = run(project, staging, data_dir)
+    if matches:
+        assert entry.status == "completed", entry.reason
+        return
+    assert entry.status == "failed"
+    assert "not the one signed off" in entry.reason
+    retrieval = read_record(project).action[-2]
+    assert (retrieval.phase, retrieval.status) == ("workflow-retrieval", "failed")

@@ -78,7 +78,8 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
     crate: Path | None = None
     url = retrieval_url(request.workflow.workflow, policy.executor.kind)
     if url is not None:
-        retrieval = Retrieval(root, request.id, attempt, url, env, people)
+        retrieval = Retrieval(root, request.id, attempt, url, env, people,
+                              request.workflow.workflow.sha512)
         not_run = functools.partial(_not_run, retrieval, digest)
         try:
             failure, crate = retrieval.run(project.record, staging.workflow_crate,
@@ -128,6 +129,7 @@ class Retrieval:
     url: str
     env: Mapping[str, str]
     people: tuple[dict[str, Any], ...]
+    signed_off: str | None = None  # workflow.toml's sha512, bound by the sign-off
 
     def run(self, record: ActionRecord, target: Path, mirror: Path | None
             ) -> tuple[str | None, Path | None]:
@@ -141,7 +143,7 @@ class Retrieval:
             self._record("failed", start, None,
                          f"the retrieval failed unexpectedly ({type(exc).__name__})")
             raise
-        changed = changed_since_first(record, self.url, got.digest)
+        changed = changed_since_first(record, self.url, got.digest, self.signed_off)
         if changed:
             return self._record("failed", start, got.digest, changed), None
         self._record("completed", start, got.digest,

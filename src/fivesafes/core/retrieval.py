@@ -51,8 +51,17 @@ def first_retrieval(record: ActionRecord, url: str) -> ActionEntry | None:
     return None
 
 
-def changed_since_first(record: ActionRecord, url: str, digest: str) -> str | None:
-    """Why bytes with ``digest`` (``sha512:<hex>``) may not run, or None if they may."""
+def changed_since_first(record: ActionRecord, url: str, digest: str,
+                        signed_off: str | None = None) -> str | None:
+    """Why bytes with ``digest`` (``sha512:<hex>``) may not run, or None if they may.
+
+    ``signed_off`` is the workflow's ``sha512`` from workflow.toml: the approvers signed it
+    off with the request, so it binds the bytes even before the first retrieval.
+    """
+    if signed_off is not None and digest != f"sha512:{signed_off}":
+        return (f"the retrieved workflow is not the one signed off: {url} gave "
+                f"{digest[:23]}... but workflow.toml names sha512 {signed_off[:16]}...; "
+                "it does not run (fix the mirror copy, or request the new version)")
     first = first_retrieval(record, url)
     if first is None or first.evidence.digest == digest:
         return None

@@ -34,6 +34,12 @@ class Workflow(TomlModel):
     distribution: str | None = Field(
         default=None, description="https URL of the downloadable Workflow RO-Crate zip."
     )
+    sha512: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{128}$",
+        description="sha-512 (hex) of the distribution zip. Part of the request the approvers "
+        "sign off: the workflow runs only if the retrieved bytes match it.",
+    )
     language: Language = "other"
     version: str | None = None
     inputs: list[Input] = Field(default_factory=list)
