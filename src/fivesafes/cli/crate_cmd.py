@@ -15,10 +15,9 @@ import click
 from fivesafes import __version__
 from fivesafes.adapters.crate_writer import render_crate, write_crate
 from fivesafes.adapters.project_files import ProjectError, UnreadableProject, load_project
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import FINDINGS, USAGE, CommandError, invalid_request
 from fivesafes.core import layout
 from fivesafes.core.crate_spec import Software, build_crate
-from fivesafes.core.findings import errors
 
 SOFTWARE_NAME = "fivesafes-gitops"
 SOFTWARE_URL = "https://github.com/fivesafes/fivesafes-gitops"
@@ -57,10 +56,7 @@ def build(project_dir: Path, check: bool) -> None:
     except UnreadableProject as exc:
         raise CommandError(str(exc), USAGE) from None
     except ProjectError as exc:
-        for finding in errors(exc.findings):
-            click.echo(finding.render(), err=True)
-        raise CommandError("the request is not valid; fix the findings above "
-                           "(`fivesafes validate` lists them all)", FINDINGS) from None
+        raise invalid_request(exc) from None
     document = build_crate(project.request, project.record, project.policy,
                            software=software())
     if check:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
+
+from fivesafes.core.findings import errors
+
+if TYPE_CHECKING:
+    from fivesafes.adapters.project_files import ProjectError
 
 OK = 0
 FINDINGS = 1
@@ -17,3 +24,11 @@ class CommandError(click.ClickException):
         super().__init__(message)
         # click declares exit_code as a class variable; each error carries its own here.
         setattr(self, "exit_code", exit_code)  # noqa: B010
+
+
+def invalid_request(exc: ProjectError) -> CommandError:
+    """Print the request's error findings (file:line: message; fix) and the error to raise."""
+    for finding in errors(exc.findings):
+        click.echo(finding.render(), err=True)
+    return CommandError("the request is not valid; fix the findings above "
+                        "(`fivesafes validate` lists them all)", FINDINGS)

@@ -16,10 +16,9 @@ from fivesafes.adapters.crate_writer import render_crate
 from fivesafes.adapters.project_files import ProjectError, UnreadableProject, load_project
 from fivesafes.adapters.release_zip import ReleaseError, write_release
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import USAGE, CommandError, invalid_request
 from fivesafes.core.bagit_text import bag_name
 from fivesafes.core.crate_spec import build_crate
-from fivesafes.core.findings import errors
 from fivesafes.models.ledger import Result
 
 
@@ -54,10 +53,7 @@ def package(project_dir: Path, outputs: Path | None, out: Path, no_data: bool, a
     except UnreadableProject as exc:
         raise CommandError(str(exc), USAGE) from None
     except ProjectError as exc:
-        for finding in errors(exc.findings):
-            click.echo(finding.render(), err=True)
-        raise CommandError("the request is not valid; fix the findings above "
-                           "(`fivesafes validate` lists them all)", FINDINGS) from None
+        raise invalid_request(exc) from None
     include = outputs is not None and not no_data
 
     def crate_for(results: list[Result]) -> dict[str, bytes]:
