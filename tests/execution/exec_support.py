@@ -125,7 +125,15 @@ def json_service(handle: Handler, tls: tuple[Path, Path] | None = None
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    with serve(_Handler, tls) as url:
+        yield url, calls
+
+
+@contextmanager
+def serve(handler: type[BaseHTTPRequestHandler], tls: tuple[Path, Path] | None
+          ) -> Iterator[str]:
+    """Serve ``handler`` on 127.0.0.1 (https with ``tls``); yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     scheme = "http"
     if tls is not None:
@@ -136,7 +144,7 @@ def json_service(handle: Handler, tls: tuple[Path, Path] | None = None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"{scheme}://127.0.0.1:{server.server_address[1]}", calls
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import ssl
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 import tomlkit
 from click.testing import CliRunner
-from exec_support import python_command, set_executor, sign_off
+from exec_support import python_command, serve, set_executor, sign_off
 
 from fivesafes.adapters.execution import RunOptions, execute
 from fivesafes.adapters.ledger_file import read_record
@@ -191,21 +189,8 @@ def file_server(route: Route, tls: tuple[Path, Path] | None) -> Iterator[str]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    scheme = "http"
-    if tls is not None:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(*tls)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        scheme = "https"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(_Handler, tls) as url:
+        yield url
 
 
 def use_download(project: Path, base: str) -> str:
