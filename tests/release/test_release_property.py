@@ -32,7 +32,7 @@ CONTENT = st.one_of(
 @pytest.fixture(scope="module")
 def fixed_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("prop") / "project"
-    shutil.copytree(HERE / "fixtures" / "project", root)
+    shutil.copytree(HERE.parent / "fixtures" / "project", root)
     write_record(root, record())
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
