@@ -88,3 +88,16 @@ def test_forged_and_honest_decisions_through_the_api(staged, tmp_path: Path) -> 
     assert {"kind": "remove-label", "pr": pull.number, "label": label,
             "reason": "stale: @alice approved an earlier commit"} in effects
     assert not [r for r in server.requests if r.method != "GET"]  # dry run: reads only
+
+
+def test_repository_comes_from_the_payload_without_github_repository(
+        staged, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside Actions (no GITHUB_REPOSITORY), the payload names the repository to read."""
+    _server, world, repo, pull = staged
+    monkeypatch.delenv("GITHUB_REPOSITORY")
+    label = "5s:approve-sign-off"
+    world.label(repo, pull, label, actor="researcher")
+    plan = handle(tmp_path, "pull_request_target", adapt(
+        world, load("pull_request.labeled"), repo, pull, sender="researcher", label=label))
+    assert plan["outcome"] == "refused"
+    assert "opened this pull request" in str(plan["reason"])

@@ -42,16 +42,22 @@ def read_payload(path: Path) -> dict[str, Any]:
     return data
 
 
-def _github_mode(facts_path: Path | None) -> bool:
-    return facts_path is None and bool(token_from_env() and os.environ.get("GITHUB_REPOSITORY"))
+def _repository(event: Event | None) -> str:
+    """``owner/name``: GITHUB_REPOSITORY (always set in Actions), else the payload's."""
+    return os.environ.get("GITHUB_REPOSITORY") or (event.repository if event else "")
 
 
-def facts_source(facts_path: Path | None, repo_dir: Path | None) -> FactsSource:
-    if _github_mode(facts_path):
+def _github_mode(facts_path: Path | None, event: Event | None = None) -> bool:
+    return facts_path is None and bool(token_from_env() and _repository(event))
+
+
+def facts_source(facts_path: Path | None, repo_dir: Path | None,
+                 event: Event | None = None) -> FactsSource:
+    if _github_mode(facts_path, event):
         from fivesafes.adapters.github_api import GitHubApi
         from fivesafes.adapters.github_facts import GitHubFacts
 
-        return GitHubFacts(GitHubApi.from_env(), os.environ["GITHUB_REPOSITORY"])
+        return GitHubFacts(GitHubApi.from_env(), _repository(event))
     return FileFacts(facts_path, repo_dir)
 
 
@@ -128,11 +134,11 @@ def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | Non
     if event.kind == "ignored":
         plan = plan_event(event, Facts(), stamp())
     else:
-        if event.pr is not None and facts_path is None and not _github_mode(None):
+        if event.pr is not None and facts_path is None and not _github_mode(None, event):
             raise CommandError(
                 f"no facts for pull request #{event.pr}; fix: give --facts FACTS.json, or set "
                 "GITHUB_TOKEN and GITHUB_REPOSITORY to read them from GitHub", USAGE)
-        facts = fetch(facts_source(facts_path, repo_dir), event)
+        facts = fetch(facts_source(facts_path, repo_dir, event), event)
         plan = plan_event(event, facts, stamp())
         if not dry_run:
             try:
