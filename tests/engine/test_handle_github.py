@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from engine_world import POLICY, template_files
 from tests.github_server import GitHubServer
-from tests.github_server.payloads import adapt, load
+from tests.github_server.payloads import adapt, load, review_run
 from tests.github_server.plugin import github_env, github_server  # noqa: F401
 
 from fivesafes.cli.main import cli
@@ -101,3 +101,25 @@ def test_repository_comes_from_the_payload_without_github_repository(
         world, load("pull_request.labeled"), repo, pull, sender="researcher", label=label))
     assert plan["outcome"] == "refused"
     assert "opened this pull request" in str(plan["reason"])
+
+
+def test_review_hand_off_finds_the_pull_request_through_the_api(staged,
+                                                                 tmp_path: Path) -> None:
+    """A ``workflow_run`` after a review names no pull request the engine trusts: the handler
+    lists the open pull requests of the run's head branch and takes the one at the run's SHA."""
+    server, world, repo, pull = staged
+    label = "5s:approve-sign-off"
+    world.label(repo, pull, label, actor="alice")
+    world.review(repo, pull, "carol", "APPROVED")
+    data = review_run(world, repo, pull, "carol")
+    data["workflow_run"]["pull_requests"] = []  # as for a fork: the payload lists none
+    plan = handle(tmp_path, "workflow_run", data)
+    assert (plan["outcome"], plan["state"]) == ("completed", "signed-off")
+    lookups = [r.query for r in server.requests if r.operation == "pulls/list"]
+    assert lookups == [{"state": "open", "head": f"{repo.owner}:{pull.head_ref}",
+                        "per_page": "100"}]
+
+    data["workflow_run"]["head_sha"] = "0" * 40  # a run for a head no open pull request has
+    plan = handle(tmp_path, "workflow_run", data)
+    assert plan["outcome"] == "ignored"
+    assert "no open pull request has head 000000000000" in str(plan["reason"])

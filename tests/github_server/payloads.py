@@ -60,3 +60,22 @@ def adapt(world: WorldState, payload: dict[str, Any], repo: Repo, pull: Pull | N
         branch = repo.default_branch
         out.update({"ref": f"refs/heads/{branch}", "after": repo.branches[branch]})
     return out
+
+
+def review_run(world: WorldState, repo: Repo, pull: Pull, sender: str) -> dict[str, Any]:
+    """The ``workflow_run`` (completed) GitHub sends when the review workflow's run, started by
+    a review of ``pull``, finishes: the vendored example re-pointed at ``repo`` and the head.
+    ``pull_requests`` lists the pull request only when its head is in ``repo`` (as GitHub)."""
+    out = adapt(world, load("workflow_run.completed"), repo, sender=sender)
+    head = world.repos.get(pull.head_repo or repo.full_name, repo)
+    head_repository = {"full_name": head.full_name, "name": head.name, "id": head.id,
+                       "private": head.private, "owner": _user(world, head.owner)}
+    run = out["workflow_run"]
+    same = head.full_name == repo.full_name
+    listed = [{**run["pull_requests"][0], "number": pull.number,
+               "head": {"ref": pull.head_ref, "sha": pull.head_sha},
+               "base": {"ref": pull.base_ref, "sha": pull.base_sha}}] if same else []
+    run.update({"head_sha": pull.head_sha, "head_branch": pull.head_ref,
+                "head_repository": head_repository, "pull_requests": listed,
+                "actor": _user(world, sender), "triggering_actor": _user(world, sender)})
+    return out

@@ -17,7 +17,11 @@ def list_pulls(call: Call) -> Reply:
     pulls = [p for p in sorted(repo.pulls.values(), key=lambda p: -p.number)
              if state in ("all", p.state) and (not head or p.head_ref == head)
              and call.query.get("base", p.base_ref) == p.base_ref]
-    return Reply(body=[call.render.pull(repo, p) for p in pulls], paginate=True)
+    body = [call.render.pull(repo, p) for p in pulls]
+    for item in body:  # pull-request-simple: a label's description is a string, never null
+        for label in item["labels"]:
+            label["description"] = label["description"] or ""
+    return Reply(body=body, paginate=True)
 
 
 @route("POST /repos/{owner}/{repo}/pulls")

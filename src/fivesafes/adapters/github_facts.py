@@ -92,6 +92,33 @@ def head_pushed_at(api: GitHubApi, pr: facts.PullRequest) -> str | None:
     return None
 
 
+def pull_for_run(api: GitHubApi, repo: str, head_sha: str, head_repo: str | None,
+                 head_branch: str | None) -> int | None:
+    """The open pull request of ``repo`` whose head is ``head_sha`` on ``head_branch`` of
+    ``head_repo`` (a fork or ``repo`` itself), read from the API: a ``workflow_run`` payload
+    lists pull requests only for same-repository heads, so the list filtered by head serves
+    both. Several (one branch proposed to two bases): the lowest number; none: None."""
+    if not head_branch:
+        return None
+    owner = (head_repo or repo).split("/")[0]
+    need = Need(f"finding the pull request whose head is {head_sha[:12]}",
+                "pull-requests: read", repo)
+    listed = api.paginate(f"/repos/{repo}/pulls", need,
+                          {"state": "open", "head": f"{owner}:{head_branch}"})
+    found = sorted(
+        item["number"] for item in listed
+        if isinstance(item, dict) and isinstance(item.get("number"), int)
+        and _get(item, "head", "sha") == head_sha
+        and (head_repo is None or _get(item, "head", "repo", "full_name") == head_repo))
+    return found[0] if found else None
+
+
+def _get(data: Any, *path: str) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
 def _rfc3339(text: Any) -> str | None:
     if not isinstance(text, str):
         return None

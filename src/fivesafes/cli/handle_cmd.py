@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,31 @@ def fetch(source: FactsSource, event: Event) -> Facts:
         raise CommandError(f"fetching the facts failed: {exc}", EXTERNAL) from exc
 
 
+def resolve_pr(event: Event, facts_path: Path | None, repo_dir: Path | None) -> Event:
+    """The pull request a ``reassess`` (review hand-off) is about: looked up through the API
+    by the run's head SHA and branch, never taken from the payload; offline, the facts' pull
+    request when its head is that SHA. None found: the event is ignored."""
+    number: int | None = None
+    if event.head_sha is None:
+        pass
+    elif _github_mode(facts_path, event):
+        from fivesafes.adapters.github_api import GitHubApi
+        from fivesafes.adapters.github_facts import pull_for_run
+
+        try:
+            number = pull_for_run(GitHubApi.from_env(), _repository(event), event.head_sha,
+                                  event.head_repo, event.ref)
+        except Exception as exc:
+            raise CommandError(f"finding the pull request failed: {exc}", EXTERNAL) from exc
+    elif facts_path is not None:
+        pr = fetch(FileFacts(facts_path, repo_dir), event).pr
+        number = pr.number if pr is not None and pr.head_sha == event.head_sha else None
+    if number is None:
+        return replace(event, kind="ignored", reason=f"no open pull request has head "
+                       f"{(event.head_sha or '')[:12]} on {event.ref!r}; nothing to reassess")
+    return replace(event, pr=number)
+
+
 def rebuild_crate(root: Path) -> None:
     """Regenerate crate/ after recording; a project not (yet) valid keeps its old crate."""
     from fivesafes.adapters.project_files import ProjectError
@@ -131,6 +157,8 @@ def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | Non
         raise CommandError("no event payload; fix: give --event PAYLOAD.json or set "
                            "GITHUB_EVENT_PATH", USAGE)
     event = parse_event(event_name, read_payload(event_path), delivery)
+    if event.kind == "reassess":
+        event = resolve_pr(event, facts_path, repo_dir)
     if event.kind == "ignored":
         plan = plan_event(event, Facts(), stamp())
     else:

@@ -1,9 +1,15 @@
 """GitHub event payloads, normalised into one typed :class:`Event`.
 
 Workflows deliver ``pull_request`` and ``pull_request_target`` (the same payload),
-``pull_request_review``, ``push`` and ``workflow_dispatch`` events. The engine works on one
-shape with a ``kind`` that says what happened; anything else becomes ``ignored`` with a
-reason, never an error, so a new GitHub action type cannot break a project's workflow.
+``pull_request_review``, ``push``, ``workflow_dispatch`` and ``workflow_run`` events. The engine
+works on one shape with a ``kind`` that says what happened; anything else becomes ``ignored``
+with a reason, never an error, so a new GitHub action type cannot break a project's workflow.
+
+A ``workflow_run`` (completed) of a run that a ``pull_request_review`` started is a
+``reassess``: the privileged workflow never runs on the review itself (that run uses the
+workflow file as the pull request has it), so the unprivileged review run hands off to the
+default branch's workflow. The payload names no pull request the engine trusts: ``pr`` stays
+None and the GitHub adapter looks it up by the run's head SHA; the event carries no decision.
 
 The idempotency key (``delivery``) is the webhook delivery id when known, otherwise the
 sha-256 of the canonical payload: a re-run of the same workflow, or the ``pull_request`` and
@@ -22,8 +28,10 @@ from fivesafes.core.facts import Actor, ActorType
 
 EventKind = Literal[
     "opened", "reopened", "synchronize", "labeled", "unlabeled", "merged", "closed",
-    "retargeted", "review-submitted", "review-dismissed", "push", "dispatch", "ignored",
+    "retargeted", "review-submitted", "review-dismissed", "push", "dispatch", "reassess",
+    "ignored",
 ]
+REASSESS_AFTER = "pull_request_review"  # the triggering event of a workflow_run to reassess
 PR_EVENTS = ("pull_request", "pull_request_target")
 PR_ACTIONS: dict[str, EventKind] = {
     "opened": "opened",
@@ -69,6 +77,7 @@ class Event:
     ref: str | None = None
     after: str | None = None
     base_changed_from: str | None = None
+    head_repo: str | None = None
     inputs: Mapping[str, str] = field(default_factory=dict)
     reason: str = ""
 
@@ -117,6 +126,8 @@ def parse_event(name: str, payload: Mapping[str, Any], delivery: str | None = No
         return _push_event(payload, common)
     if name == "workflow_dispatch":
         return _dispatch_event(payload, common)
+    if name == "workflow_run":
+        return _workflow_run_event(action, payload, common)
     return Event(kind="ignored", reason=f"event {name!r} is not handled", **common)
 
 
@@ -185,3 +196,17 @@ def _dispatch_event(payload: Mapping[str, Any], common: dict[str, Any]) -> Event
     if not pr.isdigit():
         return Event(kind="ignored", reason="workflow_dispatch without a pr input", **common)
     return Event(kind="dispatch", pr=int(pr), **common)
+
+
+def _workflow_run_event(action: str, payload: Mapping[str, Any], common: dict[str, Any]) -> Event:
+    """A completed run started by a review: reassess the pull request at ``head_sha``."""
+    run = payload.get("workflow_run")
+    triggered_by = _get(run, "event")
+    if action != "completed" or triggered_by != REASSESS_AFTER:
+        return Event(kind="ignored", reason=f"workflow_run.{action} of a {triggered_by!r} run "
+                     "is not handled", **common)
+    common |= {"head_sha": _str(_get(run, "head_sha")), "ref": _str(_get(run, "head_branch")),
+               "head_repo": _str(_get(run, "head_repository", "full_name"))}
+    if common["head_sha"] is None:
+        return Event(kind="ignored", reason="workflow_run without a head SHA", **common)
+    return Event(kind="reassess", **common)

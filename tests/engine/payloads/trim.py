@@ -17,6 +17,9 @@ PR = ("url", "id", "html_url", "number", "state", "title", "user", "created_at",
       "closed_at", "merged_at", "merge_commit_sha", "labels", "head", "base", "draft", "merged")
 LABEL = ("id", "name", "color", "default")
 REVIEW = ("id", "user", "body", "commit_id", "submitted_at", "state", "html_url")
+RUN = ("id", "name", "path", "event", "status", "conclusion", "head_branch", "head_sha",
+       "display_title", "html_url", "run_number", "run_attempt", "created_at", "updated_at",
+       "pull_requests")
 
 
 def keep(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
@@ -45,6 +48,13 @@ def trim(payload: dict[str, Any]) -> dict[str, Any]:
             out[key] = pr
         elif key == "label":
             out[key] = keep(value, LABEL)
+        elif key == "workflow_run":
+            run = keep(value, RUN)
+            for who in ("actor", "triggering_actor"):
+                run[who] = keep(value[who], USER)
+            run["head_repository"] = keep(value["head_repository"], REPO) | {
+                "owner": keep(value["head_repository"]["owner"], USER)}
+            out[key] = run
         elif key == "review":
             out[key] = keep(value, REVIEW) | {"user": keep(value["user"], USER)}
         elif key in ("installation", "organization", "assignee", "workflow"):
@@ -78,6 +88,7 @@ def main(path: str) -> None:
         "pull_request_review.dismissed.json": example(index, "pull_request_review", "dismissed"),
         "push.json": example(index, "push", None, 4),
         "workflow_dispatch.json": example(index, "workflow_dispatch", None, 1),
+        "workflow_run.completed.json": example(index, "workflow_run", "completed", 2),
     }
     # Adaptations (README.md): decision labels instead of "bug", an approving review, a merge.
     files["pull_request.labeled.json"]["label"]["name"] = "5s:approve-sign-off"
@@ -94,6 +105,10 @@ def main(path: str) -> None:
                                   "sha": {"from": edited["pull_request"]["base"]["sha"]}}}
     files["pull_request.edited.base.json"] = edited
     files["workflow_dispatch.json"]["inputs"] = {"pr": "2"}
+    run = files["workflow_run.completed.json"]["workflow_run"]
+    run |= {"event": "pull_request_review", "name": "fivesafes-review",
+            "path": ".github/workflows/fivesafes-review.yml", "head_branch": "changes",
+            "head_sha": run["pull_requests"][0]["head"]["sha"]}
     for name, payload in files.items():
         (HERE / name).write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
 
