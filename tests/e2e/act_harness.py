@@ -156,11 +156,12 @@ class Act:
     def run(self, project: Path, event: str, payload: dict[str, object], *,
             env: dict[str, str] | None = None, secrets: dict[str, str] | None = None,
             variables: dict[str, str] | None = None, routing_only: bool = False,
-            timeout: int = 300) -> ActRun:
+            timeout: int = 300, workflow: str = "fivesafes.yml") -> ActRun:
+        """Run the project's ``.github/workflows/<workflow>`` for ``event``."""
         event_file = self.cache / f"event-{event}.json"
         event_file.write_text(json.dumps(payload), encoding="utf-8")
         args = [str(act_binary()), event, "-e", str(event_file), "--json",
-                "-W", ".github/workflows/fivesafes.yml", "--action-offline-mode",
+                "-W", f".github/workflows/{workflow}", "--action-offline-mode",
                 "--action-cache-path", str(self.cache / "actions"), "--no-cache-server",
                 "--local-repository",
                 f"{OURS}@v{__version__}={self.routing if routing_only else self.gitops}"]

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from tests.e2e.act_harness import Act, ActRun
 from tests.github_server import GitHubServer
-from tests.github_server.payloads import adapt, load
+from tests.github_server.payloads import adapt, load, review_run
 from tests.github_server.world import BOT, Comment, Pull, Repo
 
 from fivesafes.adapters import synthetic_source
@@ -216,7 +216,19 @@ class Stage:
         data.update({"inputs": dict(inputs), "ref": f"refs/heads/{ref}"})
         return data
 
-    def run(self, event: str, payload: dict[str, Any]) -> ActRun:
+    def review(self, pull: Pull, login: str, state: str = "APPROVED") -> ActRun:
+        """``login`` submits a review: GitHub runs the unprivileged review workflow (which
+        touches no API), and its completed run delivers ``workflow_run`` to the project's
+        workflow as it is on the default branch; returns that run."""
+        self.server.world.review(self.repo, pull, login, state)
+        run = self.run("pull_request_review", self.payload(
+            "pull_request_review.submitted", pull, login), workflow="fivesafes-review.yml")
+        assert run.results == {"review": "success"}, run.output()
+        assert self.server.lines() == [], "the review workflow must not call the API"
+        return self.run("workflow_run", review_run(self.server.world, self.repo, pull, login))
+
+    def run(self, event: str, payload: dict[str, Any],
+            workflow: str = "fivesafes.yml") -> ActRun:
         """Deliver ``event``: act runs the project's workflow as it is on the default branch
         (``GITHUB_SHA`` its tip, as for every event here); requests are recorded anew."""
         github = self.tre.parent / "github"
@@ -236,7 +248,7 @@ class Stage:
                  "SOURCE_DATE_EPOCH": EPOCH},
             secrets={"GITHUB_TOKEN": self.server.token},
             variables={"FIVESAFES_PYTHON": sys.executable,
-                       "FIVESAFES_TRE_PYTHON": sys.executable})
+                       "FIVESAFES_TRE_PYTHON": sys.executable}, workflow=workflow)
 
     # what the automation changed --------------------------------------------------------
     def writes(self) -> list[str]:

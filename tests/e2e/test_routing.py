@@ -25,6 +25,15 @@ def disclosure(name: str) -> dict[str, Any]:
     return data
 
 
+def review_run(branch: str | None = None, triggered_by: str = "pull_request_review"
+               ) -> dict[str, Any]:
+    data = copy.deepcopy(payload("workflow_run.completed"))
+    data["workflow_run"]["event"] = triggered_by
+    if branch:
+        data["workflow_run"]["head_branch"] = branch
+    return data
+
+
 def dispatch(phase: str | None) -> dict[str, Any]:
     data = copy.deepcopy(payload("workflow_dispatch"))
     if phase:
@@ -39,14 +48,14 @@ CASES = [
     ("pull_request_target", payload("pull_request.edited.base"), {"validation"}),
     ("pull_request_target", payload("pull_request.labeled"), {"sign-off"}),
     ("pull_request_target", payload("pull_request.unlabeled"), {"sign-off"}),
-    ("pull_request_review", payload("pull_request_review.submitted"), {"sign-off"}),
-    ("pull_request_review", payload("pull_request_review.dismissed"), {"sign-off"}),
+    ("workflow_run", review_run(), {"sign-off"}),
+    ("workflow_run", review_run(triggered_by="push"), set()),
     ("pull_request_target", payload("pull_request.closed.merged"), {"record"}),
     ("pull_request_target", payload("pull_request.closed"), {"record"}),
     ("push", payload("push"), {"record"}),
     ("pull_request_target", disclosure("pull_request.opened"), {"disclosure"}),
     ("pull_request_target", disclosure("pull_request.labeled"), {"disclosure"}),
-    ("pull_request_review", disclosure("pull_request_review.submitted"), {"disclosure"}),
+    ("workflow_run", review_run("fivesafes/disclosure/request-1"), {"disclosure"}),
     ("pull_request_target", disclosure("pull_request.closed.merged"), {"record"}),
     ("workflow_dispatch", dispatch("execution"), {"execution"}),
     ("workflow_dispatch", dispatch(None), {"execution"}),
@@ -55,8 +64,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("event", "data", "jobs"), CASES,
-                         ids=[f"{e}-{d.get('action', d.get('inputs', ''))}-{sorted(j)[0]}"
-                              for e, d, j in CASES])
+                         ids=[f"{e}-{d.get('action', d.get('inputs', ''))}-"
+                              f"{d.get('workflow_run', {}).get('event', '')}-"
+                              f"{(sorted(j) or ['none'])[0]}" for e, d, j in CASES])
 def test_event_starts_exactly_its_job(act: Act, project: tuple[Path, Path], event: str,
                                       data: dict[str, Any], jobs: set[str]) -> None:
     clone, _ = project
@@ -64,7 +74,22 @@ def test_event_starts_exactly_its_job(act: Act, project: tuple[Path, Path], even
                   secrets={"GITHUB_TOKEN": "routing-token"})
     assert run.code == 0, run.stderr + run.output()
     assert run.jobs == jobs
-    assert set(run.results.values()) == {"success"}
+    assert set(run.results.values()) == ({"success"} if jobs else set())
+
+
+@pytest.mark.parametrize("name", ["pull_request_review.submitted",
+                                  "pull_request_review.dismissed"])
+def test_a_review_runs_only_the_unprivileged_review_workflow(
+        act: Act, project: tuple[Path, Path], name: str) -> None:
+    run = act.run(project[0], "pull_request_review", payload(name), routing_only=True,
+                  workflow="fivesafes-review.yml")
+    assert run.code == 0, run.stderr + run.output()
+    assert run.results == {"review": "success"}
+    assert "review recorded for re-evaluation" in run.output("review")
+    # the workflow that holds the App key has no pull_request_review trigger at all
+    run = act.run(project[0], "pull_request_review", payload(name), routing_only=True)
+    assert run.jobs == set()
+    assert "Could not find any stages to run" in run.stderr
 
 
 def test_push_to_another_branch_starts_nothing(act: Act, project: tuple[Path, Path]) -> None:

@@ -22,8 +22,9 @@ from fivesafes.core.repo_settings import REQUIRED_CHECKS
 ROOT = Path(__file__).resolve().parents[2]
 REUSABLE = ROOT / ".github/workflows/fivesafes.yml"
 CALLER = ROOT / "templates/project-repo/.github/workflows/fivesafes.yml"
+REVIEW = ROOT / "templates/project-repo/.github/workflows/fivesafes-review.yml"
 ACTIONS = sorted((ROOT / "actions").glob("*/action.yml"))
-WORKFLOWS = [*sorted((ROOT / ".github/workflows").glob("*.yml")), CALLER]
+WORKFLOWS = [*sorted((ROOT / ".github/workflows").glob("*.yml")), CALLER, REVIEW]
 ALL = WORKFLOWS + ACTIONS
 PR_JOBS = ("validation", "sign-off", "disclosure")
 
@@ -110,7 +111,8 @@ def test_caller_triggers_deliver_every_event_a_job_waits_for() -> None:
     on = caller["on"]
     wanted = set().union(*(actions_in_conditions(j) for j in load(REUSABLE)["jobs"].values()))
     assert wanted <= set(on["pull_request_target"]["types"])
-    assert set(on["pull_request_review"]["types"]) == {"submitted", "dismissed"}
+    assert on["workflow_run"] == {"workflows": [load(REVIEW)["name"]], "types": ["completed"]}
+    assert set(load(REVIEW)["on"]["pull_request_review"]["types"]) == {"submitted", "dismissed"}
     assert on["push"]["branches"] == ["main"]
     assert "pull_request" not in on  # would run the workflow as a pull request changed it
     dispatch = on["workflow_dispatch"]["inputs"]
@@ -119,6 +121,44 @@ def test_caller_triggers_deliver_every_event_a_job_waits_for() -> None:
     assert dispatch["phase"]["options"] == ["execution", "publication"]
     assert {"pr", "sha", "digest", "delivery"} <= set(dispatch)
     assert caller["permissions"] == {}
+
+
+# Triggers that run the workflow file as it is on the DEFAULT branch, whatever a pull request
+# changed. pull_request and pull_request_review run it as the pull request has it.
+DEFAULT_BRANCH_TRIGGERS = {"pull_request_target", "push", "workflow_dispatch", "workflow_run"}
+
+
+def test_the_secret_holding_caller_runs_only_the_default_branchs_workflow() -> None:
+    caller = load(CALLER)
+    assert "secrets." in str(caller["jobs"])  # it holds the App key ...
+    assert set(caller["on"]) <= DEFAULT_BRANCH_TRIGGERS  # ... so never as a PR changed it
+    assert set(caller["on"]["push"]) == {"branches"}  # the default branch only
+
+
+def test_no_privileged_job_runs_on_a_review() -> None:
+    """The reusable workflow's jobs never wait for pull_request_review; reviews reach them
+    through the review workflow's completed run (workflow_run)."""
+    jobs = load(REUSABLE)["jobs"]
+    for job_id, job in jobs.items():
+        assert "'pull_request_review'" not in job["if"].replace(
+            "github.event.workflow_run.event == 'pull_request_review'", ""), job_id
+    for job_id in ("sign-off", "disclosure"):
+        assert "github.event.workflow_run.event == 'pull_request_review'" in jobs[job_id]["if"]
+
+
+def test_the_review_workflow_holds_nothing() -> None:
+    """It runs as the pull request has it: no permission, no secret, no checkout, no action."""
+    doc = load(REVIEW)
+    assert set(doc["on"]) == {"pull_request_review"}
+    assert doc["permissions"] == {}
+    text = REVIEW.read_text(encoding="utf-8")
+    assert "secrets." not in text
+    for job in doc["jobs"].values():
+        assert "permissions" not in job or job["permissions"] == {}
+        assert "secrets" not in job
+        assert "uses" not in job
+        assert [set(step) for step in job["steps"]] == [{"name", "run"}]
+        assert "${{" not in str(job)
 
 
 @pytest.mark.parametrize("path", ACTIONS, ids=lambda p: p.parent.name)
