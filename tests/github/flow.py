@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests.github.staging import POLICY as STAGED_POLICY
 from tests.github_server import GitHubServer, World
 from tests.github_server.payloads import adapt, load
 from tests.github_server.world import Pull, Repo
@@ -25,29 +26,14 @@ from fivesafes.core.plan import Plan
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "templates" / "project-repo"
-POLICY = """\
-[tre]
-name = "Test TRE"
-url = "https://tre.example.org"
-
-[phases.sign-off]
-approvers = ["alice", "@acme/stewards"]
-required = 2
-
-[phases.disclosure]
-approvers = ["@acme/checkers"]
-required = 2
-distinct-from = ["sign-off"]
-
+# The contract tests' policy, plus what a full flow through execution needs.
+POLICY = STAGED_POLICY + """
 [executor]
 kind = "local"
 command = ["python", "analysis.py", "{inputs}", "{outputs}"]
 
 [workflows]
 allowed-sources = ["https://workflowhub.eu/workflows/"]
-
-[publication]
-license = "https://spdx.org/licenses/CC-BY-4.0"
 """
 APPROVE = "5s:approve-sign-off"
 
