@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from fivesafes.core import layout
 from fivesafes.models.access import AccessFile
 from fivesafes.models.dataset import DatasetFile
 from fivesafes.models.ledger import ActionRecord
@@ -37,19 +38,19 @@ class SchemaSpec:
 
 SPECS: tuple[SchemaSpec, ...] = (
     SchemaSpec("project", ProjectFile, "Five Safes project and requester",
-               "resources/governance/project.toml"),
+               layout.PROJECT),
     SchemaSpec("access", AccessFile, "Five Safes data source and destination",
-               "resources/access/access.toml"),
+               layout.ACCESS),
     SchemaSpec("dataset", DatasetFile, "Five Safes requested dataset",
-               "resources/metadata/dataset_*.toml"),
+               f"{layout.DATASETS_DIR}/{layout.DATASET_PREFIX}*.toml"),
     SchemaSpec("workflow", WorkflowFile, "Five Safes workflow and inputs",
-               "resources/workflow.toml"),
+               layout.WORKFLOW),
     SchemaSpec("policy", Policy, "Five Safes project repository policy",
-               ".github/fivesafes.toml"),
+               layout.POLICY),
     SchemaSpec("actions", ActionRecord, "Five Safes action record",
-               "resources/governance/actions.toml"),
+               layout.ACTIONS),
     SchemaSpec("manifest", OutputsManifest, "Five Safes outputs manifest",
-               "outputs/manifest.toml"),
+               layout.OUTPUTS_MANIFEST),
 )
 
 

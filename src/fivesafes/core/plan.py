@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from fivesafes.core import layout
+
 Outcome = Literal["completed", "failed", "pending", "refused", "ignored"]
 StatusState = Literal["success", "failure", "pending", "error"]
 AnnotationLevel = Literal["notice", "warning", "error"]
@@ -86,7 +88,7 @@ class Commit:
     branch: str
     message: str
     delivery: str
-    paths: tuple[str, ...] = ("resources/governance/actions.toml", "crate/")
+    paths: tuple[str, ...] = (layout.ACTIONS, layout.CRATE_DIR + "/")
     rebuild_crate: bool = True
     kind: Literal["commit"] = field(default="commit", init=False)
 
