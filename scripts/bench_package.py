@@ -122,9 +122,9 @@ def parse_size(text: str) -> int:
 
 def make_project(root: Path) -> None:
     """A valid request whose record is signed off, executed and disclosed, so verify passes."""
-    from fivesafes.adapters.ledger_file import write_record
-    from fivesafes.core import ledger
+    from fivesafes.adapters.ledger.file import write_record
     from fivesafes.core.ids import derived_urn
+    from fivesafes.core.ledger import chain as ledger
     from fivesafes.models.ledger import ActionRecord
 
     for rel, text in (("resources/governance/project.toml", PROJECT_TOML),

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from fivesafes.adapters import schemas
+from fivesafes.adapters.files import schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = [ROOT / "src" / "fivesafes" / "schemas", ROOT / "templates" / "project-repo" / ".schemas"]

@@ -15,8 +15,8 @@ import pytest
 from tests.github_server import GitHubServer
 from tests.github_server.plugin import github_env, github_server  # noqa: F401
 
-from fivesafes.adapters.template import init_project
-from fivesafes.core.init_plan import InitOptions
+from fivesafes.adapters.files.template import init_project
+from fivesafes.core.admin.init_plan import InitOptions
 
 ORG = "example-tre"
 REPO = f"{ORG}/cohort-study"

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from tests.admin.conftest import ORG, REPO
 from tests.github_server import GitHubServer
 
-from fivesafes.adapters.github_admin import setup_github_repo
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_errors import GitHubError
-from fivesafes.adapters.github_retry import RetryPolicy
+from fivesafes.adapters.github.admin import setup_github_repo
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.errors import GitHubError
+from fivesafes.adapters.github.retry import RetryPolicy
 from fivesafes.cli.doctor_cmd import doctor
 from fivesafes.cli.init_github import load_labels, load_policy
 

@@ -12,7 +12,7 @@ from tests.admin.conftest import ORG, REPO
 from tests.github_server import GitHubServer
 
 from fivesafes.cli.init_github import init_github
-from fivesafes.core.repo_settings import REQUIRED_CHECKS, RULESET_NAME
+from fivesafes.core.admin.repo_settings import REQUIRED_CHECKS, RULESET_NAME
 
 LABELS = {"5s:approve-sign-off", "5s:reject-sign-off", "5s:approve-disclosure",
           "5s:reject-disclosure", "5s:hold"}

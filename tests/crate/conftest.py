@@ -15,7 +15,7 @@ FIXTURE = REPO / "tests" / "fixtures" / "project"  # shared by the crate and rel
 
 from crate_records import record_until  # noqa: E402
 
-from fivesafes.adapters.ledger_file import write_record  # noqa: E402
+from fivesafes.adapters.ledger.file import write_record  # noqa: E402
 
 
 @pytest.fixture

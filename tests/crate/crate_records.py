@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from fivesafes.core import ledger
 from fivesafes.core.ids import derived_urn
+from fivesafes.core.ledger import chain as ledger
 from fivesafes.models.ledger import ActionRecord
 
 BOT = {"login": "fivesafes[bot]", "kind": "automation", "name": "fivesafes automation"}

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fivesafes.adapters.project_files import load_project
+from fivesafes.adapters.files.project import load_project
 from fivesafes.cli.crate_cmd import software
-from fivesafes.core.crate_spec import build_crate
+from fivesafes.core.crate.spec import build_crate
 
 Validator = Callable[[Path, str], dict[str, Any]]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from crate_records import record_until
 
-from fivesafes.adapters.ledger_file import write_record
+from fivesafes.adapters.ledger.file import write_record
 from fivesafes.cli.main import cli
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from crate_support import build, by_id, ids
 
-from fivesafes.core import profile_04 as p
+from fivesafes.core.crate import profile_04 as p
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 WORKFLOW = "https://workflowhub.eu/workflows/1234?version=3"

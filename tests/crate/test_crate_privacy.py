@@ -8,8 +8,8 @@ from pathlib import Path
 from crate_records import record_until
 from crate_support import build
 
-from fivesafes.adapters.crate_writer import render_crate
-from fivesafes.core import ledger
+from fivesafes.adapters.release.crate_writer import render_crate
+from fivesafes.core.ledger import chain as ledger
 from fivesafes.models.ledger import ActionRecord
 
 

@@ -10,9 +10,9 @@ import pytest
 from crate_records import BOT, RESULTS, record_until
 from crate_support import build, by_id, ids
 
-from fivesafes.core import ledger
-from fivesafes.core import profile_04 as p
-from fivesafes.core.crate_spec import Published, crate_results
+from fivesafes.core.crate import profile_04 as p
+from fivesafes.core.crate.spec import Published, crate_results
+from fivesafes.core.ledger import chain as ledger
 from fivesafes.models.ledger import ActionRecord, Result
 
 

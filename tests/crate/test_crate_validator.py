@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from crate_records import record_until
 from crate_support import Validator, build, issues
 
-from fivesafes.adapters.crate_writer import write_crate
-from fivesafes.adapters.ledger_file import write_record
+from fivesafes.adapters.ledger.file import write_record
+from fivesafes.adapters.release.crate_writer import write_crate
 from fivesafes.cli.main import cli
 from fivesafes.models.ledger import ActionRecord, Result
 

@@ -10,8 +10,8 @@ import pytest
 from crate_support import build
 from rocrate.rocrate import ROCrate
 
-from fivesafes.adapters.crate_writer import render_crate, write_crate
-from fivesafes.core.crate_spec import Software
+from fivesafes.adapters.release.crate_writer import render_crate, write_crate
+from fivesafes.core.crate.spec import Software
 
 GOLDEN = Path(__file__).parent / "golden"
 

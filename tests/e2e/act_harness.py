@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fivesafes import __version__
-from fivesafes.adapters.workflow_pins import find_uses
+from fivesafes.adapters.files.workflow_pins import find_uses
 
 ROOT = Path(__file__).resolve().parents[2]
 OURS = "fivesafes/fivesafes-gitops"

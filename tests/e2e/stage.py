@@ -28,15 +28,15 @@ from tests.github_server import GitHubServer
 from tests.github_server.payloads import adapt, load, review_run
 from tests.github_server.world import BOT, Comment, Pull, Repo
 
-from fivesafes.adapters import synthetic_source
-from fivesafes.adapters.template import init_project
-from fivesafes.adapters.workflow_bundle import (
+from fivesafes.adapters.executors.bundle import (
     COUNTS_BY_REGION,
     COUNTS_BY_REGION_URL,
     add_to_mirror,
     bundled_workflow,
 )
-from fivesafes.core.init_plan import InitOptions
+from fivesafes.adapters.files.template import init_project
+from fivesafes.core.admin.init_plan import InitOptions
+from fivesafes.demo import synthetic_source
 
 REPO = "example-tre/cohort-study"
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z, inside the template project's dates

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from tests.engine.engine_world import NOW, World, payload, signed_off
 
-from fivesafes.core.engine import plan_event
-from fivesafes.core.events import parse_event
+from fivesafes.core.engine.planner import plan_event
+from fivesafes.core.facts.events import parse_event
 
 
 def test_dispatch_without_a_recorded_sign_off_is_not_completed() -> None:

@@ -8,10 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from fivesafes.core import ledger
-from fivesafes.core.engine import plan_event
-from fivesafes.core.events import Event, parse_event
-from fivesafes.core.facts import (
+from fivesafes.core.engine.plan import Plan, Record, RemoveLabel
+from fivesafes.core.engine.planner import plan_event
+from fivesafes.core.facts.events import Event, parse_event
+from fivesafes.core.facts.values import (
     Actor,
     ChangedFile,
     CoAuthor,
@@ -22,7 +22,7 @@ from fivesafes.core.facts import (
     Review,
     RunContext,
 )
-from fivesafes.core.plan import Plan, Record, RemoveLabel
+from fivesafes.core.ledger import chain as ledger
 from fivesafes.models.ledger import ActionRecord
 
 HERE = Path(__file__).parent
@@ -219,7 +219,7 @@ class World:
 
 
 def _render(record: ActionRecord) -> bytes:
-    from fivesafes.adapters.ledger_file import render_record
+    from fivesafes.adapters.ledger.file import render_record
 
     return render_record(record).encode()
 
@@ -244,9 +244,9 @@ def signed_off(w: World) -> None:
 
 def disclosure_world(w: World) -> World:
     """After a recorded sign-off (alice, carol) and execution: disclosure PR #3 opened."""
-    from fivesafes.core import ledger
-    from fivesafes.core.facts import ChangedFile
-    from fivesafes.core.lifecycle import execution_entry
+    from fivesafes.core.facts.values import ChangedFile
+    from fivesafes.core.ledger import chain as ledger
+    from fivesafes.core.lifecycle.steps import execution_entry
 
     signed_off(w)
     w.run(w.merge())

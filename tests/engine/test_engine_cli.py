@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from engine_world import APPROVE, HERE, POLICY, World, disclosure_world, signed_off
 
-from fivesafes.adapters.ledger_file import write_record
+from fivesafes.adapters.ledger.file import write_record
 from fivesafes.cli.main import cli
 from fivesafes.core import layout
-from fivesafes.core.facts_json import facts_to_json
+from fivesafes.core.facts.json_form import facts_to_json
 
 REPO = HERE.parents[1]
 

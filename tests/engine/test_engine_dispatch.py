@@ -1,7 +1,7 @@
 """``workflow_dispatch``: a request to start execution or publication, judged on the record.
 
 The execution and publication jobs run ``handle`` on the dispatch before anything runs. These
-cases pin the rules of ``fivesafes.core.dispatch_plan``: merged per GitHub, the decision
+cases pin the rules of ``fivesafes.core.engine.dispatch``: merged per GitHub, the decision
 recorded for exactly that pull request, head and digest, something left to do, and a sender
 allowed to start this attempt (the automation's first dispatch, or a maintainer; never the
 requester). Refusals are recorded once; no dispatch plan touches the pull request.
@@ -29,11 +29,11 @@ from engine_world import (
 )
 
 from fivesafes.cli.main import cli
-from fivesafes.core import ledger
-from fivesafes.core.events import Event, parse_event
-from fivesafes.core.facts_json import facts_to_json
-from fivesafes.core.lifecycle import execution_entry
-from fivesafes.core.plan import Dispatch, Plan
+from fivesafes.core.engine.plan import Dispatch, Plan
+from fivesafes.core.facts.events import Event, parse_event
+from fivesafes.core.facts.json_form import facts_to_json
+from fivesafes.core.ledger import chain as ledger
+from fivesafes.core.lifecycle.steps import execution_entry
 from fivesafes.models.ledger import Status
 
 BOT = "github-actions[bot]"

@@ -13,9 +13,9 @@ from collections.abc import Callable
 import pytest
 from engine_world import APPROVE, HOLD, REJECT, World, kinds, signed_off
 
-from fivesafes.core import phases
-from fivesafes.core.events import Event
-from fivesafes.core.plan import plan_to_json
+from fivesafes.core.engine.plan import plan_to_json
+from fivesafes.core.facts.events import Event
+from fivesafes.core.lifecycle import phases
 
 
 def pending(w: World) -> None:

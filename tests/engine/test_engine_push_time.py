@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from engine_world import APPROVE, AUTHOR, HOLD, OLD, REJECT, World, records, removed
 
-from fivesafes.core.facts import Commit
-from fivesafes.core.plan import Comment, RemoveLabel, Status
+from fivesafes.core.engine.plan import Comment, RemoveLabel, Status
+from fivesafes.core.facts.values import Commit
 
 BACKDATED = "2025-12-24T00:00:00Z"  # before every label of the world: a lie the author told
 

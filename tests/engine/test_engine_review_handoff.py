@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from engine_world import APPROVE, AUTHOR, HEAD, OLD, World, kinds, payload, records
 
 from fivesafes.cli.main import cli
-from fivesafes.core.events import Event, parse_event
-from fivesafes.core.facts import Actor, Review
+from fivesafes.core.facts.actors import Actor
+from fivesafes.core.facts.events import Event, parse_event
+from fivesafes.core.facts.values import Review
 
 
 def handoff(w: World, login: str, state: str = "APPROVED", commit: str | None = None) -> Event:

@@ -17,11 +17,12 @@ from engine_world import (
     signed_off,
 )
 
-from fivesafes.core import ledger, phases
-from fivesafes.core.engine import plan_event
-from fivesafes.core.events import parse_event
-from fivesafes.core.facts import ChangedFile
-from fivesafes.core.plan import plan_from_json, plan_to_json
+from fivesafes.core.engine.plan import plan_from_json, plan_to_json
+from fivesafes.core.engine.planner import plan_event
+from fivesafes.core.facts.events import parse_event
+from fivesafes.core.facts.values import ChangedFile
+from fivesafes.core.ledger import chain as ledger
+from fivesafes.core.lifecycle import phases
 
 BROKEN = b'[workflow]\nid = "https://evil.example.org/x"\nname = "x"\n'
 

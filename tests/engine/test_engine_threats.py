@@ -17,7 +17,7 @@ from engine_world import (
     signed_off,
 )
 
-from fivesafes.core.plan import Dispatch, Status
+from fivesafes.core.engine.plan import Dispatch, Status
 
 
 def assert_refused(plan, label: str | None = APPROVE, who: str = "") -> None:
@@ -58,7 +58,7 @@ def test_co_author_by_resolved_login_and_by_review_is_refused(world: World) -> N
 
 
 def test_commit_author_cannot_approve(world: World) -> None:
-    from fivesafes.core.facts import Commit
+    from fivesafes.core.facts.values import Commit
 
     world.commits.append(Commit("3" * 40, "carol", "web-flow"))
     assert_refused(world.run(world.label(APPROVE, "carol")), who="co-authored")
@@ -143,7 +143,7 @@ def test_review_of_an_old_commit_is_refused(world: World) -> None:
 
 
 def test_pr_editing_the_policy_fails_the_check(world: World) -> None:
-    from fivesafes.core.facts import ChangedFile
+    from fivesafes.core.facts.values import ChangedFile
 
     world.changed.append(ChangedFile(".github/fivesafes.toml"))
     signed = world.plan(world.opened())
@@ -157,7 +157,7 @@ def test_pr_editing_the_policy_fails_the_check(world: World) -> None:
 
 
 def test_pr_editing_the_record_or_crate_fails_the_check(world: World) -> None:
-    from fivesafes.core.facts import ChangedFile
+    from fivesafes.core.facts.values import ChangedFile
 
     for path in ("resources/governance/actions.toml", "crate/ro-crate-metadata.json"):
         w = World()
@@ -168,7 +168,7 @@ def test_pr_editing_the_record_or_crate_fails_the_check(world: World) -> None:
 
 
 def test_renaming_the_policy_away_fails_the_check(world: World) -> None:
-    from fivesafes.core.facts import ChangedFile
+    from fivesafes.core.facts.values import ChangedFile
 
     world.changed.append(ChangedFile("docs/x.toml", "renamed", ".github/fivesafes.toml"))
     assert world.plan(world.opened()).outcome == "failed"
@@ -294,7 +294,7 @@ def test_label_older_than_the_head_commit_is_stale_despite_an_older_push_time(
     """Replaying events without applying plans: the push time at hand predates the labels and
     the stale label is still on the PR, but the head commit's own date shows the approval
     predates it (a commit date may make a label stale, never fresh)."""
-    from fivesafes.core.facts import Commit
+    from fivesafes.core.facts.values import Commit
 
     signed_off(world)
     world.head = "f" * 40

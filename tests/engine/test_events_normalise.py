@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from engine_world import payload
 
-from fivesafes.core.events import parse_event, payload_key
+from fivesafes.core.facts.events import parse_event, payload_key
 
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from engine_world import APPROVE, AUTHOR, HERE, World, payload, signed_off
 
 from fivesafes.cli.main import cli
-from fivesafes.core.facts_json import facts_to_json
+from fivesafes.core.facts.json_form import facts_to_json
 
 GOLDEN = HERE / "golden"
 PAYLOADS = HERE / "payloads"

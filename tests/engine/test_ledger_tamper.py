@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 from engine_world import APPROVE, World, signed_off
 
-from fivesafes.adapters.ledger_file import render_record, write_record
+from fivesafes.adapters.ledger.file import render_record, write_record
 from fivesafes.cli.main import cli
-from fivesafes.core import layout, ledger
+from fivesafes.core import layout
+from fivesafes.core.ledger import chain as ledger
 from fivesafes.models.ledger import ActionRecord
 
 
@@ -129,7 +130,7 @@ def test_verify_json_and_show(project: Path) -> None:
 
 
 def committed(project: Path) -> None:
-    from fivesafes.adapters.git_local import commit_all, init
+    from fivesafes.adapters.git.local import commit_all, init
 
     init(project)
     commit_all(project, "record")

@@ -13,15 +13,15 @@ HERE = Path(__file__).parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
-from fivesafes.adapters.synthetic_source import generate  # noqa: E402
-from fivesafes.adapters.template import render_project  # noqa: E402
-from fivesafes.adapters.workflow_bundle import (  # noqa: E402
+from fivesafes.adapters.executors.bundle import (  # noqa: E402
     COUNTS_BY_REGION,
     COUNTS_BY_REGION_URL,
     add_to_mirror,
     bundled_workflow,
 )
-from fivesafes.core.init_plan import InitOptions  # noqa: E402
+from fivesafes.adapters.files.template import render_project  # noqa: E402
+from fivesafes.core.admin.init_plan import InitOptions  # noqa: E402
+from fivesafes.demo.synthetic_source import generate  # noqa: E402
 
 PROJECT_ID = "urn:uuid:0e1f0000-0000-4000-8000-000000000001"
 

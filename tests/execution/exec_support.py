@@ -16,12 +16,12 @@ from typing import Any
 
 import tomlkit
 
-from fivesafes.adapters.ledger_file import read_record
-from fivesafes.adapters.project_files import read_tree
-from fivesafes.adapters.record_io import append_entry
+from fivesafes.adapters.files.project import read_tree
+from fivesafes.adapters.ledger.append import append_entry
+from fivesafes.adapters.ledger.file import read_record
 from fivesafes.core import layout
+from fivesafes.core.engine.pr_phases import request_files, sha512_files
 from fivesafes.core.ids import derived_urn
-from fivesafes.core.pr_checks import request_files, sha512_files
 
 NOW = "2026-01-01T12:00:00Z"
 # The validator kit lives under the real home's cache; tests run with an isolated HOME, so this

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from exec_support import json_service, set_executor
 
-from fivesafes.adapters.catalogue_check import check_catalogue, enrich
+from fivesafes.adapters.catalogue.run import check_catalogue, enrich
 from fivesafes.cli.main import cli
 
 PATIENTS = "resources/metadata/dataset_patients.toml"

@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 from exec_support import KIT
 
-from fivesafes.adapters.ledger_file import read_record
-from fivesafes.adapters.release_verify import Limits, verify_release
-from fivesafes.adapters.workflow_bundle import COUNTS_BY_REGION_URL
+from fivesafes.adapters.executors.bundle import COUNTS_BY_REGION_URL
+from fivesafes.adapters.ledger.file import read_record
+from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.cli.main import cli
-from fivesafes.core.ledger import verify_chain
-from fivesafes.core.retrieval import mirror_name
+from fivesafes.core.ledger.chain import verify_chain
+from fivesafes.core.lifecycle.retrieval import mirror_name
 
 
 @pytest.fixture(scope="module")

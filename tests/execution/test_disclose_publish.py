@@ -11,15 +11,15 @@ import pytest
 from click.testing import CliRunner
 from exec_support import decide_disclosure, sign_off
 
-from fivesafes.adapters.disclosure import prepare
-from fivesafes.adapters.execution import GateClosed, RunOptions, execute
-from fivesafes.adapters.ledger_file import read_record
-from fivesafes.adapters.publication import PublishOptions, publish
-from fivesafes.adapters.release_verify import Limits, verify_release
+from fivesafes.adapters.ledger.file import read_record
+from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.main import cli
 from fivesafes.core import layout
-from fivesafes.core.ledger import verify_chain
+from fivesafes.core.ledger.chain import verify_chain
+from fivesafes.services.disclose import prepare
+from fivesafes.services.execute import GateClosed, RunOptions, execute
+from fivesafes.services.publish import PublishOptions, publish
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_publish_writes_a_verified_release_and_records_it(executed: Path, stagin
 
 def test_unreleasable_results_leave_the_data_out_of_the_public_zip(
         executed: Path, staging: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import fivesafes.adapters.publication_targets as targets
+    import fivesafes.adapters.release.targets as targets
 
     policy = executed / layout.POLICY
     policy.write_text(policy.read_text().replace('targets = ["directory"]',
@@ -156,7 +156,8 @@ def test_disclosure_branch_is_committed_by_the_automation_not_the_runner(
         executed: Path, staging: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
 
-    from fivesafes.adapters import disclosure, git_local
+    from fivesafes.adapters.git import local as git_local
+    from fivesafes.services import disclose as disclosure
 
     git_local.init(executed)
     git_local.commit_all(executed, "the project as executed")

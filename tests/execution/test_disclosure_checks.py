@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fivesafes.core.disclosure_checks import OutputSample, check_outputs, nhs_number_valid
+from fivesafes.core.outputs.sdc import OutputSample, check_outputs, nhs_number_valid
 from fivesafes.models.policy import Disclosure
 
 RULES = Disclosure()

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from exec_support import python_command, set_executor, sign_off
 
-from fivesafes.adapters.execution import GateClosed, RunOptions, execute
 from fivesafes.adapters.executors.base import StagingError, sha512_file
-from fivesafes.adapters.ledger_file import read_record
+from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli
-from fivesafes.core.ledger import verify_chain
+from fivesafes.core.ledger.chain import verify_chain
+from fivesafes.services.execute import GateClosed, RunOptions, execute
 
 
 def run(project: Path, staging: Path, data_dir: Path | None = None,
@@ -128,7 +128,7 @@ def test_staging_inside_the_checkout_is_refused(project: Path) -> None:
 
 
 def test_dispatch_actor_is_recorded_only_for_people() -> None:
-    from fivesafes.adapters.record_io import actor
+    from fivesafes.adapters.ledger.append import actor
 
     dispatch = {"GITHUB_EVENT_NAME": "workflow_dispatch"}
     assert actor({**dispatch, "GITHUB_ACTOR": "github-actions[bot]"}) == ()

@@ -11,9 +11,9 @@ import pytest
 import tomlkit
 from exec_support import set_executor, sign_off
 
-from fivesafes.adapters.execution import RunOptions, execute
 from fivesafes.adapters.executors.extract import WORKFLOW_ID, WORKFLOW_VERSION, workflow_crate
 from fivesafes.core import layout
+from fivesafes.services.execute import RunOptions, execute
 
 
 def expected_rows(db: Path, sql: str) -> int:

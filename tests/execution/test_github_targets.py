@@ -9,7 +9,7 @@ import pytest
 from tests.github_server import GitHubServer
 from tests.github_server.plugin import github_server  # noqa: F401
 
-from fivesafes.adapters.publication_targets import TargetError, to_github_release
+from fivesafes.adapters.release.targets import TargetError, to_github_release
 from fivesafes.cli.disclose_cmd import open_pull_request
 
 

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from exec_support import json_service, set_executor, sign_off
 
-from fivesafes.adapters.execution import RunOptions, execute
+from fivesafes.adapters.catalogue.http_json import Service, ServiceError, post_json
 from fivesafes.adapters.executors.base import ExecutorFailed
 from fivesafes.adapters.executors.http import HttpExecutor, publish_remote
-from fivesafes.adapters.http_json import Service, ServiceError, post_json
-from fivesafes.adapters.ledger_file import read_record
-from fivesafes.adapters.project_files import load_project
+from fivesafes.adapters.files.project import load_project
+from fivesafes.adapters.ledger.file import read_record
 from fivesafes.models.ledger import Result
+from fivesafes.services.execute import RunOptions, execute
 
 KEY = "tre-key-0123456789"
 OUTPUT = {"path": "patients/patients.csv", "size": 10, "sha512": "a" * 128,

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from exec_support import decide_disclosure, sign_off
 
-from fivesafes.adapters.ledger_file import parse_record
+from fivesafes.adapters.ledger.file import parse_record
 from fivesafes.cli.main import cli
 
 

@@ -15,23 +15,23 @@ import tomlkit
 from click.testing import CliRunner
 from exec_support import python_command, serve, set_executor, sign_off
 
-from fivesafes.adapters.execution import RunOptions, execute
-from fivesafes.adapters.ledger_file import read_record
-from fivesafes.adapters.record_io import refresh_crate
-from fivesafes.adapters.workflow_bundle import (
+from fivesafes.adapters.executors.bundle import (
     COUNTS_BY_REGION,
     COUNTS_BY_REGION_URL,
     add_to_mirror,
     bundled_workflow,
     zip_crate,
 )
-from fivesafes.adapters.workflow_retrieval import RetrievalFailed, download
+from fivesafes.adapters.executors.retrieval import RetrievalFailed, download
+from fivesafes.adapters.ledger.append import refresh_crate
+from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.main import cli
 from fivesafes.core import layout
-from fivesafes.core.ledger import verify_chain
-from fivesafes.core.retrieval import mirror_name
+from fivesafes.core.ledger.chain import verify_chain
+from fivesafes.core.lifecycle.retrieval import mirror_name
 from fivesafes.models.ledger import ActionEntry
+from fivesafes.services.execute import RunOptions, execute
 
 ATTEMPTS = "0e1f0000-0000-4000-8000-000000000001"
 
@@ -274,8 +274,8 @@ def test_download_verifies_tls(tls_pair: tuple, tmp_path: Path) -> None:
 
 
 def test_the_mirror_is_the_option_then_the_environment_then_the_policy(project: Path) -> None:
-    from fivesafes.adapters.project_files import load_project
-    from fivesafes.adapters.workflow_retrieval import MIRROR_ENV, mirror_folder
+    from fivesafes.adapters.executors.retrieval import MIRROR_ENV, mirror_folder
+    from fivesafes.adapters.files.project import load_project
 
     policy = load_project(project).policy
     named = Path(str(policy.executor.workflow_mirror))

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fivesafes.adapters.template import InitError, render_project, template_dir
+from fivesafes.adapters.files.template import InitError, render_project, template_dir
 from fivesafes.cli.main import cli
+from fivesafes.core.admin.init_plan import InitOptions
 from fivesafes.core.ids import is_urn_uuid
-from fivesafes.core.init_plan import InitOptions
 
 FIXED = "urn:uuid:6d0c2a4e-8f1b-4c3d-9e2a-7b5f1d3c9a10"
 PROJECT = "resources/governance/project.toml"

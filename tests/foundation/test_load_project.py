@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fivesafes.adapters.project_files import (
+from fivesafes.adapters.files.project import (
     ProjectError,
     UnreadableProject,
     load_project,

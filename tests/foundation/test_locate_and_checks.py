@@ -10,9 +10,9 @@ import tomlkit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fivesafes.core import checks
-from fivesafes.core.secret_scan import credential_kind, looks_secret_key
-from fivesafes.core.toml_locate import duplicates, index, line_of, locate
+from fivesafes.core.request import values as checks
+from fivesafes.core.request.secret_scan import credential_kind, looks_secret_key
+from fivesafes.core.request.toml_locate import duplicates, index, line_of, locate
 
 DOC = '''# comment
 title = "x"

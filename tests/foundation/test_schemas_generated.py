@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from fivesafes.adapters import schemas
+from fivesafes.adapters.files import schemas
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "templates" / "project-repo"

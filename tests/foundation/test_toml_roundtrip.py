@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fivesafes.adapters.toml_edit import TomlEditError, edit_file, edit_text, get_in
+from fivesafes.adapters.files.toml_edit import TomlEditError, edit_file, edit_text, get_in
 
 SAMPLE = """#:schema ./x.schema.json
 # A leading comment

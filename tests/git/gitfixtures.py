@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from fivesafes.adapters.ledger_file import parse_record
+from fivesafes.adapters.ledger.file import parse_record
 from fivesafes.core import layout
 from fivesafes.core.ids import derived_urn
 from fivesafes.models.ledger import ActionRecord

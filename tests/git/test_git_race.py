@@ -7,10 +7,10 @@ from pathlib import Path
 
 from tests.git.gitfixtures import bare_remote, entry, history, remote_record
 
-from fivesafes.adapters.git_repo import Retry
-from fivesafes.adapters.record_commit import git_committer
-from fivesafes.core.ledger import verify_chain
-from fivesafes.core.plan import Commit
+from fivesafes.adapters.git.repo import Retry
+from fivesafes.adapters.ledger.commit import git_committer
+from fivesafes.core.engine.plan import Commit
+from fivesafes.core.ledger.chain import verify_chain
 
 HANDLERS = 12
 

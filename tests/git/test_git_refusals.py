@@ -13,13 +13,13 @@ from typing import ClassVar
 import pytest
 from tests.git.gitfixtures import bare_remote, entry, git, history, remote_record
 
-from fivesafes.adapters.git_local import Identity
-from fivesafes.adapters.git_process import auth_env
-from fivesafes.adapters.git_remote import remote_url
-from fivesafes.adapters.git_repo import GitRepoError, PushRefused, Retry, commit_and_push
-from fivesafes.adapters.record_commit import append_once, git_committer
+from fivesafes.adapters.git.local import Identity
+from fivesafes.adapters.git.process import auth_env
+from fivesafes.adapters.git.remote import remote_url
+from fivesafes.adapters.git.repo import GitRepoError, PushRefused, Retry, commit_and_push
+from fivesafes.adapters.ledger.commit import append_once, git_committer
 from fivesafes.core import layout
-from fivesafes.core.plan import Commit
+from fivesafes.core.engine.plan import Commit
 
 GH006 = """#!/bin/sh
 echo "error: GH006: Protected branch update failed for refs/heads/main." >&2

@@ -12,8 +12,8 @@ from tests.github.staging import Staged
 from tests.github_server import GitHubServer
 from tests.github_server.plugin import github_env, github_server  # noqa: F401
 
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_retry import RetryPolicy
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.retry import RetryPolicy
 
 
 @pytest.fixture

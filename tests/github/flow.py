@@ -15,14 +15,14 @@ from tests.github_server import GitHubServer, World
 from tests.github_server.payloads import adapt, load
 from tests.github_server.world import Pull, Repo
 
-from fivesafes.adapters.git_repo import Retry
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_apply import GitHubApplier
-from fivesafes.adapters.github_facts import GitHubFacts
-from fivesafes.adapters.record_commit import git_committer
-from fivesafes.core.engine import plan_event
-from fivesafes.core.events import parse_event
-from fivesafes.core.plan import Plan
+from fivesafes.adapters.git.repo import Retry
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.apply import GitHubApplier
+from fivesafes.adapters.github.facts import GitHubFacts
+from fivesafes.adapters.ledger.commit import git_committer
+from fivesafes.core.engine.plan import Plan
+from fivesafes.core.engine.planner import plan_event
+from fivesafes.core.facts.events import parse_event
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "templates" / "project-repo"

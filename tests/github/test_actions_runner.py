@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from fivesafes.adapters.actions_runner import (
+from fivesafes.adapters.github.trailers import co_authors, login_from_email
+from fivesafes.adapters.runner.actions import (
     annotation,
     append_summary,
     in_actions,
     run_context,
     write_output,
 )
-from fivesafes.adapters.commit_trailers import co_authors, login_from_email
-from fivesafes.core.facts import CoAuthor
+from fivesafes.core.facts.values import CoAuthor
 
 
 def test_annotation_escapes_what_would_end_it_early() -> None:

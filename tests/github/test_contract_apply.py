@@ -10,10 +10,9 @@ import pytest
 from tests.github.staging import Staged
 from tests.github_server import BOT, GitHubServer
 
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_apply import GitHubApplier
-from fivesafes.core.facts import Facts
-from fivesafes.core.plan import (
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.apply import GitHubApplier
+from fivesafes.core.engine.plan import (
     STICKY_MARKER,
     AddLabel,
     Annotation,
@@ -26,6 +25,7 @@ from fivesafes.core.plan import (
     Status,
     Summary,
 )
+from fivesafes.core.facts.values import Facts
 
 R = "/repos/acme/project"
 
@@ -152,6 +152,6 @@ def test_dispatch_is_skipped_when_the_event_was_already_recorded(
 
 
 def _need() -> Any:
-    from fivesafes.adapters.github_errors import Need
+    from fivesafes.adapters.github.errors import Need
 
     return Need("commenting", "pull-requests: write", "acme/project")

@@ -6,10 +6,11 @@ from tests.github.staging import Staged
 from tests.github_server import GitHubServer
 from tests.github_server.payloads import adapt, load
 
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_facts import GitHubFacts, policy_teams
-from fivesafes.core.events import parse_event
-from fivesafes.core.facts import Actor, CoAuthor, RunContext
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.facts import GitHubFacts, policy_teams
+from fivesafes.core.facts.actors import Actor
+from fivesafes.core.facts.events import parse_event
+from fivesafes.core.facts.values import CoAuthor, RunContext
 
 
 def test_labeled_event_facts(github_server: GitHubServer, api: GitHubApi, staged: Staged) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from tests.github.staging import Staged
 from tests.github_server import BOT, GitHubServer
 
-from fivesafes.adapters import github_writes
-from fivesafes.adapters.github_api import GitHubApi
+from fivesafes.adapters.github import writes as github_writes
+from fivesafes.adapters.github.api import GitHubApi
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "fivesafes"
 
@@ -46,4 +46,4 @@ def test_only_the_api_module_imports_pygithub() -> None:
     pattern = re.compile(r"^\s*(import github\b|from github\b)", re.MULTILINE)
     importers = sorted(p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py")
                        if pattern.search(p.read_text(encoding="utf-8")))
-    assert importers == ["adapters/github_api.py"]
+    assert importers == ["adapters/github/api.py"]

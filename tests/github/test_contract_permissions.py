@@ -7,11 +7,11 @@ from tests.github.staging import Staged
 from tests.github_server import GitHubServer
 from tests.github_server.payloads import adapt, load
 
-from fivesafes.adapters import github_writes
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_errors import GitHubError
-from fivesafes.adapters.github_facts import GitHubFacts
-from fivesafes.core.events import parse_event
+from fivesafes.adapters.github import writes as github_writes
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.errors import GitHubError
+from fivesafes.adapters.github.facts import GitHubFacts
+from fivesafes.core.facts.events import parse_event
 
 NOT_ACCESSIBLE = "Resource not accessible by integration"
 

@@ -17,11 +17,11 @@ from tests.github.staging import Staged
 from tests.github_server import GitHubServer
 from tests.github_server.payloads import adapt, load
 
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_errors import GitHubError
-from fivesafes.adapters.github_facts import GitHubFacts, head_pushed_at
-from fivesafes.core.engine import plan_event
-from fivesafes.core.events import parse_event
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.errors import GitHubError
+from fivesafes.adapters.github.facts import GitHubFacts, head_pushed_at
+from fivesafes.core.engine.planner import plan_event
+from fivesafes.core.facts.events import parse_event
 
 BACKDATED = "2025-06-01T08:00:00Z"  # the author sets a commit's date to anything
 

@@ -8,9 +8,9 @@ import pytest
 from tests.github.staging import Staged
 from tests.github_server import GitHubServer
 
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_errors import GitHubError
-from fivesafes.adapters.github_releases import create_draft, find_release, publish, upload_asset
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.errors import GitHubError
+from fivesafes.adapters.github.releases import create_draft, find_release, publish, upload_asset
 
 R = "/repos/acme/project"
 
@@ -87,7 +87,7 @@ def test_enterprise_server_api_prefix(staged: Staged) -> None:
 def test_retried_writes_that_had_succeeded_are_recognised(
         github_server: GitHubServer, api: GitHubApi, staged: Staged, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from fivesafes.adapters import github_releases
+    from fivesafes.adapters.github import releases as github_releases
 
     zipped = tmp_path / "a.zip"
     zipped.write_bytes(b"zip")

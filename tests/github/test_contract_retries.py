@@ -6,10 +6,10 @@ import pytest
 from tests.github.staging import Staged
 from tests.github_server import GitHubServer
 
-from fivesafes.adapters import github_writes
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_errors import GitHubError
-from fivesafes.adapters.github_retry import RetryPolicy
+from fivesafes.adapters.github import writes as github_writes
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.errors import GitHubError
+from fivesafes.adapters.github.retry import RetryPolicy
 
 PULL = r"^/repos/acme/project/pulls/1$"
 

@@ -14,10 +14,10 @@ from tests.git.gitfixtures import bare_remote, remote_record
 from tests.github.flow import APPROVE, Flow
 from tests.github_server import BOT, GitHubServer
 
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.core.facts import Facts
-from fivesafes.core.ledger import verify_chain
-from fivesafes.core.plan import Plan
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.core.engine.plan import Plan
+from fivesafes.core.facts.values import Facts
+from fivesafes.core.ledger.chain import verify_chain
 
 
 @pytest.fixture
@@ -73,8 +73,8 @@ def test_applier_from_env_pushes_to_the_configured_remote(github_server: GitHubS
                                                           tmp_path: Path) -> None:
     from tests.git.gitfixtures import entry, git
 
-    from fivesafes.adapters.github_apply import applier_from_env
-    from fivesafes.core.plan import Commit, Record
+    from fivesafes.adapters.github.apply import applier_from_env
+    from fivesafes.core.engine.plan import Commit, Record
 
     remote = bare_remote(tmp_path)
     github_server.world.repo("acme/project")

@@ -11,8 +11,8 @@ from tests.git.gitfixtures import bare_remote, git
 from tests.github.staging import Staged
 from tests.github_server import GitHubServer
 
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_errors import Need
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.errors import Need
 
 NEED = Need("listing activity", "metadata: read", "acme/project")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from tests.git.gitfixtures import bare_remote, git
 from tests.github_server import GitHubServer
 
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_errors import Need
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.errors import Need
 
 
 def test_pushed_branch_becomes_a_pull_request(github_server: GitHubServer, api: GitHubApi,

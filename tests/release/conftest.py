@@ -16,7 +16,7 @@ FIXTURE = REPO / "tests" / "fixtures" / "project"  # shared by the crate and rel
 
 from release_support import EPOCH, package, record  # noqa: E402
 
-from fivesafes.adapters.ledger_file import write_record  # noqa: E402
+from fivesafes.adapters.ledger.file import write_record  # noqa: E402
 
 
 @pytest.fixture

@@ -16,15 +16,15 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from fivesafes.adapters.crate_writer import render_crate
-from fivesafes.adapters.project_files import load_project
-from fivesafes.adapters.release_zip import ReleaseInfo, write_release
+from fivesafes.adapters.files.project import load_project
+from fivesafes.adapters.release.crate_writer import render_crate
+from fivesafes.adapters.release.writer import ReleaseInfo, write_release
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.main import cli
-from fivesafes.core import ledger
-from fivesafes.core.bagit_text import bag_name
-from fivesafes.core.crate_spec import build_crate
+from fivesafes.core.crate.spec import build_crate
 from fivesafes.core.ids import derived_urn
+from fivesafes.core.ledger import chain as ledger
+from fivesafes.core.release.bagit_text import bag_name
 from fivesafes.models.ledger import ActionRecord, Result
 
 HERE = Path(__file__).parent

@@ -25,7 +25,7 @@ from release_support import (
     write_members,
 )
 
-from fivesafes.adapters.ledger_file import write_record
+from fivesafes.adapters.ledger.file import write_record
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from release_support import HERE, package
 
-from fivesafes.core.action_audit import audit_actions
-from fivesafes.core.profile_check import check_crate
+from fivesafes.core.crate.profile import check_crate
+from fivesafes.core.release.action_audit import audit_actions
 
 REPO = HERE.parents[1]
 EXAMPLES = Path(os.environ.get("FIVESAFES_SHARED", REPO.parent / "shared")) / "fivesafes-examples"

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from release_support import EPOCH, HERE, package, record
 
-from fivesafes.adapters import release_zip
-from fivesafes.adapters.ledger_file import write_record
-from fivesafes.adapters.release_verify import Unreadable, verify_release
+from fivesafes.adapters.ledger.file import write_record
+from fivesafes.adapters.release import writer as release_zip
+from fivesafes.adapters.release.verify import Unreadable, verify_release
 
 NAME = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,10}(\.(csv|txt|json|png|bin|parquet))?",
                      fullmatch=True)

@@ -12,11 +12,11 @@ import bagit
 import pytest
 from release_support import EPOCH, members, package, run
 
-from fivesafes.adapters import release_zip
-from fivesafes.adapters.release_zip import ReleaseError, write_release
-from fivesafes.adapters.zip_streams import BLOCK, ParallelDeflater
-from fivesafes.core import bagit_text
-from fivesafes.core.media_types import should_deflate
+from fivesafes.adapters.release import writer as release_zip
+from fivesafes.adapters.release.writer import ReleaseError, write_release
+from fivesafes.adapters.release.zip_streams import BLOCK, ParallelDeflater
+from fivesafes.core.release import bagit_text
+from fivesafes.core.release.media_types import should_deflate
 
 
 def test_bagit_txt_declares_version_1_0() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from fivesafes.adapters.workflow_pins import find_uses
+from fivesafes.adapters.files.workflow_pins import find_uses
 from fivesafes.cli.upgrade_cmd import upgrade
 
 CALLER = """\

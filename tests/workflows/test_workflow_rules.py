@@ -15,9 +15,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from fivesafes import __version__
-from fivesafes.adapters.workflow_pins import find_uses
-from fivesafes.core.pins import SHA_RE
-from fivesafes.core.repo_settings import REQUIRED_CHECKS
+from fivesafes.adapters.files.workflow_pins import find_uses
+from fivesafes.core.admin.pins import SHA_RE
+from fivesafes.core.admin.repo_settings import REQUIRED_CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
 REUSABLE = ROOT / ".github/workflows/fivesafes.yml"
@@ -116,7 +116,7 @@ def test_caller_triggers_deliver_every_event_a_job_waits_for() -> None:
     assert on["push"]["branches"] == ["main"]
     assert "pull_request" not in on  # would run the workflow as a pull request changed it
     dispatch = on["workflow_dispatch"]["inputs"]
-    # The inputs the engine's dispatch sends (adapters/github_apply.py); GitHub refuses a
+    # The inputs the engine's dispatch sends (adapters/github/apply.py); GitHub refuses a
     # dispatch with an undeclared input.
     assert dispatch["phase"]["options"] == ["execution", "publication"]
     assert {"pr", "sha", "digest", "delivery"} <= set(dispatch)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters import catalogue_check
-from fivesafes.adapters.project_files import ProjectError, UnreadableProject
+from fivesafes.adapters.catalogue import run as catalogue_check
+from fivesafes.adapters.files.project import ProjectError, UnreadableProject
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core.findings import Finding, errors
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import click
 
 from fivesafes import __version__
-from fivesafes.adapters.crate_writer import render_crate, write_crate
-from fivesafes.adapters.project_files import ProjectError, UnreadableProject, load_project
+from fivesafes.adapters.files.project import ProjectError, UnreadableProject, load_project
+from fivesafes.adapters.release.crate_writer import render_crate, write_crate
 from fivesafes.cli.errors import FINDINGS, USAGE, CommandError, invalid_request
 from fivesafes.core import layout
-from fivesafes.core.crate_spec import Software, build_crate
+from fivesafes.core.crate.spec import Software, build_crate
 
 SOFTWARE_NAME = "fivesafes-gitops"
 SOFTWARE_URL = "https://github.com/fivesafes/fivesafes-gitops"

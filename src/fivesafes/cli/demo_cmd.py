@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from fivesafes.adapters.demo_run import DEMO_EPOCH, DemoError, run_demo
-from fivesafes.adapters.release_verify import Limits, verify_release
+from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.demo.run import DEMO_EPOCH, DemoError, run_demo
 
 
 @click.command()

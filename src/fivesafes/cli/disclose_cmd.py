@@ -7,19 +7,20 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters import disclosure, lifecycle_git
-from fivesafes.adapters.execution import GateClosed, RunOptions
-from fivesafes.adapters.project_files import ProjectError, UnreadableProject
+from fivesafes.adapters.files.project import ProjectError, UnreadableProject
+from fivesafes.adapters.git import lifecycle as lifecycle_git
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
-from fivesafes.core.pr_checks import DISCLOSURE_LABEL
+from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
+from fivesafes.services import disclose as disclosure
+from fivesafes.services.execute import GateClosed, RunOptions
 
 
 def open_pull_request(branch: str, base: str, attempt: int) -> str:
     """The disclosure pull request on GitHub (GITHUB_REPOSITORY, GITHUB_TOKEN)."""
-    from fivesafes.adapters.github_api import GitHubApi
-    from fivesafes.adapters.github_errors import Need
-    from fivesafes.adapters.github_writes import add_labels
+    from fivesafes.adapters.github.api import GitHubApi
+    from fivesafes.adapters.github.errors import Need
+    from fivesafes.adapters.github.writes import add_labels
 
     repo = os.environ.get("GITHUB_REPOSITORY", "")
     api = GitHubApi.from_env()

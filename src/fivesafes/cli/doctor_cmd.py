@@ -14,13 +14,13 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.github_admin import inspect_github_repo, split_repo
-from fivesafes.adapters.github_errors import GitHubError
-from fivesafes.adapters.workflow_pins import WorkflowError, find_uses, workflow_files
+from fivesafes.adapters.files.workflow_pins import WorkflowError, find_uses, workflow_files
+from fivesafes.adapters.github.admin import inspect_github_repo, split_repo
+from fivesafes.adapters.github.errors import GitHubError
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.cli.init_github import github_client, load_labels, load_policy
+from fivesafes.core.admin.pins import pin_findings
 from fivesafes.core.findings import Finding, errors
-from fivesafes.core.pins import pin_findings
 
 
 def local_findings(project: Path) -> list[Finding]:

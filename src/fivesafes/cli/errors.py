@@ -9,7 +9,7 @@ import click
 from fivesafes.core.findings import errors
 
 if TYPE_CHECKING:
-    from fivesafes.adapters.project_files import ProjectError
+    from fivesafes.adapters.files.project import ProjectError
 
 OK = 0
 FINDINGS = 1

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.execution import GateClosed, RunOptions
-from fivesafes.adapters.execution import execute as run_execution
 from fivesafes.adapters.executors.base import StagingError
-from fivesafes.adapters.ledger_file import LedgerError, read_record
-from fivesafes.adapters.lifecycle_git import GitError, commit_paths, is_repo, record_remotely
-from fivesafes.adapters.project_files import ProjectError, UnreadableProject
-from fivesafes.adapters.record_io import refresh_crate
+from fivesafes.adapters.files.project import ProjectError, UnreadableProject
+from fivesafes.adapters.git.lifecycle import GitError, commit_paths, is_repo, record_remotely
+from fivesafes.adapters.ledger.append import refresh_crate
+from fivesafes.adapters.ledger.file import LedgerError, read_record
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
-from fivesafes.core.ledger import entry_fields
+from fivesafes.core.ledger.chain import entry_fields
+from fivesafes.services.execute import GateClosed, RunOptions
+from fivesafes.services.execute import execute as run_execution
 
 
 @click.command()

@@ -17,15 +17,16 @@ from typing import Any
 
 import click
 
-from fivesafes.adapters.clock import stamp
-from fivesafes.adapters.facts_file import FactsFileError, FileFacts
-from fivesafes.adapters.github_env import token_from_env
-from fivesafes.adapters.local_apply import LocalApplier, describe
+from fivesafes.adapters.files.facts_file import FactsFileError, FileFacts
+from fivesafes.adapters.files.local_apply import LocalApplier, describe
+from fivesafes.adapters.github.env import token_from_env
+from fivesafes.adapters.runner.clock import stamp
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, OK, USAGE, CommandError
-from fivesafes.core.engine import plan_event
-from fivesafes.core.events import Event, parse_event
-from fivesafes.core.facts import Facts, FactsSource, PlanApplier
-from fivesafes.core.plan import Plan, plan_to_json
+from fivesafes.core.engine.plan import Plan, plan_to_json
+from fivesafes.core.engine.planner import plan_event
+from fivesafes.core.engine.ports import FactsSource, PlanApplier
+from fivesafes.core.facts.events import Event, parse_event
+from fivesafes.core.facts.values import Facts
 
 EXIT = {"completed": OK, "pending": OK, "ignored": OK, "refused": FINDINGS, "failed": FINDINGS}
 
@@ -55,8 +56,8 @@ def _github_mode(facts_path: Path | None, event: Event | None = None) -> bool:
 def facts_source(facts_path: Path | None, repo_dir: Path | None,
                  event: Event | None = None) -> FactsSource:
     if _github_mode(facts_path, event):
-        from fivesafes.adapters.github_api import GitHubApi
-        from fivesafes.adapters.github_facts import GitHubFacts
+        from fivesafes.adapters.github.api import GitHubApi
+        from fivesafes.adapters.github.facts import GitHubFacts
 
         return GitHubFacts(GitHubApi.from_env(), _repository(event))
     return FileFacts(facts_path, repo_dir)
@@ -81,8 +82,8 @@ def resolve_pr(event: Event, facts_path: Path | None, repo_dir: Path | None) -> 
     if event.head_sha is None:
         pass
     elif _github_mode(facts_path, event):
-        from fivesafes.adapters.github_api import GitHubApi
-        from fivesafes.adapters.github_facts import pull_for_run
+        from fivesafes.adapters.github.api import GitHubApi
+        from fivesafes.adapters.github.facts import pull_for_run
 
         try:
             number = pull_for_run(GitHubApi.from_env(), _repository(event), event.head_sha,
@@ -100,8 +101,8 @@ def resolve_pr(event: Event, facts_path: Path | None, repo_dir: Path | None) -> 
 
 def rebuild_crate(root: Path) -> None:
     """Regenerate crate/ after recording; a project not (yet) valid keeps its old crate."""
-    from fivesafes.adapters.project_files import ProjectError
-    from fivesafes.adapters.record_io import refresh_crate
+    from fivesafes.adapters.files.project import ProjectError
+    from fivesafes.adapters.ledger.append import refresh_crate
     from fivesafes.cli.crate_cmd import software
 
     try:
@@ -114,7 +115,7 @@ def rebuild_crate(root: Path) -> None:
 def github_applier() -> PlanApplier:
     """Labels, comment, statuses and dispatch through the API; the record by git CAS (to
     ``FIVESAFES_GIT_REMOTE`` when set, as ``FIVESAFES_COMMIT_NAME``/``EMAIL``)."""
-    from fivesafes.adapters.github_apply import applier_from_env
+    from fivesafes.adapters.github.apply import applier_from_env
 
     return applier_from_env(rebuild_crate=rebuild_crate,
                             echo=lambda line: click.echo(line, err=True))

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.request_import import Unreadable, import_request, write_files
 from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
 from fivesafes.cli.verify_cmd import finding_line
 from fivesafes.core.findings import errors
+from fivesafes.services.import_request import Unreadable, import_request, write_files
 
 
 @click.command(name="import")

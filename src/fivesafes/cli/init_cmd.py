@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.git_process import GitError
-from fivesafes.adapters.template import InitError, init_project
+from fivesafes.adapters.files.template import InitError, init_project
+from fivesafes.adapters.git.process import GitError
 from fivesafes.cli.errors import EXTERNAL, USAGE, CommandError
 from fivesafes.cli.findings_output import text_line
-from fivesafes.core.init_plan import InitOptions
+from fivesafes.core.admin.init_plan import InitOptions
 
 
 @click.command()

@@ -2,7 +2,7 @@
 
 Kept apart from ``init_cmd`` so the local template rendering stays free of network code.
 :func:`init_github` loads the project's policy and label set, then creates or repairs the
-repository in the organisation (adapters/github_admin.py) and prints each change; run again,
+repository in the organisation (adapters/github/admin.py) and prints each change; run again,
 it prints that nothing needed changing.
 """
 
@@ -13,16 +13,16 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.git_remote import PushError
-from fivesafes.adapters.github_admin import setup_github_repo, split_repo
-from fivesafes.adapters.github_api import GitHubApi
-from fivesafes.adapters.github_env import api_url_from_env, server_url_from_env, token_from_env
-from fivesafes.adapters.github_errors import GitHubError
-from fivesafes.adapters.template import template_dir
+from fivesafes.adapters.files.template import template_dir
+from fivesafes.adapters.git.remote import PushError
+from fivesafes.adapters.github.admin import setup_github_repo, split_repo
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.env import api_url_from_env, server_url_from_env, token_from_env
+from fivesafes.adapters.github.errors import GitHubError
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
-from fivesafes.core.repo_settings import LabelSpec, labels_from_toml
-from fivesafes.core.validate import validate_policy
+from fivesafes.core.admin.repo_settings import LabelSpec, labels_from_toml
+from fivesafes.core.request.validate import validate_policy
 from fivesafes.models.policy import Policy
 
 LABELS = ".github/labels.toml"

@@ -15,12 +15,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from fivesafes.adapters.ledger_file import LedgerError, read_record
-from fivesafes.adapters.ledger_history import committed_versions
+from fivesafes.adapters.ledger.file import LedgerError, read_record
+from fivesafes.adapters.ledger.history import committed_versions
 from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
-from fivesafes.core import ledger as chain
-from fivesafes.core.ledger_history import append_only
+from fivesafes.core.ledger import chain
+from fivesafes.core.ledger.history import append_only
 from fivesafes.models.ledger import ActionRecord
 
 PROJECT = click.argument("project_dir", required=False, default=".",

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.crate_writer import render_crate
-from fivesafes.adapters.project_files import ProjectError, UnreadableProject, load_project
-from fivesafes.adapters.release_zip import ReleaseError, write_release
+from fivesafes.adapters.files.project import ProjectError, UnreadableProject, load_project
+from fivesafes.adapters.release.crate_writer import render_crate
+from fivesafes.adapters.release.writer import ReleaseError, write_release
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import USAGE, CommandError, invalid_request
-from fivesafes.core.bagit_text import bag_name
-from fivesafes.core.crate_spec import build_crate
+from fivesafes.core.crate.spec import build_crate
+from fivesafes.core.release.bagit_text import bag_name
 from fivesafes.models.ledger import Result
 
 

@@ -6,20 +6,20 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters import lifecycle_git
-from fivesafes.adapters.execution import GateClosed, RunOptions
 from fivesafes.adapters.executors.base import ExecutorFailed
-from fivesafes.adapters.ledger_file import read_record
-from fivesafes.adapters.output_files import ReleaseError
-from fivesafes.adapters.project_files import ProjectError, UnreadableProject
-from fivesafes.adapters.publication import PublishOptions, PublishResult
-from fivesafes.adapters.publication import publish as run_publish
-from fivesafes.adapters.publication_targets import TargetError
-from fivesafes.adapters.record_io import refresh_crate
+from fivesafes.adapters.files.outputs import ReleaseError
+from fivesafes.adapters.files.project import ProjectError, UnreadableProject
+from fivesafes.adapters.git import lifecycle as lifecycle_git
+from fivesafes.adapters.ledger.append import refresh_crate
+from fivesafes.adapters.ledger.file import read_record
+from fivesafes.adapters.release.targets import TargetError
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
-from fivesafes.core.ledger import entry_fields
+from fivesafes.core.ledger.chain import entry_fields
+from fivesafes.services.execute import GateClosed, RunOptions
+from fivesafes.services.publish import PublishOptions, PublishResult
+from fivesafes.services.publish import publish as run_publish
 
 
 def commit_release(root: Path, result: PublishResult, push: bool) -> str | None:

@@ -17,8 +17,8 @@ from rich.table import Table
 from fivesafes.cli.errors import USAGE, CommandError
 from fivesafes.cli.ledger_cmd import load
 from fivesafes.core import layout
-from fivesafes.core.record_view import View, view, view_to_json
-from fivesafes.core.validate import validate_policy
+from fivesafes.core.ledger.view import View, view, view_to_json
+from fivesafes.core.request.validate import validate_policy
 
 
 def _print(v: View) -> None:

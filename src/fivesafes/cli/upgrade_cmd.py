@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.workflow_pins import WorkflowError, upgrade_project, workflow_files
+from fivesafes.adapters.files.workflow_pins import WorkflowError, upgrade_project, workflow_files
 from fivesafes.cli.errors import USAGE, CommandError
-from fivesafes.core.pins import RELEASE_RE, SHA_RE
+from fivesafes.core.admin.pins import RELEASE_RE, SHA_RE
 
 
 @click.command()

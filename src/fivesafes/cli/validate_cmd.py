@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.project_files import UnreadableProject, scan_tree
+from fivesafes.adapters.files.project import UnreadableProject, scan_tree
 from fivesafes.cli.errors import FINDINGS, OK, USAGE, CommandError
 from fivesafes.cli.findings_output import FORMATS, Format, emit
 from fivesafes.core import layout
 from fivesafes.core.findings import errors
-from fivesafes.core.validate import validate_policy, validate_request
+from fivesafes.core.request.validate import validate_policy, validate_request
 
 
 @click.command()
@@ -46,7 +46,7 @@ def validate(project_dir: Path, fmt: Format, with_catalogue: bool,
     result = validate_request(files, policy)
     findings = findings + policy_findings + result.findings
     if with_catalogue and not errors(findings):
-        from fivesafes.adapters.catalogue_check import check_catalogue
+        from fivesafes.adapters.catalogue.run import check_catalogue
 
         findings = findings + check_catalogue(project_dir, data_dir=data_dir)
     emit(findings, fmt, len(files))

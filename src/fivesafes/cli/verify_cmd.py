@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.release_verify import Limits, Unreadable, VerifyReport, verify_release
+from fivesafes.adapters.release.verify import Limits, Unreadable, VerifyReport, verify_release
 from fivesafes.cli.errors import FINDINGS, OK, USAGE, CommandError
 from fivesafes.core.findings import Finding, errors
 

@@ -1,7 +1,7 @@
 """``resources/governance/actions.toml``: the append-only record of every phase action.
 
 Written by the automation only. Each ``[[action]]`` carries the digest of the entry before it
-(``prev``) and its own ``digest`` (see :mod:`fivesafes.core.ledger`), so an edited, dropped,
+(``prev``) and its own ``digest`` (see :mod:`fivesafes.core.ledger.chain`), so an edited, dropped,
 inserted or reordered entry is detectable. The crate is derived from this record.
 """
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from fivesafes.core.media_types import media_type
-from fivesafes.core.request import Request
+from fivesafes.core.release.media_types import media_type
+from fivesafes.core.request.parsed import Request
 from fivesafes.models.ledger import Result
 from fivesafes.models.policy import Policy
 

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement, quoted_name
 
-from fivesafes.adapters import catalogue_sql
+from fivesafes.adapters.catalogue import sql as catalogue_sql
 from fivesafes.adapters.executors.base import (
     ExecutionContext,
     ExecutionOutcome,
@@ -175,7 +175,7 @@ def main(argv: Sequence[str]) -> int:
     """``extract.py PROJECT_DIR STAGING_DIR [DATA_DIR]``: the built-in workflow's entry point."""
     import os
 
-    from fivesafes.adapters.project_files import load_project
+    from fivesafes.adapters.files.project import load_project
 
     if len(argv) not in (2, 3):
         print("usage: extract.py PROJECT_DIR STAGING_DIR [DATA_DIR]")

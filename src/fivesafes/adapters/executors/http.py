@@ -17,10 +17,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from fivesafes.adapters.catalogue.http_json import Service, ServiceError, post_json
 from fivesafes.adapters.executors.base import ExecutionContext, ExecutionOutcome, ExecutorFailed
-from fivesafes.adapters.http_json import Service, ServiceError, post_json
-from fivesafes.core.request import Request
-from fivesafes.core.service_payload import request_payload
+from fivesafes.core.lifecycle.service_payload import request_payload
+from fivesafes.core.request.parsed import Request
 from fivesafes.models.ledger import Result
 from fivesafes.models.policy import Policy
 

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from fivesafes.adapters import catalogue_sql
+from fivesafes.adapters.catalogue import sql as catalogue_sql
 from fivesafes.adapters.executors.base import (
     ExecutionContext,
     ExecutionOutcome,

@@ -1,0 +1,1 @@
+"""Source catalogues: SQL inspection, a metadata service, and the check run."""

@@ -1,0 +1,1 @@
+"""Project files on disk: request files, TOML edits, schemas, the template."""

@@ -1,0 +1,222 @@
+"""Set up, repair and inspect a project repository in a GitHub organisation.
+
+``setup_github_repo`` makes the repository what a Five Safes project needs: private, the
+template pushed, the label set, the policy's teams attached, and the ruleset that makes every
+decision count (core/admin/repo_settings.py). Each step reads first and writes only what differs, so
+a second run changes nothing and a run after someone loosened a setting puts it back.
+``inspect_github_repo`` reads the same settings for ``doctor`` and returns findings.
+
+Every call goes through :class:`fivesafes.adapters.github.api.GitHubApi`, so it is retried
+like any other GitHub call and a refusal names the token permission that is missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fivesafes.adapters.git import remote as git_remote
+from fivesafes.adapters.github.api import GitHubApi
+from fivesafes.adapters.github.errors import GitHubError, Need
+from fivesafes.adapters.github.records import quote
+from fivesafes.core.admin.doctor import (
+    actions_findings,
+    bypass_findings,
+    label_findings,
+    principal_findings,
+    ruleset_findings,
+)
+from fivesafes.core.admin.repo_settings import (
+    RULESET_NAME,
+    LabelSpec,
+    desired_ruleset,
+    label_changes,
+    policy_principals,
+    repaired_ruleset,
+)
+from fivesafes.core.findings import Finding
+from fivesafes.models.policy import Policy
+
+REPO_SETTINGS: dict[str, Any] = {"private": True, "has_wiki": False,
+                                 "delete_branch_on_merge": True}
+ADMIN_WRITE = "administration: write"
+ADMIN_READ = "administration: read"
+MEMBERS_READ = "members: read (an organization permission)"
+
+
+def split_repo(org_repo: str) -> tuple[str, str]:
+    org, _, name = org_repo.partition("/")
+    if not org or not name or "/" in name:
+        raise ValueError(f"{org_repo!r}: give the repository as ORG/NAME")
+    return org, name
+
+
+def setup_github_repo(
+    dest: Path,
+    org_repo: str,
+    policy: Policy,
+    labels: list[LabelSpec],
+    api: GitHubApi,
+    token: str | None,
+    *,
+    server_url: str,
+    push_url: str | None = None,
+    app_id: int | None = None,
+    description: str = "",
+) -> list[str]:
+    """Create or repair ``org_repo`` for the project in ``dest``; what was changed, in order."""
+    org, name = split_repo(org_repo)
+    changes: list[str] = []
+    repo = _repository(api, org, name)
+    if repo is None:
+        body = {"name": name, "description": description, "auto_init": False, **REPO_SETTINGS}
+        need = Need(f"creating repository {org_repo}", ADMIN_WRITE, org)
+        api.request("POST", f"/orgs/{quote(org)}/repos", need, body, exists_ok=True)
+        changes.append(f"created private repository {org_repo}")
+    else:
+        drift = {k: v for k, v in REPO_SETTINGS.items() if repo.get(k) != v}
+        if drift:
+            need = Need("repairing the repository settings", ADMIN_WRITE, org_repo)
+            api.request("PATCH", f"/repos/{org}/{name}", need, drift)
+            changes.append("repository settings: " + ", ".join(f"{k}={v}" for k, v in
+                                                                 drift.items()))
+    changes += _push_template(dest, org_repo, token, server_url, push_url)
+    changes += _labels(api, org, name, labels)
+    changes += _teams(api, org, name, policy)
+    changes += _ruleset(api, org, name, app_id)
+    return changes
+
+
+def _repository(api: GitHubApi, org: str, name: str) -> dict[str, Any] | None:
+    need = Need(f"reading repository {org}/{name}", "metadata: read", f"{org}/{name}")
+    found: dict[str, Any] | None = api.request("GET", f"/repos/{org}/{name}", need,
+                                               missing_ok=True)
+    return found
+
+
+def _push_template(dest: Path, org_repo: str, token: str | None, server_url: str,
+                   push_url: str | None) -> list[str]:
+    origin = git_remote.remote_url(org_repo, server_url)
+    url = push_url or origin
+    changes = []
+    if git_remote.ensure_origin(dest, origin) is None:
+        changes.append(f"origin of {dest.name} set to {origin}")
+    branch = git_remote.current_branch(dest)
+    if git_remote.remote_head(dest, url, branch, token, server_url) is None:
+        git_remote.push(dest, url, branch, token, server_url)
+        changes.append(f"pushed {branch}")
+    return changes
+
+
+def _labels(api: GitHubApi, org: str, name: str, labels: list[LabelSpec]) -> list[str]:
+    create, update = label_changes(_existing_labels(api, org, name), labels)
+    need = Need("writing the label set", "issues: write", f"{org}/{name}")
+    for spec in create:
+        api.request("POST", f"/repos/{org}/{name}/labels", need,
+                    {"name": spec.name, "color": spec.color, "description": spec.description},
+                    exists_ok=True)
+    for spec in update:
+        api.request("PATCH", f"/repos/{org}/{name}/labels/{quote(spec.name)}", need,
+                    {"color": spec.color, "description": spec.description})
+    return ([f"label {s.name} created" for s in create]
+            + [f"label {s.name} updated" for s in update])
+
+
+def _existing_labels(api: GitHubApi, org: str, name: str) -> list[Any]:
+    need = Need("listing the labels", "issues: read", f"{org}/{name}")
+    return api.paginate(f"/repos/{org}/{name}/labels", need)
+
+
+def _team_exists(api: GitHubApi, org: str, team: str) -> bool:
+    need = Need(f"reading team @{org}/{team}", MEMBERS_READ, org)
+    return api.request("GET", f"/orgs/{quote(org)}/teams/{quote(team)}", need,
+                       missing_ok=True) is not None
+
+
+def _teams(api: GitHubApi, org: str, name: str, policy: Policy) -> list[str]:
+    """Attach each team the policy names (PUT is idempotent: same permission, no change)."""
+    _, teams = policy_principals(policy)
+    changes = []
+    for slug, permission in sorted(teams.items()):
+        team_org, _, team = slug.partition("/")
+        if team_org != org:
+            continue
+        if not _team_exists(api, org, team):
+            raise GitHubError(f"team @{slug} named in .github/fivesafes.toml does not exist; "
+                              "create it in the organisation or correct the policy", 404)
+        need = Need(f"giving team @{slug} {permission} access",
+                    f"{ADMIN_WRITE}, and {MEMBERS_READ}", f"{org}/{name}")
+        api.request("PUT", f"/orgs/{quote(org)}/teams/{quote(team)}/repos/{org}/{name}", need,
+                    {"permission": permission})
+        changes.append(f"team @{slug}: {permission}")
+    return changes
+
+
+def _rulesets(api: GitHubApi, org: str, name: str, wanted: str | None = None
+              ) -> list[dict[str, Any]]:
+    """Every ruleset of the repository in full (only those named ``wanted`` when given)."""
+    need = Need("reading the rulesets", ADMIN_READ, f"{org}/{name}")
+    found = []
+    for summary in api.paginate(f"/repos/{org}/{name}/rulesets", need):
+        if wanted is None or summary.get("name") == wanted:
+            full = api.request("GET", f"/repos/{org}/{name}/rulesets/{summary['id']}", need,
+                               missing_ok=True)
+            if full:
+                found.append(full)
+    return found
+
+
+def _ruleset(api: GitHubApi, org: str, name: str, app_id: int | None) -> list[str]:
+    existing = next(iter(_rulesets(api, org, name, RULESET_NAME)), None)
+    need = Need(f"writing the ruleset {RULESET_NAME!r}", ADMIN_WRITE, f"{org}/{name}")
+    if existing is None:
+        api.request("POST", f"/repos/{org}/{name}/rulesets", need, desired_ruleset(app_id),
+                    exists_ok=True)
+        return [f"ruleset {RULESET_NAME!r} created"]
+    body = repaired_ruleset(existing, app_id)
+    if body is None:
+        return []
+    api.request("PUT", f"/repos/{org}/{name}/rulesets/{existing['id']}", need, body)
+    return [f"ruleset {RULESET_NAME!r} repaired"]
+
+
+def inspect_github_repo(api: GitHubApi, org_repo: str, policy: Policy,
+                        labels: list[LabelSpec]) -> list[Finding]:
+    """Every weakness of ``org_repo``'s settings, with its fix (``fivesafes doctor``)."""
+    org, name = split_repo(org_repo)
+    where = f"github:{org_repo}"
+    repo = _repository(api, org, name)
+    if repo is None:
+        return [Finding(where, None, None, "repository-missing",
+                        f"{org_repo} does not exist or the token cannot see it",
+                        f"run `fivesafes init DIR --github {org_repo}`")]
+    found = []
+    if not repo.get("private"):
+        found.append(Finding(where, None, None, "repository-public",
+                             "the repository is public: requests name people and data",
+                             "make it private (Settings > General > Danger Zone)"))
+    branch = str(repo.get("default_branch") or "main")
+    rules = Need(f"reading the rules of {branch}", "metadata: read", org_repo)
+    found += ruleset_findings(where, api.paginate(
+        f"/repos/{org}/{name}/rules/branches/{quote(branch)}", rules))
+    found += bypass_findings(where, _rulesets(api, org, name))
+    actions = Need("reading the Actions token settings", ADMIN_READ, org_repo)
+    found += actions_findings(where, api.request(
+        "GET", f"/repos/{org}/{name}/actions/permissions/workflow", actions,
+        missing_ok=True) or {})
+    create, update = label_changes(_existing_labels(api, org, name), labels)
+    found += label_findings(where, create, update)
+    users, teams = policy_principals(policy)
+    user_facts = {}
+    for login, role_needs in users.items():
+        lookup = Need(f"looking up user {login}", "metadata: read")
+        exists = api.request("GET", f"/users/{quote(login)}", lookup,
+                             missing_ok=True) is not None
+        have = api.permission(org_repo, login) if exists else "none"
+        user_facts[login] = (exists, have, role_needs)
+    team_facts: dict[str, tuple[bool, str | None, str]] = {}
+    for slug, role_needs in teams.items():
+        team_org, _, team = slug.partition("/")
+        team_facts[slug] = (_team_exists(api, team_org, team), None, role_needs)
+    found += principal_findings(where, user_facts, team_facts)
+    return found

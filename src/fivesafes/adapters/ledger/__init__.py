@@ -1,0 +1,1 @@
+"""The action record on disk and in git: read, append, commit."""

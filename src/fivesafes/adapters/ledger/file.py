@@ -1,0 +1,57 @@
+"""Reads and writes ``actions.toml`` (the automation owns it; rendering is deterministic)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import tomlkit
+from pydantic import ValidationError
+
+from fivesafes.core import layout
+from fivesafes.core.ledger.chain import entry_fields
+from fivesafes.models.ledger import ActionRecord
+
+HEADER = (
+    "# The append-only record of every Five Safes phase action of this project.\n"
+    "# Written by the fivesafes automation only: never edit it by hand. Each entry carries the\n"
+    "# sha-256 of the entry before it (prev); `fivesafes ledger verify` checks the chain.\n"
+)
+
+
+class LedgerError(Exception):
+    """The record cannot be read."""
+
+
+def read_record(root: Path) -> ActionRecord:
+    path = root / layout.ACTIONS
+    if not path.exists():
+        return ActionRecord()
+    return parse_record(path.read_bytes())
+
+
+def parse_record(data: bytes) -> ActionRecord:
+    try:
+        return ActionRecord.model_validate(tomllib.loads(data.decode("utf-8")))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise LedgerError(f"{layout.ACTIONS}: unreadable action record: {exc}") from exc
+
+
+def render_record(record: ActionRecord) -> str:
+    doc = tomlkit.document()
+    for line in HEADER.splitlines():
+        doc.add(tomlkit.comment(line.removeprefix("# ")))
+    actions = tomlkit.aot()
+    for entry in record.action:
+        actions.append(tomlkit.item(entry_fields(entry)))
+    if record.action:
+        doc.add("action", actions)
+    return tomlkit.dumps(doc)
+
+
+def write_record(root: Path, record: ActionRecord) -> None:
+    path = root / layout.ACTIONS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(render_record(record), encoding="utf-8")
+    tmp.replace(path)

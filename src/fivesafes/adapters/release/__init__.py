@@ -1,0 +1,1 @@
+"""Release zips: the writer, the streaming reader, verify, and where releases go."""

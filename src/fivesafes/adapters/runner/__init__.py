@@ -1,0 +1,1 @@
+"""The process's surroundings: the Actions runner, the clock, progress on a terminal."""

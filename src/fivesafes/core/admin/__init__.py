@@ -1,0 +1,1 @@
+"""Repository administration: init edits, doctor's judgements, settings, pins."""

@@ -1,0 +1,139 @@
+"""Who may decide, and which decisions count (DESIGN.md section 3).
+
+Labels and reviews are requests, not proof. A decision counts only from an allow-listed
+approver of the phase (a login, or an active member of a named team), who is not the pull
+request's author, not an author, committer or co-author of its commits, not a bot, who still
+has access to the repository, whom separation of duties does not exclude, and, for approvals,
+made at the current head commit. The requester named in project.toml never decides either.
+Everything else is a :class:`Refusal`, explained and, when it was the triggering event,
+recorded.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Literal
+
+from fivesafes.core import layout
+from fivesafes.core.facts.actors import Actor
+from fivesafes.core.facts.values import Facts, PullRequest
+from fivesafes.models.ledger import ActionRecord
+from fivesafes.models.policy import DecisionPhase, Policy
+
+Verdict = Literal["approve", "reject", "hold"]
+Source = Literal["label", "review"]
+NOREPLY = re.compile(r"^(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+ACCESS = ("admin", "maintain", "write", "triage", "read")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision that counts (or that a push made stale, in :attr:`Tally.stale`)."""
+
+    login: str
+    verdict: Verdict
+    source: Source
+    source_id: int
+    at: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A decision attempt that does not count; ``label`` is removed when set."""
+
+    login: str
+    verdict: Verdict
+    source: Source
+    source_id: int
+    why: str
+    label: str | None = None
+
+
+def _norm(login: str) -> str:
+    return login.lower()
+
+
+def contributors(facts: Facts) -> set[str]:
+    """Lower-case logins (and names) of everyone who wrote or committed the pull request."""
+    found: set[str] = set()
+    for commit in facts.commits:
+        for login in (commit.author, commit.committer):
+            if login and _norm(login) != "web-flow":
+                found.add(_norm(login))
+        for co in commit.co_authors:
+            if co.login:
+                found.add(_norm(co.login))
+            match = NOREPLY.match(co.email.strip())
+            if match:
+                found.add(_norm(match.group(1)))
+            if co.name.strip():
+                found.add(_norm(co.name.strip()))
+    return found
+
+
+def requester(facts: Facts) -> str | None:
+    """The GitHub login of the researcher named in project.toml at the head, if readable."""
+    data = facts.files.get(layout.PROJECT)
+    if data is None:
+        return None
+    try:
+        login = tomllib.loads(data.decode("utf-8")).get("requester", {}).get("github")
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+    return login.lower() if isinstance(login, str) and login else None
+
+
+def allowed(login: str, phase: DecisionPhase, policy: Policy, facts: Facts) -> bool:
+    """Whether ``login`` is listed for the phase, directly or through an active team."""
+    for entry in policy.phases.rule(phase).approvers:
+        if entry.startswith("@"):
+            members = facts.teams.get(entry[1:]) or facts.teams.get(entry[1:].lower())
+            if members and _norm(login) in {_norm(m) for m in members}:
+                return True
+        elif _norm(entry) == _norm(login):
+            return True
+    return False
+
+
+def separated(phase: DecisionPhase, policy: Policy, record: ActionRecord) -> dict[str, str]:
+    """Logins excluded by separation of duties, with the phase they decided."""
+    excluded: dict[str, str] = {}
+    for other in policy.phases.rule(phase).distinct_from:
+        if other == phase:
+            continue
+        for entry in record.action:
+            if entry.phase == other and entry.status == "completed":
+                for agent in entry.agents:
+                    if agent.kind == "person":
+                        excluded[_norm(agent.login)] = other
+    return excluded
+
+
+def ineligible(
+    actor: Actor, phase: DecisionPhase, policy: Policy, facts: Facts, pr: PullRequest,
+    record: ActionRecord,
+) -> str | None:
+    """Why ``actor`` may not decide ``phase`` on this pull request (None: they may)."""
+    login = _norm(actor.login)
+    if actor.is_bot:
+        return f"{actor.login} is a bot or app; only people decide"
+    if login == _norm(pr.author.login):
+        return f"{actor.login} opened this pull request and cannot decide on it"
+    if login in contributors(facts):
+        return f"{actor.login} wrote or co-authored commits of this pull request"
+    if login == requester(facts):
+        return f"{actor.login} is the requester named in {layout.PROJECT}"
+    if not allowed(actor.login, phase, policy, facts):
+        return f"{actor.login} is not an allow-listed {phase} approver (or no longer a member " \
+               "of an allow-listed team)"
+    permission = facts.permissions.get(actor.login, facts.permissions.get(login, "none"))
+    if permission not in ACCESS:
+        return f"{actor.login} has no access to this repository"
+    excluded = separated(phase, policy, record)
+    if login in excluded:
+        return f"{actor.login} already decided {excluded[login]} for this request; separation " \
+               f"of duties excludes them from {phase}"
+    return None

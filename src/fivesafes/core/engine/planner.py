@@ -1,0 +1,126 @@
+"""The phase engine: (event, facts, now) -> plan. Pure, deterministic, fail-closed.
+
+The one function the ``handle`` command and every test call. It reads nothing but its
+arguments, so a plan can be replayed from a saved payload and facts. Whatever it cannot
+decide safely (no valid policy, an unreadable record, facts for another pull request) becomes
+a ``failed`` plan with a clear message, never a decision. A re-delivered event (same delivery
+key already in the record) plans no second record, commit or dispatch. A ``workflow_dispatch``
+is not a pull request event: it asks to start execution or publication, and is judged against
+the action record (:mod:`fivesafes.core.engine.dispatch`), never re-assessed like the pull request.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+from pydantic import ValidationError
+
+from fivesafes.core import layout
+from fivesafes.core.engine.dispatch import dispatch_phase, dispatch_plan
+from fivesafes.core.engine.plan import (
+    Annotation,
+    Comment,
+    Effect,
+    Plan,
+    Status,
+    Summary,
+    status_context,
+)
+from fivesafes.core.engine.plan import Commit as CommitEffect
+from fivesafes.core.engine.plan import Dispatch as DispatchEffect
+from fivesafes.core.engine.plan import Record as RecordEffect
+from fivesafes.core.engine.pr_phases import pr_kind
+from fivesafes.core.engine.pr_plan import pr_event_plan
+from fivesafes.core.engine.validation_port import check_policy
+from fivesafes.core.facts.events import Event
+from fivesafes.core.facts.values import Facts, PullRequest
+from fivesafes.core.findings import Finding
+from fivesafes.core.ledger import chain as ledger
+from fivesafes.models.ledger import ActionRecord
+
+ONCE_ONLY = (RecordEffect, CommitEffect, DispatchEffect)
+
+
+def parse_record(data: bytes | None) -> tuple[ActionRecord | None, str]:
+    """The action record from its bytes (None and the reason when unreadable)."""
+    if data is None:
+        return ActionRecord(), ""
+    try:
+        return ActionRecord.model_validate(tomllib.loads(data.decode("utf-8"))), ""
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        return None, str(exc).splitlines()[0]
+
+
+def plan_event(event: Event, facts: Facts, now: str) -> Plan:
+    """The plan for one event. ``now`` is the RFC 3339 time recorded in new entries."""
+    if event.kind == "ignored":
+        return Plan("none", "ignored", event.reason or "nothing to do")
+    record, problem = parse_record(facts.record)
+    if record is None:
+        return _fail_closed(event, facts, "record", [Finding(
+            layout.ACTIONS, None, None, "ledger.unreadable",
+            f"the action record on the default branch is unreadable: {problem}",
+            "restore it from git history; it is written by the automation only")])
+    if event.kind == "push":
+        return _push_plan(record, facts)
+    pr = facts.pr
+    if pr is None or pr.number != event.pr:
+        return Plan("none", "failed", f"the facts hold no pull request #{event.pr}; "
+                    "nothing can be decided")
+    policy, findings = check_policy(facts.policy)
+    if event.kind == "dispatch":
+        if policy is None:  # no comment or statuses: a dispatch never edits the pull request
+            return _fail_closed(event, facts, dispatch_phase(event), findings)
+        plan = dispatch_plan(event, facts, now, policy, record, pr)
+    elif policy is None:
+        return _fail_closed(event, facts, "sign-off" if pr_kind(pr, facts) == "request"
+                            else "disclosure", findings, pr)
+    else:
+        plan = pr_event_plan(event, facts, now, policy, record, pr)
+    if ledger.delivered(record, event.delivery):
+        kept = tuple(e for e in plan.effects if not isinstance(e, ONCE_ONLY))
+        return Plan(plan.phase, plan.outcome,
+                    f"{plan.reason} (event {event.delivery} already recorded: nothing recorded "
+                    "twice)", kept, plan.state)
+    return plan
+
+
+def _fail_closed(
+    event: Event, facts: Facts, phase: str, findings: list[Finding],
+    pr: PullRequest | None = None,
+) -> Plan:
+    first = findings[0].render() if findings else "unknown problem"
+    reason = f"fail closed: {first}; no decision is counted until this is fixed"
+    effects: list[Effect] = [
+        Annotation(f.file, f.line, "error", f.render(), f.rule) for f in findings
+    ]
+    if pr is not None:
+        for context in ("check", phase):
+            effects.append(Status(status_context(context), "error", reason[:140], pr.head_sha,
+                                  facts.run.run_url))
+        lines = ["<!-- fivesafes:sticky -->", "### Five Safes: no decision possible ❌", "",
+                 reason, "", *[f"- `{f.where}`: {f.message} (fix: {f.fix})" for f in findings]]
+        body = "\n".join(lines) + "\n"
+        effects += [Comment(pr.number, body), Summary(body)]
+    else:
+        effects.append(Summary(f"**fivesafes:** {reason}\n"))
+    return Plan(phase, "failed", reason, tuple(effects))
+
+
+def _push_plan(record: ActionRecord, facts: Facts) -> Plan:
+    """A push to the default branch: the record must still verify, the policy still parse."""
+    findings = ledger.verify_chain(record.action)
+    if facts.policy is not None:
+        findings += check_policy(facts.policy)[1]
+    effects: list[Effect] = [
+        Annotation(f.file, f.line, "error" if f.severity == "error" else "warning",
+                   f.render(), f.rule) for f in findings
+    ]
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        reason = f"the default branch is not sound: {errors[0].render()}"
+        effects.append(Summary(f"**fivesafes:** {reason}\n"))
+        return Plan("record", "failed", reason, tuple(effects))
+    reason = f"the action record verifies ({len(record.action)} entries)"
+    effects.append(Summary(f"**fivesafes:** {reason}\n"))
+    return Plan("record", "completed", reason, tuple(effects))

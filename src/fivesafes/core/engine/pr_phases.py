@@ -1,0 +1,153 @@
+"""The check and validation phases of a pull request: what it may touch, what it carries.
+
+Run on every evaluation of a pull request, from the facts alone: the sha-512 digest of what
+approvers are asked to decide on (the request files, or the outputs manifest of a disclosure
+pull request), the paths the pull request may not change, and the findings of validation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import ValidationError
+
+from fivesafes.core import layout
+from fivesafes.core.engine.validation_port import check_request
+from fivesafes.core.facts.values import Facts, PullRequest
+from fivesafes.core.findings import Finding
+from fivesafes.core.request.parsed import Request
+from fivesafes.models.ledger import ActionRecord
+from fivesafes.models.manifest import OutputsManifest
+from fivesafes.models.policy import DecisionPhase, Policy
+
+PrKind = Literal["request", "disclosure"]
+DISCLOSURE_BRANCH_PREFIX = "fivesafes/disclosure"
+DISCLOSURE_LABEL = "5s:disclosure"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of check and validation for one pull request head."""
+
+    kind: PrKind
+    digest: str
+    check: tuple[Finding, ...]
+    validation: tuple[Finding, ...]
+    request: Request | None = None
+    manifest: OutputsManifest | None = None
+
+    @property
+    def phase(self) -> DecisionPhase:
+        return "sign-off" if self.kind == "request" else "disclosure"
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.severity == "error" for f in (*self.check, *self.validation))
+
+
+def sha512_files(files: Mapping[str, bytes]) -> str:
+    """``sha512:<hex>`` over the files, each as path, NUL, length, NUL, content, sorted by path."""
+    h = hashlib.sha512()
+    for path in sorted(files):
+        data = files[path]
+        h.update(f"{path}\0{len(data)}\0".encode())
+        h.update(data)
+    return "sha512:" + h.hexdigest()
+
+
+def request_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """What approvers sign off (the request digest): ``resources/**`` but the record.
+
+    ``fivesafes execute`` recomputes this digest from the checkout and refuses to run when it
+    differs from the signed-off one, so both sides must select the same files.
+    """
+    return {p: b for p, b in files.items() if layout.is_request_file(p)}
+
+
+def pr_kind(pr: PullRequest, facts: Facts) -> PrKind:
+    """Disclosure when it changes the outputs manifest, or its branch or label says so."""
+    changes_manifest = any(
+        layout.OUTPUTS_MANIFEST in (f.path, f.previous_path) for f in facts.changed
+    )
+    if (changes_manifest or pr.head_ref.startswith(DISCLOSURE_BRANCH_PREFIX)
+            or DISCLOSURE_LABEL in pr.labels):
+        return "disclosure"
+    return "request"
+
+
+def _path_findings(kind: PrKind, facts: Facts) -> list[Finding]:
+    findings: list[Finding] = []
+    for change in facts.changed:
+        for path in {change.path, change.previous_path} - {None}:
+            assert path is not None
+            if layout.is_automation_owned(path):
+                findings.append(Finding(
+                    path, None, None, "check.automation-owned",
+                    f"this pull request changes {path}, which only the automation and the "
+                    "maintainers on the default branch may change",
+                    f"drop the change to {path} from the pull request"))
+            elif kind == "request" and path.startswith("outputs/"):
+                findings.append(Finding(
+                    path, None, None, "check.outputs",
+                    "a request pull request may not change outputs/",
+                    f"drop the change to {path}; outputs come from the execution"))
+            elif kind == "disclosure" and path != layout.OUTPUTS_MANIFEST:
+                findings.append(Finding(
+                    path, None, None, "check.disclosure-scope",
+                    f"a disclosure pull request may change only {layout.OUTPUTS_MANIFEST}",
+                    f"drop the change to {path}; output data never goes into git"))
+    return findings
+
+
+def _manifest(
+    facts: Facts, record: ActionRecord
+) -> tuple[OutputsManifest | None, list[Finding]]:
+    path = layout.OUTPUTS_MANIFEST
+    data = facts.files.get(path)
+    if data is None:
+        return None, [Finding(path, None, None, "disclosure.manifest",
+                              "this disclosure pull request carries no outputs manifest",
+                              "open disclosure pull requests with `fivesafes disclose`")]
+    try:
+        manifest = OutputsManifest.model_validate(tomllib.loads(data.decode("utf-8")))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        return None, [Finding(path, None, None, "disclosure.manifest",
+                              f"unreadable outputs manifest: {exc}".splitlines()[0],
+                              "regenerate it with `fivesafes disclose`")]
+    executions = {e.id for e in record.action if e.phase == "execution"
+                  and e.status == "completed"}
+    if manifest.execution not in executions:
+        return manifest, [Finding(
+            path, None, None, "disclosure.execution",
+            f"the manifest names execution {manifest.execution}, which the action record "
+            "does not hold as completed",
+            "disclose only outputs of a recorded, completed execution")]
+    return manifest, []
+
+
+def run_checks(
+    pr: PullRequest, facts: Facts, policy: Policy, record: ActionRecord
+) -> Checked:
+    """Check (paths, base branch) and validation (request files or outputs manifest)."""
+    kind = pr_kind(pr, facts)
+    check = _path_findings(kind, facts)
+    if pr.base_ref != facts.default_branch:
+        check.append(Finding(
+            "(pull request)", None, None, "check.base",
+            f"the pull request targets {pr.base_ref!r}, not the default branch "
+            f"{facts.default_branch!r}; policy and record live on the default branch only",
+            f"change the base branch back to {facts.default_branch}"))
+    if kind == "disclosure":
+        manifest, validation = _manifest(facts, record)
+        data = facts.files.get(layout.OUTPUTS_MANIFEST, b"")
+        digest = "sha512:" + hashlib.sha512(data).hexdigest()
+        return Checked(kind, digest, tuple(check), tuple(validation), manifest=manifest)
+    files = {p: b for p, b in facts.files.items()
+             if not p.startswith("outputs/") and not layout.is_automation_owned(p)}
+    request, found = check_request(files, policy)
+    digest = sha512_files(request_files(facts.files))
+    return Checked(kind, digest, tuple(check), tuple(found), request=request)

@@ -1,0 +1,172 @@
+"""Plans for pull request events: assess, judge the trigger, record, merge.
+
+Every pull request event re-assesses the request at its head and republishes the result
+(statuses, sticky comment, summary, removal of unearned or stale labels). On top of that, a
+decision event is judged (refused attempts and rejections are recorded) and a merge records
+the approved phase on the default branch and dispatches the next one.
+"""
+
+from __future__ import annotations
+
+from fivesafes.core.decisions.assess import Assessment, assess
+from fivesafes.core.decisions.gates import Decision, Refusal
+from fivesafes.core.decisions.tally import verdicts
+from fivesafes.core.decisions.trigger import judge, stale_label_event
+from fivesafes.core.engine.comment import render
+from fivesafes.core.engine.plan import (
+    AddLabel,
+    Annotation,
+    Comment,
+    Commit,
+    Dispatch,
+    DispatchTarget,
+    Effect,
+    Plan,
+    RemoveLabel,
+    Status,
+    StatusState,
+    Summary,
+    status_context,
+)
+from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
+from fivesafes.core.facts.events import Event
+from fivesafes.core.facts.values import Facts, PullRequest
+from fivesafes.core.ledger import entries
+from fivesafes.core.lifecycle import phases
+from fivesafes.models.ledger import ActionRecord
+from fivesafes.models.policy import Policy
+
+
+def _status(context: str, state: StatusState, text: str, sha: str, facts: Facts) -> Status:
+    return Status(status_context(context), state, text[:140], sha, facts.run.run_url)
+
+
+def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[str],
+            removals: list[RemoveLabel], statuses: bool = True, state: str | None = None,
+            reason: str | None = None) -> list[Effect]:
+    """The effects that show an assessment: labels, statuses, annotations, comment, summary."""
+    sha, c, t = a.pr.head_sha, a.checked, a.tally
+    effects: list[Effect] = list(removals)
+    if statuses:
+        check_err = [f for f in c.check if f.severity == "error"]
+        valid_err = [f for f in c.validation if f.severity == "error"]
+        effects.append(_status("check", "failure" if check_err else "success",
+                               check_err[0].render() if check_err else f"digest {c.digest}",
+                               sha, facts))
+        effects.append(_status("validation", "failure" if valid_err else "success",
+                               valid_err[0].render() if valid_err else "no errors", sha, facts))
+        decided: StatusState = ("success" if t.met else "failure" if t.rejections
+                                else "pending")
+        effects.append(_status(t.phase, decided, a.reason, sha, facts))
+    for f in (*c.check, *c.validation):
+        if not f.file.startswith("("):
+            effects.append(Annotation(f.file, f.line, "error" if f.severity == "error"
+                                      else "warning", f.render(), f.rule))
+    body = render(a, facts, notes=notes, look_again=look_again, state=state, reason=reason)
+    effects += [Comment(a.pr.number, body), Summary(body)]
+    return effects
+
+
+def _removals(a: Assessment, extra: Refusal | None) -> list[RemoveLabel]:
+    out: dict[str, RemoveLabel] = {}
+    for r in a.tally.refusals:
+        if r.label:
+            out.setdefault(r.label, RemoveLabel(a.pr.number, r.label, r.why))
+    for d in a.tally.stale:
+        if d.label:
+            out.setdefault(d.label, RemoveLabel(
+                a.pr.number, d.label, f"stale: @{d.login} approved an earlier commit"))
+    if extra is not None and extra.label and extra.label in a.pr.labels:
+        out.setdefault(extra.label, RemoveLabel(a.pr.number, extra.label, extra.why))
+    return [out[k] for k in sorted(out)]
+
+
+def _commit(facts: Facts, event: Event, message: str) -> Commit:
+    return Commit(facts.default_branch, message, event.delivery)
+
+
+def pr_event_plan(
+    event: Event, facts: Facts, now: str, policy: Policy, record: ActionRecord,
+    pr: PullRequest,
+) -> Plan:
+    if event.kind == "closed":
+        return Plan("none", "ignored", f"pull request #{pr.number} closed without merge",
+                    state=phases.CLOSED)
+    decision_labels = {*verdicts(policy.labels), DISCLOSURE_LABEL}
+    if event.kind in ("labeled", "unlabeled") and event.label not in decision_labels:
+        return Plan("none", "ignored", f"label {event.label!r} is not a decision label")
+    if event.kind == "review-submitted" and (
+            event.review is None or event.review.state not in ("APPROVED", "CHANGES_REQUESTED")):
+        return Plan("none", "ignored", "a review without a decision (comment only)")
+    a = assess(pr, facts, policy, record, pushed_now=event.kind == "synchronize",
+               stale_label_event=stale_label_event(event, facts, pr, policy))
+    if event.kind == "merged":
+        if not pr.merged:
+            return Plan(a.checked.phase, "failed", f"the event says #{pr.number} was merged but "
+                        "GitHub does not show it merged; nothing starts", state=a.state)
+        return _merge_plan(event, facts, now, a)
+    found, verdict = judge(event, facts, pr, policy, record, a.checked.phase, a.tally)
+    refusal = verdict if isinstance(verdict, Refusal) else None
+    look_again = sorted({d.login for d in a.tally.stale}, key=str.lower)
+    notes = []
+    if refusal is not None and refusal not in a.tally.refusals:
+        notes.append(f"`{refusal.label or 'review'}` by @{refusal.login}: {refusal.why}")
+    effects = publish(a, facts, notes=notes, look_again=look_again,
+                      removals=_removals(a, refusal))
+    if event.kind in ("opened", "reopened") and a.checked.kind == "disclosure" \
+            and DISCLOSURE_LABEL not in pr.labels:
+        effects.insert(0, AddLabel(pr.number, DISCLOSURE_LABEL))
+    if refusal is not None:
+        rec = entries.record(event, facts, now, phase=a.checked.phase, status="refused",
+                             reason=f"refused: {refusal.why}", digest=a.checked.digest,
+                             refusals=[refusal], request=a.checked.request)
+        effects += [rec, _commit(facts, event, f"fivesafes: refused {a.checked.phase} attempt "
+                                 f"by @{refusal.login} on #{pr.number}")]
+        return Plan(a.checked.phase, "refused", f"{a.checked.phase} attempt by "
+                    f"@{refusal.login} refused: {refusal.why}", tuple(effects), a.state)
+    if isinstance(verdict, Decision) and verdict.verdict == "reject" and found is not None:
+        rec = entries.record(event, facts, now, phase=a.checked.phase, status="failed",
+                             reason=a.reason, digest=a.checked.digest, decisions=[verdict],
+                             request=a.checked.request)
+        effects += [rec, _commit(facts, event, f"fivesafes: {a.checked.phase} of "
+                                 f"#{pr.number} rejected by @{verdict.login}")]
+    reason = a.reason
+    if event.kind == "synchronize" and look_again:
+        reason += "; a new commit invalidated the approval(s) of " + ", ".join(
+            f"@{x}" for x in look_again)
+    return Plan(a.phase, a.outcome, reason, tuple(effects), a.state)
+
+
+def _merge_plan(event: Event, facts: Facts, now: str, a: Assessment) -> Plan:
+    pr, c = a.pr, a.checked
+    if a.outcome != "completed":
+        why = f"merged without a valid {c.phase}: {a.reason}; nothing starts"
+        effects = publish(a, facts, notes=[], look_again=[], removals=[], statuses=False,
+                          state=phases.VOIDED, reason=why)
+        rec = entries.record(event, facts, now, phase=c.phase, status="refused", reason=why,
+                             digest=c.digest, refusals=a.tally.refusals, request=c.request)
+        effects += [rec, _commit(facts, event, f"fivesafes: #{pr.number} merged without a "
+                                 f"valid {c.phase}")]
+        return Plan(c.phase, "refused", why, tuple(effects), phases.VOIDED)
+    sha = pr.merge_commit_sha or pr.head_sha
+    target: DispatchTarget = "execution" if c.kind == "request" else "publication"
+    state = phases.EXECUTION if target == "execution" else phases.PUBLISHED
+    reason = f"{a.reason}; merged as {sha[:12]}, {target} starts"
+    effects = publish(a, facts, notes=[], look_again=[], removals=[], statuses=False,
+                      state=state, reason=reason)
+    records = []
+    if c.kind == "request":
+        for phase in ("check", "validation"):
+            records.append(entries.record(
+                event, facts, now, phase=phase, status="completed", digest=c.digest,
+                reason=f"{phase} passed at {pr.head_sha}", request=c.request,
+                findings=c.check if phase == "check" else c.validation))
+    records.append(entries.record(
+        event, facts, now, phase=c.phase, status="completed", reason=a.reason,
+        digest=c.digest, decisions=a.tally.approvals, request=c.request,
+        role="approver" if c.kind == "request" else "checker"))
+    inputs = {"pr": str(pr.number), "sha": sha, "digest": c.digest, "delivery": event.delivery}
+    effects += [*records,
+                _commit(facts, event, f"fivesafes: {c.phase} of #{pr.number} recorded"),
+                Dispatch(target, pr.number, sha, c.digest, inputs)]
+    return Plan(c.phase, "completed", reason, tuple(effects), state)

@@ -1,0 +1,1 @@
+"""What the engine knows of GitHub: normalised events, facts, and their JSON form."""

@@ -1,0 +1,1 @@
+"""Submitted request crates turned into the project's request files."""

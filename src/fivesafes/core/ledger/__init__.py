@@ -1,0 +1,1 @@
+"""The action record: its entries, hash chain, append-only history and what it says."""

@@ -1,0 +1,73 @@
+"""Action record entries the engine plans to append.
+
+Entries carry what a later reader needs to trust a decision without GitHub: who decided
+(login and resolved identity), on which head commit and digest, through which review and label
+events, in which run. Ids derive from the event's delivery and the phase, so a re-delivered
+event produces the same id and is recognised as already recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fivesafes.core.decisions.gates import Decision, Refusal
+from fivesafes.core.engine.plan import Record
+from fivesafes.core.facts.events import Event
+from fivesafes.core.facts.values import Facts
+from fivesafes.core.findings import Finding
+from fivesafes.core.ids import derived_urn
+from fivesafes.core.request.parsed import Request
+from fivesafes.models.ledger import Status
+
+
+def identity(login: str, facts: Facts, request: Request | None) -> str:
+    """ORCID of the requester when the login is theirs, else the GitHub profile URL."""
+    if request is not None and request.project.requester.github.lower() == login.lower():
+        orcid = request.project.requester.orcid
+        return orcid if orcid.startswith("https://") else f"https://orcid.org/{orcid}"
+    server = (facts.run.server_url or "https://github.com").rstrip("/")
+    return f"{server}/{login}"
+
+
+def agent(login: str, role: str, facts: Facts, request: Request | None) -> dict[str, Any]:
+    return {"login": login, "kind": "person", "role": role,
+            "id": identity(login, facts, request)}
+
+
+def record(
+    event: Event, facts: Facts, now: str, *, phase: str, status: Status, reason: str,
+    digest: str | None = None, decisions: Sequence[Decision] = (),
+    refusals: Sequence[Refusal] = (), findings: Sequence[Finding] = (),
+    request: Request | None = None, role: str = "approver",
+) -> Record:
+    """A ``record`` effect: one entry (TOML keys, without prev/digest)."""
+    pr = facts.pr
+    people: dict[str, dict[str, Any]] = {}
+    for d in decisions:
+        people.setdefault(d.login.lower(), agent(d.login, role, facts, request))
+    for r in refusals:
+        people.setdefault(r.login.lower(), agent(r.login, "refused", facts, request))
+    evidence: dict[str, Any] = {"event": event.name, "delivery": event.delivery}
+    if pr is not None:
+        evidence |= {"pr": pr.number, "head-sha": pr.head_sha, "base-ref": pr.base_ref}
+    if digest:
+        evidence["digest"] = digest
+    sources = [(x.source, x.source_id) for x in decisions] + [
+        (x.source, x.source_id) for x in refusals]
+    evidence["reviews"] = sorted({i for s, i in sources if s == "review"})
+    evidence["label-events"] = sorted({i for s, i in sources if s == "label" and i})
+    if facts.run.run_url:
+        evidence["run-url"] = facts.run.run_url
+    entry: dict[str, Any] = {
+        "id": derived_urn(event.delivery, phase),
+        "phase": phase,
+        "status": status,
+        "start": now,
+        "end": now,
+        "reason": reason,
+        "agents": [people[k] for k in sorted(people)],
+        "evidence": evidence,
+        "findings": [f.render() for f in findings],
+    }
+    return Record(entry)

@@ -1,0 +1,1 @@
+"""The phases after sign-off: the state table, execution and publication gates."""

@@ -1,0 +1,102 @@
+"""The gates after sign-off, read from the action record: may we execute, disclose, publish?
+
+Execution, disclosure and publication act on data, so each refuses unless the record holds
+the decision that allows it: a completed sign-off on exactly the request files now present
+(their digest), a completed execution whose outputs are still staged, a completed disclosure
+bound to exactly the manifest present. Each gate returns the reason it is shut, or None. The
+entries the commands append are built here too. Pure: record and digests in, verdicts out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fivesafes.core.crate.actions import current_entries
+from fivesafes.core.ids import derived_urn
+from fivesafes.models.ledger import ActionEntry, ActionRecord, Phase, Result, Status
+
+AUTOMATION = {"login": "fivesafes", "kind": "automation", "role": "automation"}
+
+
+def latest(record: ActionRecord, phase: Phase) -> ActionEntry | None:
+    """The latest non-refused entry of ``phase``."""
+    return current_entries(record).get(phase)
+
+
+def execution_gate(record: ActionRecord, request_digest: str) -> str | None:
+    """Why the request may not be executed now, or None."""
+    sign_off = latest(record, "sign-off")
+    if sign_off is None or sign_off.status != "completed":
+        return "the action record holds no completed sign-off; approvers must sign off first"
+    if sign_off.evidence.digest and sign_off.evidence.digest != request_digest:
+        return ("the request files differ from what was signed off (digest "
+                f"{request_digest[:19]}... is not the approved {sign_off.evidence.digest[:19]}"
+                "...); open a new pull request for the change")
+    execution = latest(record, "execution")
+    if execution is not None and execution.status == "completed":
+        return "the request was already executed; its outputs await disclosure"
+    for phase in ("disclosure", "publication"):
+        entry = latest(record, phase)
+        if entry is not None and entry.status in ("completed", "failed"):
+            return f"the request is past {phase}; it cannot be executed again"
+    return None
+
+
+def next_attempt(record: ActionRecord) -> int:
+    return max((e.attempt for e in record.action if e.phase == "execution"), default=0) + 1
+
+
+def completed_execution(record: ActionRecord) -> ActionEntry | None:
+    execution = latest(record, "execution")
+    return execution if execution is not None and execution.status == "completed" else None
+
+
+def disclosure_gate(record: ActionRecord) -> str | None:
+    if completed_execution(record) is None:
+        return "the action record holds no completed execution to disclose"
+    disclosure = latest(record, "disclosure")
+    if disclosure is not None and disclosure.status in ("completed", "failed"):
+        return f"disclosure was already decided ({disclosure.status})"
+    return None
+
+
+def publication_gate(record: ActionRecord, manifest_digest: str | None) -> str | None:
+    """Why the outputs may not be published now, or None."""
+    disclosure = latest(record, "disclosure")
+    if disclosure is None or disclosure.status != "completed":
+        state = disclosure.status if disclosure else "not decided"
+        return (f"disclosure is {state}: nothing leaves the TRE before output checkers approve "
+                "it" + ("; the results are withheld" if state == "failed" else ""))
+    if manifest_digest is None:
+        return "outputs/manifest.toml is missing; it is what the checkers approved"
+    if disclosure.evidence.digest != manifest_digest:
+        return ("outputs/manifest.toml differs from the manifest the checkers approved "
+                f"(approved {str(disclosure.evidence.digest)[:19]}..., present "
+                f"{manifest_digest[:19]}...)")
+    publication = latest(record, "publication")
+    if publication is not None and publication.status == "completed":
+        return "the outputs were already published"
+    return None
+
+
+def changed_outputs(approved: list[Result], staged: list[Result]) -> list[str]:
+    """Paths whose staged bytes are not the approved ones (changed, missing or extra)."""
+    want = {r.path.removeprefix("outputs/"): (r.sha512, r.size) for r in approved}
+    have = {r.path.removeprefix("outputs/"): (r.sha512, r.size) for r in staged}
+    return sorted(p for p in want.keys() | have.keys() if want.get(p) != have.get(p))
+
+
+def execution_entry(request_id: str, attempt: int, status: Status, *, start: str,
+                    end: str | None, evidence: dict[str, Any], reason: str = "",
+                    results: tuple[Result, ...] = (),
+                    agents: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+    """An execution entry (TOML keys, without prev/digest)."""
+    fields: dict[str, Any] = {
+        "id": derived_urn(request_id, "execution", attempt, status),
+        "phase": "execution", "status": status, "start": start, "attempt": attempt,
+        "reason": reason, "agents": [AUTOMATION, *agents], "evidence": evidence,
+        "results": [r.model_dump(by_alias=True, exclude_none=True) for r in results],
+    }
+    if end:
+        fields["end"] = end
+    return fields

@@ -1,0 +1,1 @@
+"""Safe Outputs: disclosure checks on what a run produced."""

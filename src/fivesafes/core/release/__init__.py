@@ -1,0 +1,1 @@
+"""Release zips and bags: the rules every received archive must pass."""

@@ -1,0 +1,1 @@
+"""The lifecycle's commands as services: execute, disclose, publish, import."""

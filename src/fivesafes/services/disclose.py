@@ -1,0 +1,144 @@
+"""Prepares the disclosure decision: the outputs manifest and the built-in checks' findings.
+
+Output checkers decide on ``outputs/manifest.toml``: each output's path, size, sha-512 and
+media type, the automated findings and the ACRO summary. The manifest is all that enters git:
+the data stays in the staging folder. Its digest is what a disclosure decision is bound to, and
+publication later re-hashes the staged files against it. Before writing it, the staged files
+are re-hashed against the execution's recorded results, so a file changed after the run is
+caught here already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomlkit
+
+from fivesafes.adapters.executors.base import collect_results
+from fivesafes.adapters.files.project import load_project
+from fivesafes.adapters.files.toml_edit import write_atomic
+from fivesafes.adapters.git import lifecycle as lifecycle_git
+from fivesafes.core import layout
+from fivesafes.core.engine.pr_phases import DISCLOSURE_BRANCH_PREFIX
+from fivesafes.core.lifecycle.steps import changed_outputs, completed_execution, disclosure_gate
+from fivesafes.core.outputs.sdc import DisclosureReport, OutputSample, check_outputs
+from fivesafes.models.ledger import ActionEntry, Result
+from fivesafes.models.manifest import OutputsManifest
+from fivesafes.models.policy import Policy
+from fivesafes.services.execute import GateClosed, RunOptions, attempt_staging
+
+TEXT_LIMIT = 16 * 1024 * 1024
+HEADER = (
+    "The outputs output checkers are asked to release, written by `fivesafes disclose`.",
+    "Each output: path under outputs/, size in bytes, sha-512, media type. The data itself",
+    "never enters git; a disclosure decision is bound to this file's sha-512 digest, and",
+    "publication refuses any staged file whose bytes differ from what is listed here.",
+)
+
+
+@dataclass(frozen=True)
+class Disclosed:
+    manifest: OutputsManifest
+    text: str
+    report: DisclosureReport
+    attempt: int
+
+
+def _is_text(media_type: str) -> bool:
+    return media_type.startswith("text/") or media_type == "application/json"
+
+
+def samples(outputs: Path, results: Sequence[Result]) -> list[OutputSample]:
+    """What the checks see of each output: decoded text of text-like files, bounded."""
+    found: list[OutputSample] = []
+    for result in results:
+        relative = result.path.removeprefix("outputs/")
+        text, truncated = None, False
+        if _is_text(result.media_type):
+            with (outputs / relative).open("rb") as handle:
+                data = handle.read(TEXT_LIMIT + 1)
+            truncated = len(data) > TEXT_LIMIT
+            text = data[:TEXT_LIMIT].decode("utf-8", errors="replace")
+        found.append(OutputSample(relative, result.size, result.media_type, text, truncated))
+    return found
+
+
+def render_manifest(manifest: OutputsManifest) -> str:
+    doc = tomlkit.document()
+    for line in HEADER:
+        doc.add(tomlkit.comment(line))
+    data = manifest.model_dump(by_alias=True, exclude_none=True, mode="json")
+    for key in ("request", "execution", "acro-summary"):
+        if key in data:
+            doc.add(key, data[key])
+    for key in ("output", "finding"):
+        if data.get(key):
+            table = tomlkit.aot()
+            for item in data[key]:
+                table.append(tomlkit.item(item))
+            doc.add(key, table)
+    return tomlkit.dumps(doc)
+
+
+def staged_results(root: Path, policy: Policy, request_id: str, execution: ActionEntry,
+                   options: RunOptions) -> tuple[Path, tuple[Result, ...]]:
+    """The staged outputs folder of an execution and its files as they are now."""
+    staging = attempt_staging(root, policy, request_id, execution.attempt, options)
+    if not staging.outputs.is_dir():
+        raise GateClosed(f"the staged outputs of execution attempt {execution.attempt} are "
+                         "missing from the staging folder; re-run the execution")
+    return staging.outputs, collect_results(staging.outputs)
+
+
+def prepare(root: Path, options: RunOptions | None = None) -> Disclosed:
+    """Check the staged outputs and write outputs/manifest.toml (nothing else)."""
+    options = options or RunOptions()
+    project = load_project(root)
+    reason = disclosure_gate(project.record)
+    execution = completed_execution(project.record)
+    if reason or execution is None:
+        raise GateClosed(reason or "no completed execution")
+    staged: Path | None
+    current: Sequence[Result]
+    if project.policy.executor.kind == "http":
+        staged, current = None, execution.results  # outputs stay in the TRE service's store
+    else:
+        staged, current = staged_results(root, project.policy, project.request.id, execution,
+                                         options)
+        changed = changed_outputs(list(execution.results), list(current))
+        if changed:
+            raise GateClosed("staged outputs changed since the execution recorded them: "
+                             + ", ".join(changed))
+    sampled = samples(staged, current) if staged is not None else [
+        OutputSample(r.path, r.size, r.media_type) for r in current]
+    report = check_outputs(sampled, project.policy.disclosure)
+    manifest = OutputsManifest(request=project.request.id, execution=execution.id,
+                               output=list(execution.results), finding=list(report.findings),
+                               acro_summary=report.acro_summary)
+    text = render_manifest(manifest)
+    path = root / layout.OUTPUTS_MANIFEST
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)
+    return Disclosed(manifest, text, report, execution.attempt)
+
+
+def branch_name(attempt: int) -> str:
+    return f"{DISCLOSURE_BRANCH_PREFIX}/attempt-{attempt}"
+
+
+def commit_on_branch(root: Path, result: Disclosed, push: bool) -> str:
+    """Commit the manifest alone on a new disclosure branch, then return to where we were."""
+    back = lifecycle_git.current_branch(root)
+    branch = branch_name(result.attempt)
+    lifecycle_git.switch(root, branch, create=True)
+    try:
+        lifecycle_git.commit_paths(root, [layout.OUTPUTS_MANIFEST],
+                                   f"fivesafes: outputs of execution attempt {result.attempt} "
+                                   "for disclosure")
+        if push:
+            lifecycle_git.push(root, branch)
+    finally:
+        lifecycle_git.switch(root, back)
+    return branch

@@ -1,0 +1,174 @@
+"""Runs an approved request: the execution phase, recorded attempt by attempt.
+
+A workflow given by URL is retrieved first (the workflow-retrieval phase: where from, its
+sha-512), into the attempt's staging folder; a failed retrieval, or bytes that differ from the
+first retrieval of the same URL, is recorded and the workflow does not run (the execution is
+recorded Failed with that reason). Then the request's CreateAction goes Active in the action
+record before the executor starts, then Completed with each output's path, size, sha-512,
+media type and rows, or Failed with the reason. A re-run (a maintainer's dispatch after a
+failure) is a new attempt with the next number and its own staging folder, and retrieves the
+workflow again: earlier attempts are never overwritten.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fivesafes.adapters.executors import executor_for
+from fivesafes.adapters.executors.base import (
+    ExecutionContext,
+    Executor,
+    ExecutorFailed,
+    Staging,
+    staging_for,
+    staging_root,
+)
+from fivesafes.adapters.executors.retrieval import RetrievalFailed, mirror_folder, retrieve
+from fivesafes.adapters.files.project import load_project
+from fivesafes.adapters.ledger.append import actor, append_entry, run_evidence
+from fivesafes.adapters.runner import clock
+from fivesafes.core.engine.pr_phases import request_files, sha512_files
+from fivesafes.core.ids import derived_urn
+from fivesafes.core.lifecycle.retrieval import (
+    PHASE,
+    changed_since_first,
+    retrieval_entry,
+    retrieval_url,
+)
+from fivesafes.core.lifecycle.steps import execution_entry, execution_gate, next_attempt
+from fivesafes.models.ledger import ActionEntry, ActionRecord, Result, Status
+from fivesafes.models.policy import Policy
+
+
+class GateClosed(Exception):
+    """The action record does not allow this step; the message says why."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    staging_root: Path | None = None
+    data_dir: Path | None = None
+    env: Mapping[str, str] | None = None
+    executor: Executor | None = None
+    workflow_mirror: Path | None = None
+
+
+def attempt_staging(root: Path, policy: Policy, request_id: str, attempt: int,
+                    options: RunOptions) -> Staging:
+    return staging_for(root, staging_root(policy, options.staging_root), request_id, attempt)
+
+
+def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
+    """Retrieve a URL workflow, record Active, run the policy's executor, record Completed or
+    Failed; the last entry (Failed without running when the retrieval failed)."""
+    options = options or RunOptions()
+    env = dict(os.environ) if options.env is None else dict(options.env)
+    project = load_project(root)
+    request, policy = project.request, project.policy
+    digest = sha512_files(request_files(project.files))
+    reason = execution_gate(project.record, digest)
+    if reason:
+        raise GateClosed(reason)
+    attempt = next_attempt(project.record)
+    staging = attempt_staging(root, policy, request.id, attempt, options)
+    if staging.root.exists():
+        shutil.rmtree(staging.root)  # an attempt that never got recorded
+    people = actor(env)
+    crate: Path | None = None
+    url = retrieval_url(request.workflow.workflow, policy.executor.kind)
+    if url is not None:
+        retrieval = Retrieval(root, request.id, attempt, url, env, people,
+                              request.workflow.workflow.sha512)
+        not_run = functools.partial(_not_run, retrieval, digest)
+        try:
+            failure, crate = retrieval.run(project.record, staging.workflow_crate,
+                                           mirror_folder(policy, options.workflow_mirror, env))
+        except Exception:
+            not_run("the retrieval failed unexpectedly")
+            raise
+        if failure is not None:
+            return not_run(failure)
+    start = clock.stamp()
+    append_entry(root, execution_entry(
+        request.id, attempt, "active", start=start, end=None, agents=people,
+        evidence=run_evidence("execution", f"attempt-{attempt}:active", env, digest),
+        reason=f"executor {policy.executor.kind} started"))
+    executor = options.executor or executor_for(policy.executor.kind)
+    context = ExecutionContext(root, request, policy, staging,
+                               derived_urn(request.id, "execution-run", attempt), env,
+                               options.data_dir, crate)
+    status: Status = "completed"
+    results: tuple[Result, ...] = ()
+    try:
+        outcome = executor.run(context)
+    except ExecutorFailed as exc:
+        status, why = "failed", f"executor {executor.kind}: {exc}"
+    except Exception as exc:
+        append_entry(root, execution_entry(
+            request.id, attempt, "failed", start=start, end=clock.stamp(), agents=people,
+            evidence=run_evidence("execution", f"attempt-{attempt}:failed", env, digest),
+            reason=f"executor {executor.kind} failed unexpectedly ({type(exc).__name__})"))
+        raise
+    else:
+        why, results = f"executor {executor.kind}: {outcome.summary}", outcome.results
+    record = append_entry(root, execution_entry(
+        request.id, attempt, status, start=start, end=clock.stamp(), agents=people,
+        evidence=run_evidence("execution", f"attempt-{attempt}:{status}", env, digest),
+        reason=why, results=results))
+    return record.action[-1]
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """The workflow-retrieval step of one execution attempt, and its record entry."""
+
+    root: Path
+    request_id: str
+    attempt: int
+    url: str
+    env: Mapping[str, str]
+    people: tuple[dict[str, Any], ...]
+    signed_off: str | None = None  # workflow.toml's sha512, bound by the sign-off
+
+    def run(self, record: ActionRecord, target: Path, mirror: Path | None
+            ) -> tuple[str | None, Path | None]:
+        """(why it failed or None, the retrieved crate or None); the entry is recorded."""
+        start = clock.stamp()
+        try:
+            got = retrieve(self.url, target, mirror, self.root)
+        except RetrievalFailed as exc:
+            return self._record("failed", start, None, str(exc)), None
+        except Exception as exc:
+            self._record("failed", start, None,
+                         f"the retrieval failed unexpectedly ({type(exc).__name__})")
+            raise
+        changed = changed_since_first(record, self.url, got.digest, self.signed_off)
+        if changed:
+            return self._record("failed", start, got.digest, changed), None
+        self._record("completed", start, got.digest,
+                     f"retrieved from {got.source}: {got.size} bytes")
+        return None, got.path
+
+    def _record(self, status: Status, start: str, digest: str | None, reason: str) -> str:
+        evidence = run_evidence(PHASE, f"attempt-{self.attempt}:{status}", self.env, digest)
+        evidence["url"] = self.url
+        append_entry(self.root, retrieval_entry(
+            self.request_id, self.attempt, status, start=start, end=clock.stamp(),
+            evidence=evidence, reason=reason, agents=self.people))
+        return reason
+
+
+def _not_run(retrieval: Retrieval, digest: str, why: str) -> ActionEntry:
+    """Record the attempt Failed because its workflow was not retrieved; that entry."""
+    now, attempt = clock.stamp(), retrieval.attempt
+    record = append_entry(retrieval.root, execution_entry(
+        retrieval.request_id, attempt, "failed", start=now, end=now, agents=retrieval.people,
+        evidence=run_evidence("execution", f"attempt-{attempt}:failed", retrieval.env, digest),
+        reason=f"the workflow was not retrieved, so it did not run: {why}"))
+    return record.action[-1]
