@@ -87,6 +87,7 @@ class World:
         self.head_ref = "changes"
         self.labels: list[str] = []
         self.merged = False
+        self.merged_at: str | None = None
         self.head_pushed_at: str | None = OPENED  # None: GitHub could not say
         self.commits = [Commit(HEAD, AUTHOR, AUTHOR)]
         self.changed = [ChangedFile("resources/metadata/dataset_patients.toml")]
@@ -115,7 +116,8 @@ class World:
             head_ref=self.head_ref, head_repo="Codertocat/Hello-World", base_ref=self.base,
             default_branch="master", state="closed" if self.merged else "open",
             merged=self.merged, merge_commit_sha=MERGE if self.merged else None,
-            labels=tuple(self.labels), head_pushed_at=self.head_pushed_at)
+            labels=tuple(self.labels), head_pushed_at=self.head_pushed_at,
+            merged_at=self.merged_at, closed_at=self.merged_at)
         return Facts(
             run=RunContext("42", 1, "https://github.com/Codertocat/Hello-World/actions/runs/42",
                            "https://github.com", "Codertocat/Hello-World"),
@@ -134,6 +136,8 @@ class World:
         pr["head"]["sha"] = self.head
         pr["base"]["ref"] = self.base
         pr["labels"] = [{"name": label} for label in self.labels]
+        pr["state"] = "closed" if self.merged else "open"
+        pr["merged_at"] = pr["closed_at"] = self.merged_at
         return data
 
     def event(self, name: str, sender: str = AUTHOR, sender_type: str = "User",
@@ -190,6 +194,7 @@ class World:
 
     def merge(self) -> Event:
         self.merged = True
+        self.merged_at = self.merged_at or self.tick()
         data = self._pr_payload("pull_request.closed.merged")
         data["sender"] = {"login": "alice", "id": 3, "type": "User"}
         self.last_payload = ("pull_request", data)

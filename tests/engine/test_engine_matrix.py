@@ -2,8 +2,8 @@
 
 Whatever arrives, the plan is well formed, names a state of the phase table, and keeps the
 invariants that make decisions unforgeable: nothing starts unless a signed-off request is
-merged, nothing is recorded but refusals, rejections and merges, and an invalid request never
-reaches a decision.
+merged, nothing is recorded but refusals, rejections, lifted holds and rejections, and
+merges, and an invalid request never reaches a decision.
 """
 
 from __future__ import annotations
@@ -76,8 +76,9 @@ def test_matrix(state: str, event_name: str) -> None:
         assert (state, event_name) == ("signed-off", "merged")
     if "record" in kinds(plan):
         assert "commit" in kinds(plan)
+        lifted = event_name == "unlabel" and state in ("held", "rejected")
         assert (plan.outcome == "refused" or event_name in ("merged", "review-changes")
-                or plan.state == "rejected")
+                or plan.state == "rejected" or lifted)
     if state == "invalid" and plan.outcome != "ignored":
         assert plan.outcome in ("failed", "refused")
     if event_name in ("label-by-author", "label-by-bot", "review-by-stranger"):

@@ -45,6 +45,7 @@ def adapt(world: WorldState, payload: dict[str, Any], repo: Repo, pull: Pull | N
         pr = out.setdefault("pull_request", {})
         pr.update({"number": pull.number, "state": pull.state, "merged": pull.merged,
                    "merge_commit_sha": pull.merge_commit_sha, "user": _user(world, pull.author),
+                   "merged_at": pull.merged_at, "closed_at": pull.closed_at,
                    "labels": [{"name": n} for n in pull.labels]})
         pr["head"] = {**pr.get("head", {}), "ref": pull.head_ref, "sha": pull.head_sha,
                       "repo": repository}

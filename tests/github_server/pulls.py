@@ -147,6 +147,7 @@ class PullVerbs:
             if sha is not None:
                 pull.state, pull.merged, pull.merged_by, pull.merge_commit_sha = (
                     "closed", True, by, sha)
+                pull.merged_at = pull.closed_at = self.now()
                 return sha
             head_files = self.objects.files(repo.commits[pull.head_sha].tree)
             base_files = self.objects.files(repo.commits[repo.branches[pull.base_ref]].tree)
@@ -162,11 +163,13 @@ class PullVerbs:
                 parents=[repo.branches[pull.base_ref], pull.head_sha], activity="pr_merge")
             pull.state, pull.merged, pull.merged_by, pull.merge_commit_sha = (
                 "closed", True, by, sha)
+            pull.merged_at = pull.closed_at = self.now()
             return sha
 
     def close(self: WorldState, repo: Repo, pull: Pull) -> None:
         with self.lock:
             pull.state = "closed"
+            pull.closed_at = self.now()
 
 
 def _observe(world: WorldState, repo: Repo) -> None:

@@ -88,7 +88,7 @@ class Render:
             created_at=pull.created_at, updated_at=pull.created_at, merged=pull.merged,
             merged_by=self.user(pull.merged_by) if pull.merged_by else None,
             merge_commit_sha=pull.merge_commit_sha, draft=pull.draft,
-            merged_at=pull.created_at if pull.merged else None, _links=link,
+            merged_at=pull.merged_at, closed_at=pull.closed_at, _links=link,
             author_association="CONTRIBUTOR", mergeable_state="clean", auto_merge=None,
             commits_url=f"{url}/commits", comments_url=f"{issue}/comments",
             statuses_url=link["statuses"]["href"])

@@ -61,6 +61,8 @@ class Pull:
     labels: list[str] = field(default_factory=list)
     draft: bool = False
     head_repo: str | None = None  # owner/name of a fork the head branch lives in
+    merged_at: str | None = None
+    closed_at: str | None = None
 
 @dataclass
 class Review:

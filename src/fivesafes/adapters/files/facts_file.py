@@ -63,9 +63,9 @@ class FileFacts:
         data = read_facts_json(self.facts_path) if self.facts_path else {}
         try:
             facts = facts_from_json(data)
-        except (FactsFormatError, ValueError) as exc:
+        except FactsFormatError as exc:
             raise FactsFileError(f"{self.facts_path}: {exc}; fix: see docs/facts-format.md"
-                                 ) from exc
+                                 ) from None
         if "default_branch" not in data and event.default_branch and facts.pr is None:
             facts = replace(facts, default_branch=event.default_branch)
         root = self.repo_dir

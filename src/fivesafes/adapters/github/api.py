@@ -134,7 +134,8 @@ class GitHubApi:
                 head_ref=pr.head.ref, head_repo=head_repo, base_ref=pr.base.ref,
                 default_branch=default_branch, state=cast(facts.PrState, pr.state),
                 merged=bool(pr.merged), merge_commit_sha=pr.merge_commit_sha,
-                labels=tuple(label.name for label in pr.labels))
+                labels=tuple(label.name for label in pr.labels),
+                merged_at=stamp(pr.merged_at) or None, closed_at=stamp(pr.closed_at) or None)
         return self.call(need, go)
 
     def pull_files(self, repo: str, number: int) -> tuple[facts.ChangedFile, ...]:

@@ -24,7 +24,11 @@ from fivesafes.models.policy import DecisionPhase, Policy
 
 Verdict = Literal["approve", "reject", "hold"]
 Source = Literal["label", "review"]
-NOREPLY = re.compile(r"^(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+# GitHub's no-reply addresses, on github.com and on an Enterprise Server
+# (``12345+login@users.noreply.github.com``, ``login@users.noreply.ghe.example.org``): they name
+# the login. Matching any host only ever excludes more people, never fewer.
+NOREPLY = re.compile(r"^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.[A-Za-z0-9.-]+$",
+                     re.IGNORECASE)
 ACCESS = ("admin", "maintain", "write", "triage", "read")
 
 
@@ -50,6 +54,7 @@ class Refusal:
     source_id: int
     why: str
     label: str | None = None
+    late: bool = False  # made after the pull request was merged or closed
 
 
 def _norm(login: str) -> str:
@@ -137,3 +142,36 @@ def ineligible(
         return f"{actor.login} already decided {excluded[login]} for this request; separation " \
                f"of duties excludes them from {phase}"
     return None
+
+
+def is_maintainer(actor: Actor, policy: Policy, facts: Facts, pr: PullRequest) -> bool:
+    """A person in the policy's ``[maintainers] owners`` (login or active team member) or with
+    ``admin``/``maintain`` permission, who is not the requester or an author of the request."""
+    login = _norm(actor.login)
+    if actor.is_bot or login in (_norm(pr.author.login), requester(facts)) \
+            or login in contributors(facts):
+        return False
+    for owner in policy.maintainers.owners:
+        if owner.startswith("@"):
+            members = facts.teams.get(owner[1:]) or facts.teams.get(owner[1:].lower()) or ()
+            if login in {_norm(m) for m in members}:
+                return True
+        elif _norm(owner) == login:
+            return True
+    permission = facts.permissions.get(actor.login, facts.permissions.get(login, "none"))
+    return permission in ("admin", "maintain")
+
+
+def lift_refusal(actor: Actor, verdict: Verdict, phase: DecisionPhase, policy: Policy,
+                 facts: Facts, pr: PullRequest, record: ActionRecord) -> str | None:
+    """Why ``actor`` may not lift a counted hold or rejection (None: they may).
+
+    A rejection is lifted only by someone who may decide the phase; a hold also by a
+    maintainer. Anyone else removing the label (the requester, an author, a bot) is refused
+    and the label is put back."""
+    why = ineligible(actor, phase, policy, facts, pr, record)
+    if why is None or (verdict == "hold" and is_maintainer(actor, policy, facts, pr)):
+        return None
+    who = "a decider of this phase or a maintainer" if verdict == "hold" \
+        else "a decider of this phase"
+    return f"only {who} may lift a {verdict}: {why}"

@@ -12,6 +12,12 @@ push time no approve label counts: it is refused (removed, with the reason), and
 asked to approve with a review, which is bound to the commit it approves. Counting the label
 of the event being handled would not help: the merge, which re-counts everything, could not
 count it again, so a phase shown approved would be voided at merge.
+
+A hold or a rejection stays until someone who may decide the phase lifts it (for a hold, also
+a maintainer): each label's history is replayed, and a removal by anyone else (the requester,
+an author, a bot) lifts nothing: the decision still counts and its label is put back. Nothing
+counts that was made after the pull request was merged or closed (GitHub's ``merged_at`` or
+``closed_at``); a closed pull request whose time GitHub did not give counts nothing at all.
 """
 
 from __future__ import annotations
@@ -19,12 +25,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fivesafes.core.decisions.gates import Decision, Refusal, Verdict, ineligible
+from fivesafes.core.decisions.gates import (
+    Decision,
+    Refusal,
+    Verdict,
+    ineligible,
+    lift_refusal,
+)
+from fivesafes.core.facts.actors import Actor
+from fivesafes.core.facts.instants import moment, not_before, order
 from fivesafes.core.facts.values import Facts, LabelEvent, PullRequest, Review
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.policy import DecisionPhase, Labels, Policy
 
 STATEFUL_REVIEWS = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
+
+
+@dataclass(frozen=True)
+class Lift:
+    """A hold or rejection lifted by someone allowed to: who, when, through which event."""
+
+    label: str
+    login: str
+    source_id: int
+    at: str
+    decided_by: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +63,9 @@ class Tally:
     holds: tuple[Decision, ...] = ()
     refusals: tuple[Refusal, ...] = ()
     stale: tuple[Decision, ...] = ()
+    restored: tuple[Decision, ...] = ()  # counted holds/rejections whose label must go back
+    lifts: tuple[Lift, ...] = ()
+    refused_lifts: tuple[Refusal, ...] = ()
 
     @property
     def approvers(self) -> list[str]:
@@ -51,6 +79,10 @@ class Tally:
     def met(self) -> bool:
         return self.missing == 0 and not self.rejections and not self.holds
 
+    @property
+    def late(self) -> tuple[Refusal, ...]:
+        return tuple(r for r in self.refusals if r.late)
+
 
 def verdicts(labels: Labels) -> dict[str, tuple[Verdict, DecisionPhase | None]]:
     """Decision label -> (verdict, phase it belongs to; None for hold, which fits both)."""
@@ -63,19 +95,48 @@ def verdicts(labels: Labels) -> dict[str, tuple[Verdict, DecisionPhase | None]]:
     }
 
 
-def moment(stamp: str) -> dt.datetime | None:
-    try:
-        parsed = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+@dataclass(frozen=True)
+class Cutoff:
+    """When a closed pull request stopped taking decisions (``at`` None: GitHub did not say)."""
+
+    what: str
+    at: dt.datetime | None
+    stamp: str
+
+
+def cutoff(pr: PullRequest) -> Cutoff | None:
+    """The merge (or closing) time after which nothing counts; None while the PR is open."""
+    if pr.merged:
+        return Cutoff("merged", moment(pr.merged_at), pr.merged_at or "")
+    if pr.state == "closed":
+        return Cutoff("closed", moment(pr.closed_at), pr.closed_at or "")
+    return None
+
+
+def too_late(stamp: str | None, cut: Cutoff | None) -> bool:
+    """Whether a decision made at ``stamp`` came after the pull request was merged or closed."""
+    if cut is None:
+        return False
+    return cut.at is None or not_before(stamp, cut.at)
+
+
+def late_reason(pr: PullRequest, cut: Cutoff) -> str:
+    if cut.at is None:
+        return (f"too late: #{pr.number} is {cut.what} and GitHub did not say when, so no "
+                "decision can be shown to precede it")
+    return (f"too late: #{pr.number} was {cut.what} at {cut.stamp}; a decision made after "
+            "that never counts")
+
+
+def history(facts: Facts, label: str) -> list[LabelEvent]:
+    """The label's ``labeled``/``unlabeled`` events in the order they happened (as instants)."""
+    return sorted((e for e in facts.label_events if e.label == label),
+                  key=lambda e: (order(e.created_at), e.id))
 
 
 def last_labeled(facts: Facts, label: str) -> LabelEvent | None:
     """The event that applied the label as it is now (the latest ``labeled`` event)."""
-    events = [e for e in facts.label_events if e.label == label and e.event == "labeled"]
-    events.sort(key=lambda e: (moment(e.created_at) or dt.datetime.min.replace(tzinfo=dt.UTC),
-                               e.id))
+    events = [e for e in history(facts, label) if e.event == "labeled"]
     return events[-1] if events else None
 
 
@@ -102,6 +163,103 @@ def before_head(created_at: str, facts: Facts, pr: PullRequest) -> bool:
     return since is not None and (made is None or made < since)
 
 
+@dataclass
+class _Count:
+    approvals: dict[str, Decision]
+    rejections: list[Decision]
+    holds: list[Decision]
+    refusals: list[Refusal]
+    stale: list[Decision]
+    restored: list[Decision]
+    lifts: list[Lift]
+    refused_lifts: list[Refusal]
+
+
+class _Ctx:
+    def __init__(self, phase: DecisionPhase, policy: Policy, facts: Facts, pr: PullRequest,
+                 record: ActionRecord) -> None:
+        self.phase, self.policy, self.facts, self.pr, self.record = (
+            phase, policy, facts, pr, record)
+        self.cut = cutoff(pr)
+
+    def ineligible(self, actor: Actor) -> str | None:
+        return ineligible(actor, self.phase, self.policy, self.facts, self.pr, self.record)
+
+    def late(self, stamp: str) -> str | None:
+        return late_reason(self.pr, self.cut) if self.cut is not None \
+            and too_late(stamp, self.cut) else None
+
+
+def _approve_label(ctx: _Ctx, out: _Count, label: str, *, pushed_now: bool,
+                   stale_label_event: int | None) -> None:
+    pr, facts = ctx.pr, ctx.facts
+    if label not in pr.labels:
+        return
+    event = last_labeled(facts, label)
+    if event is None:
+        out.refusals.append(Refusal("(unknown)", "approve", "label", 0,
+                                    f"no record of who applied {label}", label))
+        return
+    late = ctx.late(event.created_at)
+    if late is not None:
+        out.refusals.append(Refusal(event.actor.login, "approve", "label", event.id, late,
+                                    label, late=True))
+        return
+    why = ctx.ineligible(event.actor)
+    if why is not None:
+        out.refusals.append(Refusal(event.actor.login, "approve", "label", event.id, why,
+                                    label))
+        return
+    decision = Decision(event.actor.login, "approve", "label", event.id, event.created_at,
+                        label)
+    if (pushed_now or before_head(event.created_at, facts, pr)
+            or event.id == stale_label_event):
+        out.stale.append(decision)
+    elif moment(pr.head_pushed_at or "") is None:  # unknown (or unreadable)
+        out.refusals.append(Refusal(event.actor.login, "approve", "label", event.id,
+                                    unproven(pr), label))
+    else:
+        out.approvals.setdefault(decision.login.lower(), decision)
+
+
+def _standing_label(ctx: _Ctx, out: _Count, label: str, verdict: Verdict) -> None:
+    """Replay a hold or reject label's history: what stands is the latest decision applied
+    by a decider and not lifted since by someone allowed to lift it."""
+    standing: Decision | None = None
+    refused: Refusal | None = None
+    for event in history(ctx.facts, label):
+        late = ctx.late(event.created_at)
+        if event.event == "labeled":
+            why = late or ctx.ineligible(event.actor)
+            if why is not None:
+                refused = Refusal(event.actor.login, verdict, "label", event.id, why, label,
+                                  late=late is not None)
+                continue
+            standing, refused = Decision(event.actor.login, verdict, "label", event.id,
+                                         event.created_at, label), None
+        elif standing is not None and late is None:
+            why = lift_refusal(event.actor, verdict, ctx.phase, ctx.policy, ctx.facts,
+                               ctx.pr, ctx.record)
+            if why is not None:
+                out.refused_lifts.append(Refusal(event.actor.login, verdict, "label",
+                                                 event.id, why, label))
+                continue
+            out.lifts.append(Lift(label, event.actor.login, event.id, event.created_at,
+                                  standing.login))
+            standing = None
+    on_pr = label in ctx.pr.labels
+    if standing is not None:
+        (out.rejections if verdict == "reject" else out.holds).append(standing)
+        if not on_pr:
+            out.restored.append(standing)
+        if refused is not None and on_pr:  # a later unearned re-application: not counted
+            out.refusals.append(Refusal(refused.login, verdict, "label", refused.source_id,
+                                        refused.why, None, late=refused.late))
+    elif on_pr:
+        out.refusals.append(refused or Refusal("(unknown)", verdict, "label", 0,
+                                               f"no record of who applied {label}", label))
+
+
 def tally(
     phase: DecisionPhase, policy: Policy, facts: Facts, pr: PullRequest, record: ActionRecord,
     *, pushed_now: bool = False, stale_label_event: int | None = None,
@@ -109,71 +267,59 @@ def tally(
     """Count ``phase`` decisions. ``pushed_now``: a push just happened, so every approve label
     is stale; ``stale_label_event``: a label event the trigger showed was made on an old head.
     """
-    approvals: dict[str, Decision] = {}
-    rejections: list[Decision] = []
-    holds: list[Decision] = []
-    refusals: list[Refusal] = []
-    stale: list[Decision] = []
+    ctx = _Ctx(phase, policy, facts, pr, record)
+    out = _Count({}, [], [], [], [], [], [], [])
     for label, (verdict, label_phase) in sorted(verdicts(policy.labels).items()):
-        if label not in pr.labels:
-            continue
-        event = last_labeled(facts, label)
-        if event is None:
-            refusals.append(Refusal("(unknown)", verdict, "label", 0,
-                                    f"no record of who applied {label}", label))
-            continue
         if label_phase is not None and label_phase != phase:
-            refusals.append(Refusal(event.actor.login, verdict, "label", event.id,
-                                    f"{label} does not apply to a {phase} decision", label))
+            if label in pr.labels:
+                event = last_labeled(facts, label)
+                out.refusals.append(Refusal(event.actor.login if event else "(unknown)",
+                                            verdict, "label", event.id if event else 0,
+                                            f"{label} does not apply to a {phase} decision",
+                                            label))
             continue
-        why = ineligible(event.actor, phase, policy, facts, pr, record)
-        if why is not None:
-            refusals.append(Refusal(event.actor.login, verdict, "label", event.id, why, label))
-            continue
-        decision = Decision(event.actor.login, verdict, "label", event.id, event.created_at,
-                            label)
         if verdict == "approve":
-            if (pushed_now or before_head(event.created_at, facts, pr)
-                    or event.id == stale_label_event):
-                stale.append(decision)
-            elif moment(pr.head_pushed_at or "") is None:  # unknown (or unreadable)
-                refusals.append(Refusal(event.actor.login, verdict, "label", event.id,
-                                        unproven(pr), label))
-            else:
-                approvals.setdefault(decision.login.lower(), decision)
-        elif verdict == "reject":
-            rejections.append(decision)
+            _approve_label(ctx, out, label, pushed_now=pushed_now,
+                           stale_label_event=stale_label_event)
         else:
-            holds.append(decision)
-    latest: dict[str, tuple[str, int]] = {}
-    by_key: dict[str, Review] = {}
-    for review in facts.reviews:
+            _standing_label(ctx, out, label, verdict)
+    _reviews(ctx, out)
+    return Tally(
+        phase, policy.phases.rule(phase).required,
+        tuple(sorted(out.approvals.values(), key=lambda d: (d.login.lower(), d.source))),
+        tuple(out.rejections), tuple(out.holds), tuple(out.refusals),
+        tuple(d for d in out.stale if d.login.lower() not in out.approvals),
+        tuple(out.restored), tuple(out.lifts), tuple(out.refused_lifts),
+    )
+
+
+def _reviews(ctx: _Ctx, out: _Count) -> None:
+    """Each person's latest stateful review (by instant) counts, at the commit it names."""
+    latest: dict[str, Review] = {}
+    for review in ctx.facts.reviews:
         if review.state not in STATEFUL_REVIEWS:
             continue
         key = review.user.login.lower()
-        order = (review.submitted_at, review.id)
-        if key not in latest or order >= latest[key]:
-            latest[key] = order
-            by_key[key] = review
-    for key in sorted(by_key):
-        review = by_key[key]
+        seen = latest.get(key)
+        if seen is None or (order(review.submitted_at), review.id) >= (
+                order(seen.submitted_at), seen.id):
+            latest[key] = review
+    for key in sorted(latest):
+        review = latest[key]
         if review.state == "DISMISSED":
             continue
-        verdict = "approve" if review.state == "APPROVED" else "reject"
-        why = ineligible(review.user, phase, policy, facts, pr, record)
+        verdict: Verdict = "approve" if review.state == "APPROVED" else "reject"
+        late = ctx.late(review.submitted_at)
+        why = late or ctx.ineligible(review.user)
         if why is not None:
-            refusals.append(Refusal(review.user.login, verdict, "review", review.id, why))
+            out.refusals.append(Refusal(review.user.login, verdict, "review", review.id, why,
+                                        late=late is not None))
             continue
-        decision = Decision(review.user.login, verdict, "review", review.id, review.submitted_at)
+        decision = Decision(review.user.login, verdict, "review", review.id,
+                            review.submitted_at)
         if verdict == "reject":
-            rejections.append(decision)
-        elif review.commit_id != pr.head_sha:
-            stale.append(decision)
+            out.rejections.append(decision)
+        elif review.commit_id != ctx.pr.head_sha:
+            out.stale.append(decision)
         else:
-            approvals.setdefault(key, decision)
-    return Tally(
-        phase, policy.phases.rule(phase).required,
-        tuple(sorted(approvals.values(), key=lambda d: (d.login.lower(), d.source))),
-        tuple(rejections), tuple(holds), tuple(refusals),
-        tuple(d for d in stale if d.login.lower() not in approvals),
-    )
+            out.approvals.setdefault(key, decision)

@@ -11,9 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fivesafes.core.decisions.gates import Decision, Refusal, Source, Verdict, ineligible
-from fivesafes.core.decisions.tally import Tally, before_head, verdicts
+from fivesafes.core.decisions.tally import (
+    Tally,
+    before_head,
+    cutoff,
+    late_reason,
+    too_late,
+    verdicts,
+)
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event
+from fivesafes.core.facts.instants import order
 from fivesafes.core.facts.values import Facts, LabelEvent, PullRequest
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.policy import DecisionPhase, Policy
@@ -51,7 +59,7 @@ def attempt(event: Event, facts: Facts, policy: Policy) -> Attempt | None:
 def _label_event(facts: Facts, label: str, login: str) -> LabelEvent | None:
     matches = [e for e in facts.label_events if e.label == label and e.event == "labeled"
                and e.actor.login.lower() == login.lower()]
-    return max(matches, key=lambda e: (e.created_at, e.id)) if matches else None
+    return max(matches, key=lambda e: (order(e.created_at), e.id)) if matches else None
 
 
 def stale_label_event(event: Event, facts: Facts, pr: PullRequest, policy: Policy) -> int | None:
@@ -86,6 +94,9 @@ def _refusal_reason(
     event: Event, facts: Facts, pr: PullRequest, policy: Policy, record: ActionRecord,
     phase: DecisionPhase, found: Attempt,
 ) -> str | None:
+    cut = cutoff(pr)
+    if cut is not None and too_late(_made_at(facts, found), cut):
+        return late_reason(pr, cut)
     if found.label is not None:
         label_phase = verdicts(policy.labels)[found.label][1]
         if label_phase not in (None, phase):
@@ -108,3 +119,10 @@ def _refusal_reason(
         if label_event is not None and before_head(label_event.created_at, facts, pr):
             return "the label was applied before the current head commit was pushed"
     return None
+
+
+def _made_at(facts: Facts, found: Attempt) -> str | None:
+    """GitHub's time of the attempt (None when the facts do not hold its event)."""
+    if found.source == "label":
+        return next((e.created_at for e in facts.label_events if e.id == found.source_id), None)
+    return next((r.submitted_at for r in facts.reviews if r.id == found.source_id), None)

@@ -12,6 +12,7 @@ the action record (:mod:`fivesafes.core.engine.dispatch`), never re-assessed lik
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 
 from pydantic import ValidationError
 
@@ -33,6 +34,7 @@ from fivesafes.core.engine.pr_phases import pr_kind
 from fivesafes.core.engine.pr_plan import pr_event_plan
 from fivesafes.core.engine.validation_port import check_policy
 from fivesafes.core.facts.events import Event
+from fivesafes.core.facts.instants import earliest
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.findings import Finding
 from fivesafes.core.ledger import chain as ledger
@@ -67,6 +69,8 @@ def plan_event(event: Event, facts: Facts, now: str) -> Plan:
     if pr is None or pr.number != event.pr:
         return Plan("none", "failed", f"the facts hold no pull request #{event.pr}; "
                     "nothing can be decided")
+    pr = with_event_times(pr, event)
+    facts = replace(facts, pr=pr)
     policy, findings = check_policy(facts.policy)
     if event.kind == "dispatch":
         if policy is None:  # no comment or statuses: a dispatch never edits the pull request
@@ -83,6 +87,16 @@ def plan_event(event: Event, facts: Facts, now: str) -> Plan:
                     f"{plan.reason} (event {event.delivery} already recorded: nothing recorded "
                     "twice)", kept, plan.state)
     return plan
+
+
+def with_event_times(pr: PullRequest, event: Event) -> PullRequest:
+    """The merge and closing times: the earliest of the API's and the payload's (either can
+    only make a decision too late, never make a late one count)."""
+    return replace(
+        pr,
+        merged_at=earliest(pr.merged_at, event.merged_at) if pr.merged else pr.merged_at,
+        closed_at=earliest(pr.closed_at, event.closed_at) if pr.state == "closed"
+        else pr.closed_at)
 
 
 def _fail_closed(

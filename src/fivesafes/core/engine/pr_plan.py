@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fivesafes.core.decisions.assess import Assessment, assess
 from fivesafes.core.decisions.gates import Decision, Refusal
-from fivesafes.core.decisions.tally import verdicts
+from fivesafes.core.decisions.tally import Lift, verdicts
 from fivesafes.core.decisions.trigger import judge, stale_label_event
 from fivesafes.core.engine.comment import render
 from fivesafes.core.engine.plan import (
@@ -57,7 +57,10 @@ def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[s
                                valid_err[0].render() if valid_err else "no errors", sha, facts))
         decided: StatusState = ("success" if t.met else "failure" if t.rejections
                                 else "pending")
-        effects.append(_status(t.phase, decided, a.reason, sha, facts))
+        text = a.reason
+        if t.late and not t.met:  # a closed pull request: what came after it never counts
+            decided, text = "failure", t.late[-1].why
+        effects.append(_status(t.phase, decided, text, sha, facts))
     for f in (*c.check, *c.validation):
         if not f.file.startswith("("):
             effects.append(Annotation(f.file, f.line, "error" if f.severity == "error"
@@ -68,6 +71,9 @@ def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[s
 
 
 def _removals(a: Assessment, extra: Refusal | None) -> list[RemoveLabel]:
+    """Unearned and stale labels, never the label of a decision that still counts."""
+    t = a.tally
+    counted = {d.label for d in (*t.approvals, *t.rejections, *t.holds) if d.label}
     out: dict[str, RemoveLabel] = {}
     for r in a.tally.refusals:
         if r.label:
@@ -78,7 +84,29 @@ def _removals(a: Assessment, extra: Refusal | None) -> list[RemoveLabel]:
                 a.pr.number, d.label, f"stale: @{d.login} approved an earlier commit"))
     if extra is not None and extra.label and extra.label in a.pr.labels:
         out.setdefault(extra.label, RemoveLabel(a.pr.number, extra.label, extra.why))
-    return [out[k] for k in sorted(out)]
+    return [out[k] for k in sorted(out) if k not in counted]
+
+
+def _restorations(a: Assessment) -> list[AddLabel]:
+    """Holds and rejections removed by someone who may not lift them: put back."""
+    return [AddLabel(a.pr.number, label) for label in
+            sorted({d.label for d in a.tally.restored if d.label})]
+
+
+def _lift_event(event: Event, a: Assessment) -> tuple[Refusal | None, Lift | None]:
+    """For an ``unlabeled`` event: the refused lift it attempted, or the lift it made."""
+    if event.kind != "unlabeled":
+        return None, None
+    sender = event.sender.login.lower()
+    refused = [r for r in a.tally.refused_lifts
+               if r.label == event.label and r.login.lower() == sender]
+    lifted = [x for x in a.tally.lifts if x.label == event.label and x.login.lower() == sender]
+    best_refused = max(refused, key=lambda r: r.source_id) if refused else None
+    best_lift = max(lifted, key=lambda x: x.source_id) if lifted else None
+    if best_refused is not None and (best_lift is None
+                                     or best_refused.source_id > best_lift.source_id):
+        return best_refused, None
+    return None, best_lift
 
 
 def _commit(facts: Facts, event: Event, message: str) -> Commit:
@@ -107,12 +135,19 @@ def pr_event_plan(
         return _merge_plan(event, facts, now, a)
     found, verdict = judge(event, facts, pr, policy, record, a.checked.phase, a.tally)
     refusal = verdict if isinstance(verdict, Refusal) else None
+    refused_lift, lift = _lift_event(event, a)
+    if refusal is None and refused_lift is not None:
+        refusal = refused_lift
     look_again = sorted({d.login for d in a.tally.stale}, key=str.lower)
     notes = []
-    if refusal is not None and refusal not in a.tally.refusals:
+    if refusal is not None and refusal is refused_lift:
+        notes.append(f"`{refusal.label}` removed by @{refusal.login}: {refusal.why}; it is "
+                     "put back and still counts")
+    elif refusal is not None and refusal not in a.tally.refusals:
         notes.append(f"`{refusal.label or 'review'}` by @{refusal.login}: {refusal.why}")
-    effects = publish(a, facts, notes=notes, look_again=look_again,
-                      removals=_removals(a, refusal))
+    effects: list[Effect] = [*_restorations(a)]
+    effects += publish(a, facts, notes=notes, look_again=look_again,
+                       removals=_removals(a, refusal))
     if event.kind in ("opened", "reopened") and a.checked.kind == "disclosure" \
             and DISCLOSURE_LABEL not in pr.labels:
         effects.insert(0, AddLabel(pr.number, DISCLOSURE_LABEL))
@@ -124,6 +159,14 @@ def pr_event_plan(
                                  f"by @{refusal.login} on #{pr.number}")]
         return Plan(a.checked.phase, "refused", f"{a.checked.phase} attempt by "
                     f"@{refusal.login} refused: {refusal.why}", tuple(effects), a.state)
+    if lift is not None:
+        why = (f"{lift.label} (applied by @{lift.decided_by}) lifted by @{lift.login} at "
+               f"{lift.at}")
+        rec = entries.record(event, facts, now, phase=a.checked.phase, status="pending",
+                             reason=f"{why}; {a.reason}", digest=a.checked.digest,
+                             lifts=[lift], request=a.checked.request)
+        effects += [rec, _commit(facts, event, f"fivesafes: {lift.label} on #{pr.number} "
+                                 f"lifted by @{lift.login}")]
     if isinstance(verdict, Decision) and verdict.verdict == "reject" and found is not None:
         rec = entries.record(event, facts, now, phase=a.checked.phase, status="failed",
                              reason=a.reason, digest=a.checked.digest, decisions=[verdict],

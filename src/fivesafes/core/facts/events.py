@@ -78,6 +78,8 @@ class Event:
     after: str | None = None
     base_changed_from: str | None = None
     head_repo: str | None = None
+    merged_at: str | None = None  # the payload's pull_request.merged_at / closed_at
+    closed_at: str | None = None
     inputs: Mapping[str, str] = field(default_factory=dict)
     reason: str = ""
 
@@ -131,17 +133,25 @@ def parse_event(name: str, payload: Mapping[str, Any], delivery: str | None = No
     return Event(kind="ignored", reason=f"event {name!r} is not handled", **common)
 
 
+def _what(name: str, action: str) -> str:
+    """An event in words: ``pull_request_target event (labeled)``, never ``name.``."""
+    return f"{name} event ({action})" if action else f"{name} event without an action"
+
+
 def _pull_request_event(
     name: str, action: str, payload: Mapping[str, Any], common: dict[str, Any]
 ) -> Event:
     pr = payload.get("pull_request")
     number = payload.get("number", _get(pr, "number"))
     if not isinstance(pr, Mapping) or not isinstance(number, int):
-        return Event(kind="ignored", reason=f"{name}.{action} carries no pull request", **common)
+        return Event(kind="ignored", reason=f"the {_what(name, action)} carries no pull "
+                     "request", **common)
     common |= {
         "pr": number,
         "head_sha": _str(_get(pr, "head", "sha")),
         "base_ref": _str(_get(pr, "base", "ref")),
+        "merged_at": _str(pr.get("merged_at")),
+        "closed_at": _str(pr.get("closed_at")),
     }
     if not common["default_branch"]:
         common["default_branch"] = str(_get(pr, "base", "repo", "default_branch") or "")
@@ -150,7 +160,8 @@ def _pull_request_event(
         kind = REVIEW_ACTIONS.get(action)
         review = payload.get("review")
         if kind is None or not isinstance(review, Mapping) or not isinstance(review.get("id"), int):
-            return Event(kind="ignored", reason=f"{name}.{action} is not a decision", **common)
+            return Event(kind="ignored", reason=f"the {_what(name, action)} is not a decision",
+                         **common)
         ref = ReviewRef(
             id=review["id"],
             state=str(review.get("state") or "").upper(),
@@ -171,7 +182,8 @@ def _pull_request_event(
         kind = "retargeted"
         common["base_changed_from"] = base_from
     if kind is None:
-        return Event(kind="ignored", reason=f"{name}.{action} is not handled", **common)
+        return Event(kind="ignored", reason=f"the {_what(name, action)} is not handled",
+                     **common)
     return Event(kind=kind, **common)
 
 
@@ -182,9 +194,12 @@ def _push_event(payload: Mapping[str, Any], common: dict[str, Any]) -> Event:
     if common["sender"].login == "unknown" and isinstance(pusher, Mapping):
         common["sender"] = Actor(str(pusher.get("name") or "unknown"), "User")
     if payload.get("deleted") is True:
-        return Event(kind="ignored", reason=f"push deleted {ref}", **common)
+        return Event(kind="ignored", reason=f"the push deleted {ref or 'a branch'}", **common)
+    if ref is None:
+        return Event(kind="ignored", reason="the push names no branch", **common)
     if ref != f"refs/heads/{common['default_branch']}":
-        return Event(kind="ignored", reason=f"push to {ref}, not the default branch", **common)
+        return Event(kind="ignored", reason=f"the push went to {ref}, not the default branch",
+                     **common)
     return Event(kind="push", **common)
 
 
@@ -203,7 +218,9 @@ def _workflow_run_event(action: str, payload: Mapping[str, Any], common: dict[st
     run = payload.get("workflow_run")
     triggered_by = _get(run, "event")
     if action != "completed" or triggered_by != REASSESS_AFTER:
-        return Event(kind="ignored", reason=f"workflow_run.{action} of a {triggered_by!r} run "
+        run_of = f"a {triggered_by} run" if isinstance(triggered_by, str) and triggered_by \
+            else "a run"
+        return Event(kind="ignored", reason=f"the {_what('workflow_run', action)} of {run_of} "
                      "is not handled", **common)
     common |= {"head_sha": _str(_get(run, "head_sha")), "ref": _str(_get(run, "head_branch")),
                "head_repo": _str(_get(run, "head_repository", "full_name"))}

@@ -9,31 +9,31 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fivesafes.core.facts.actors import Actor
+from pydantic import BeforeValidator, Field, ValidationError
+
+from fivesafes.core.facts.actors import Actor, ActorType
 from fivesafes.core.facts.values import (
     ChangedFile,
     CoAuthor,
     Commit,
     Facts,
+    FileStatus,
+    LabelAction,
     LabelEvent,
+    Permission,
+    PrState,
     PullRequest,
     Review,
+    ReviewState,
     RunContext,
 )
+from fivesafes.core.facts.wire import Blob, FormatError, Stamp, Wire, explain
 
 
-class FactsFormatError(ValueError):
+class FactsFormatError(FormatError):
     """The facts JSON does not have the documented shape."""
-
-
-def _bytes(value: Any, where: str) -> bytes:
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    if isinstance(value, Mapping) and isinstance(value.get("base64"), str):
-        return base64.b64decode(value["base64"])
-    raise FactsFormatError(f"{where}: expected text or {{\"base64\": ...}}")
 
 
 def _text(data: bytes) -> Any:
@@ -43,92 +43,150 @@ def _text(data: bytes) -> Any:
         return {"base64": base64.b64encode(data).decode("ascii")}
 
 
-def _actor(data: Any) -> Actor:
-    if isinstance(data, str):
-        return Actor(data)
-    return Actor(str(data["login"]), data.get("type", "User"))
+def _actor_in(value: Any) -> Any:
+    return {"login": value} if isinstance(value, str) else value
+
+
+class ActorIn(Wire):
+    login: str = Field(min_length=1)
+    type: ActorType = "User"
+
+
+ActorField = Annotated[ActorIn, BeforeValidator(_actor_in)]
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+class RunIn(Wire):
+    run_id: str | int = ""
+    run_attempt: int = Field(default=1, ge=1)
+    run_url: str = ""
+    server_url: str = "https://github.com"
+    repository: str = ""
+
+
+class PullRequestIn(Wire):
+    number: int = Field(ge=1)
+    author: ActorField
+    head_sha: str = Field(min_length=1)
+    head_ref: str = ""
+    head_repo: str = ""
+    base_ref: str = Field(min_length=1)
+    default_branch: str | None = None
+    state: PrState = "open"
+    merged: bool = False
+    merge_commit_sha: str | None = None
+    labels: list[str] = Field(default_factory=list)
+    head_pushed_at: Stamp | None = None
+    merged_at: Stamp | None = None
+    closed_at: Stamp | None = None
+
+
+class CoAuthorIn(Wire):
+    name: str = ""
+    email: str = ""
+    login: str | None = None
+
+
+class CommitIn(Wire):
+    sha: str = Field(min_length=1)
+    author: str | None = None
+    committer: str | None = None
+    co_authors: list[CoAuthorIn] = Field(default_factory=list)
+    is_bot: bool = False
+    committed_at: Stamp | None = None
+
+
+class ChangedIn(Wire):
+    path: str = Field(min_length=1)
+    status: FileStatus = "modified"
+    previous_path: str | None = None
+
+
+class ReviewIn(Wire):
+    id: int
+    user: ActorField
+    state: Annotated[ReviewState, BeforeValidator(_upper)]
+    commit_id: str
+    submitted_at: Stamp | None = None
+
+
+class LabelEventIn(Wire):
+    id: int
+    event: LabelAction
+    label: str
+    actor: ActorField
+    created_at: Stamp | None = None
+
+
+class FactsIn(Wire):
+    """The JSON form of the facts (docs/facts-format.md), validated before anything reads it."""
+
+    run: RunIn = RunIn()
+    default_branch: str | None = Field(default=None, min_length=1)
+    pr: PullRequestIn | None = None
+    commits: list[CommitIn] = Field(default_factory=list)
+    changed: list[ChangedIn] = Field(default_factory=list)
+    reviews: list[ReviewIn] = Field(default_factory=list)
+    label_events: list[LabelEventIn] = Field(default_factory=list)
+    teams: dict[str, list[str]] = Field(default_factory=dict)
+    permissions: dict[str, Permission] = Field(default_factory=dict)
+    files: dict[str, Blob] = Field(default_factory=dict)
+    policy: Blob | None = None
+    record: Blob | None = None
+
+
+def _actor(a: ActorIn) -> Actor:
+    return Actor(a.login, a.type)
+
+
+def facts_from_json(data: Mapping[str, Any]) -> Facts:
+    """Facts from their JSON form; raises :class:`FactsFormatError` naming every bad key."""
+    if not isinstance(data, Mapping):
+        raise FactsFormatError("facts: expected a JSON object (docs/facts-format.md)")
+    try:
+        model = FactsIn.model_validate(dict(data))
+    except ValidationError as exc:
+        raise FactsFormatError(str(explain("facts", exc))) from None
+    return _facts(model)
+
+
+def _facts(m: FactsIn) -> Facts:
+    pr = None
+    if m.pr is not None:
+        p = m.pr
+        pr = PullRequest(
+            number=p.number, author=_actor(p.author), head_sha=p.head_sha, head_ref=p.head_ref,
+            head_repo=p.head_repo, base_ref=p.base_ref,
+            default_branch=p.default_branch or m.default_branch or "main", state=p.state,
+            merged=p.merged, merge_commit_sha=p.merge_commit_sha, labels=tuple(p.labels),
+            head_pushed_at=p.head_pushed_at, merged_at=p.merged_at, closed_at=p.closed_at)
+    return Facts(
+        run=RunContext(str(m.run.run_id), m.run.run_attempt, m.run.run_url, m.run.server_url,
+                       m.run.repository),
+        default_branch=m.default_branch or (pr.default_branch if pr else "main"),
+        pr=pr,
+        commits=tuple(
+            Commit(c.sha, c.author, c.committer,
+                   tuple(CoAuthor(a.name, a.email, a.login) for a in c.co_authors),
+                   c.is_bot, c.committed_at) for c in m.commits),
+        changed=tuple(ChangedFile(f.path, f.status, f.previous_path) for f in m.changed),
+        reviews=tuple(Review(r.id, _actor(r.user), r.state, r.commit_id, r.submitted_at or "")
+                      for r in m.reviews),
+        label_events=tuple(LabelEvent(e.id, e.event, e.label, _actor(e.actor),
+                                      e.created_at or "") for e in m.label_events),
+        teams={k: frozenset(v) for k, v in m.teams.items()},
+        permissions=dict(m.permissions),
+        files=dict(m.files),
+        policy=m.policy,
+        record=m.record,
+    )
 
 
 def _actor_json(actor: Actor) -> dict[str, str]:
     return {"login": actor.login, "type": actor.type}
-
-
-def facts_from_json(data: Mapping[str, Any]) -> Facts:
-    """Facts from their JSON form; raises :class:`FactsFormatError` naming the bad key."""
-    try:
-        return _facts(data)
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise FactsFormatError(f"facts: missing or malformed key {exc}") from exc
-
-
-def _facts(data: Mapping[str, Any]) -> Facts:
-    pr_data = data.get("pr")
-    pr = None
-    if pr_data is not None:
-        pr = PullRequest(
-            number=int(pr_data["number"]),
-            author=_actor(pr_data["author"]),
-            head_sha=str(pr_data["head_sha"]),
-            head_ref=str(pr_data.get("head_ref", "")),
-            head_repo=str(pr_data.get("head_repo", "")),
-            base_ref=str(pr_data["base_ref"]),
-            default_branch=str(pr_data.get("default_branch", data.get("default_branch", "main"))),
-            state=pr_data.get("state", "open"),
-            merged=bool(pr_data.get("merged", False)),
-            merge_commit_sha=pr_data.get("merge_commit_sha"),
-            labels=tuple(pr_data.get("labels", ())),
-            head_pushed_at=pr_data.get("head_pushed_at"),
-        )
-    commits = tuple(
-        Commit(
-            sha=str(c["sha"]),
-            author=c.get("author"),
-            committer=c.get("committer"),
-            co_authors=tuple(
-                CoAuthor(str(a.get("name", "")), str(a.get("email", "")), a.get("login"))
-                for a in c.get("co_authors", ())
-            ),
-            is_bot=bool(c.get("is_bot", False)),
-            committed_at=c.get("committed_at"),
-        )
-        for c in data.get("commits", ())
-    )
-    changed = tuple(
-        ChangedFile(str(f["path"]), f.get("status", "modified"), f.get("previous_path"))
-        for f in data.get("changed", ())
-    )
-    reviews = tuple(
-        Review(int(r["id"]), _actor(r["user"]), r["state"].upper(), str(r["commit_id"]),
-               str(r.get("submitted_at", "")))
-        for r in data.get("reviews", ())
-    )
-    label_events = tuple(
-        LabelEvent(int(e["id"]), e["event"], str(e["label"]), _actor(e["actor"]),
-                   str(e.get("created_at", "")))
-        for e in data.get("label_events", ())
-    )
-    run = data.get("run", {})
-    files = data.get("files", {})
-    return Facts(
-        run=RunContext(
-            run_id=str(run.get("run_id", "")),
-            run_attempt=int(run.get("run_attempt", 1)),
-            run_url=str(run.get("run_url", "")),
-            server_url=str(run.get("server_url", "https://github.com")),
-            repository=str(run.get("repository", "")),
-        ),
-        default_branch=str(data.get("default_branch", pr.default_branch if pr else "main")),
-        pr=pr,
-        commits=commits,
-        changed=changed,
-        reviews=reviews,
-        label_events=label_events,
-        teams={str(k): frozenset(v) for k, v in data.get("teams", {}).items()},
-        permissions={str(k): v for k, v in data.get("permissions", {}).items()},
-        files={str(k): _bytes(v, f"files.{k}") for k, v in files.items()},
-        policy=None if data.get("policy") is None else _bytes(data["policy"], "policy"),
-        record=None if data.get("record") is None else _bytes(data["record"], "record"),
-    )
 
 
 def facts_to_json(facts: Facts) -> dict[str, Any]:
@@ -146,7 +204,8 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
             "head_ref": pr.head_ref, "head_repo": pr.head_repo, "base_ref": pr.base_ref,
             "default_branch": pr.default_branch, "state": pr.state, "merged": pr.merged,
             "merge_commit_sha": pr.merge_commit_sha, "labels": list(pr.labels),
-            "head_pushed_at": pr.head_pushed_at,
+            "head_pushed_at": pr.head_pushed_at, "merged_at": pr.merged_at,
+            "closed_at": pr.closed_at,
         },
         "commits": [
             {"sha": c.sha, "author": c.author, "committer": c.committer, "is_bot": c.is_bot,
@@ -158,10 +217,10 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         "changed": [{"path": f.path, "status": f.status, "previous_path": f.previous_path}
                     for f in facts.changed],
         "reviews": [{"id": r.id, "user": _actor_json(r.user), "state": r.state,
-                     "commit_id": r.commit_id, "submitted_at": r.submitted_at}
+                     "commit_id": r.commit_id, "submitted_at": r.submitted_at or None}
                     for r in facts.reviews],
         "label_events": [{"id": e.id, "event": e.event, "label": e.label,
-                          "actor": _actor_json(e.actor), "created_at": e.created_at}
+                          "actor": _actor_json(e.actor), "created_at": e.created_at or None}
                          for e in facts.label_events],
         "teams": {k: sorted(v) for k, v in sorted(facts.teams.items())},
         "permissions": dict(sorted(facts.permissions.items())),

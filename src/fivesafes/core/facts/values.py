@@ -42,6 +42,10 @@ class PullRequest:
     # tell; a decision label applied before it is stale. None: unknown (labels then rely on the
     # triggering event's head SHA and on the removal of decision labels at each push).
     head_pushed_at: str | None = None
+    # GitHub's times (RFC 3339) of the merge and of the closing: no decision made after the
+    # pull request was merged or closed counts (None: not merged / not closed, or unknown).
+    merged_at: str | None = None
+    closed_at: str | None = None
 
 
 @dataclass(frozen=True)

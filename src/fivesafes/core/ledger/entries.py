@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fivesafes.core.decisions.gates import Decision, Refusal
+from fivesafes.core.decisions.tally import Lift
 from fivesafes.core.engine.plan import Record
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts
@@ -39,7 +40,7 @@ def record(
     event: Event, facts: Facts, now: str, *, phase: str, status: Status, reason: str,
     digest: str | None = None, decisions: Sequence[Decision] = (),
     refusals: Sequence[Refusal] = (), findings: Sequence[Finding] = (),
-    request: Request | None = None, role: str = "approver",
+    request: Request | None = None, role: str = "approver", lifts: Sequence[Lift] = (),
 ) -> Record:
     """A ``record`` effect: one entry (TOML keys, without prev/digest)."""
     pr = facts.pr
@@ -48,13 +49,15 @@ def record(
         people.setdefault(d.login.lower(), agent(d.login, role, facts, request))
     for r in refusals:
         people.setdefault(r.login.lower(), agent(r.login, "refused", facts, request))
+    for lift in lifts:
+        people.setdefault(lift.login.lower(), agent(lift.login, "lifted", facts, request))
     evidence: dict[str, Any] = {"event": event.name, "delivery": event.delivery}
     if pr is not None:
         evidence |= {"pr": pr.number, "head-sha": pr.head_sha, "base-ref": pr.base_ref}
     if digest:
         evidence["digest"] = digest
     sources = [(x.source, x.source_id) for x in decisions] + [
-        (x.source, x.source_id) for x in refusals]
+        (x.source, x.source_id) for x in refusals] + [("label", x.source_id) for x in lifts]
     evidence["reviews"] = sorted({i for s, i in sources if s == "review"})
     evidence["label-events"] = sorted({i for s, i in sources if s == "label" and i})
     if facts.run.run_url:
