@@ -65,7 +65,12 @@ REJECT_D = "5s:reject-disclosure"
 
 
 def payload(name: str) -> dict[str, Any]:
-    return copy.deepcopy(json.loads((HERE / "payloads" / f"{name}.json").read_text()))
+    """A vendored payload, moved to the world's repository (one repository per run)."""
+    data = copy.deepcopy(json.loads((HERE / "payloads" / f"{name}.json").read_text()))
+    repo = data.get("repository")
+    if isinstance(repo, dict) and repo.get("full_name") != "Codertocat/Hello-World":
+        repo.update({"full_name": "Codertocat/Hello-World", "name": "Hello-World"})
+    return data
 
 
 def template_files() -> dict[str, bytes]:
@@ -88,6 +93,7 @@ class World:
         self.labels: list[str] = []
         self.merged = False
         self.merged_at: str | None = None
+        self.closed_at: str | None = None  # closed without merge
         self.head_pushed_at: str | None = OPENED  # None: GitHub could not say
         self.commits = [Commit(HEAD, AUTHOR, AUTHOR)]
         self.changed = [ChangedFile("resources/metadata/dataset_patients.toml")]
@@ -114,10 +120,11 @@ class World:
         pr = PullRequest(
             number=self.number, author=Actor(AUTHOR), head_sha=self.head,
             head_ref=self.head_ref, head_repo="Codertocat/Hello-World", base_ref=self.base,
-            default_branch="master", state="closed" if self.merged else "open",
+            default_branch="master",
+            state="closed" if self.merged or self.closed_at else "open",
             merged=self.merged, merge_commit_sha=MERGE if self.merged else None,
             labels=tuple(self.labels), head_pushed_at=self.head_pushed_at,
-            merged_at=self.merged_at, closed_at=self.merged_at)
+            merged_at=self.merged_at, closed_at=self.merged_at or self.closed_at)
         return Facts(
             run=RunContext("42", 1, "https://github.com/Codertocat/Hello-World/actions/runs/42",
                            "https://github.com", "Codertocat/Hello-World"),
@@ -136,8 +143,9 @@ class World:
         pr["head"]["sha"] = self.head
         pr["base"]["ref"] = self.base
         pr["labels"] = [{"name": label} for label in self.labels]
-        pr["state"] = "closed" if self.merged else "open"
-        pr["merged_at"] = pr["closed_at"] = self.merged_at
+        pr["state"] = "closed" if self.merged or self.closed_at else "open"
+        pr["merged_at"] = self.merged_at
+        pr["closed_at"] = self.merged_at or self.closed_at
         return data
 
     def event(self, name: str, sender: str = AUTHOR, sender_type: str = "User",

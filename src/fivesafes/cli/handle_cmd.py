@@ -26,6 +26,7 @@ from fivesafes.core.engine.plan import Plan, plan_to_json
 from fivesafes.core.engine.planner import plan_event
 from fivesafes.core.engine.ports import FactsSource, PlanApplier
 from fivesafes.core.facts.events import Event, parse_event
+from fivesafes.core.facts.payload_model import PayloadFormatError, check_payload
 from fivesafes.core.facts.values import Facts
 
 EXIT = {"completed": OK, "pending": OK, "ignored": OK, "refused": FINDINGS, "failed": FINDINGS}
@@ -45,8 +46,31 @@ def read_payload(path: Path) -> dict[str, Any]:
 
 
 def _repository(event: Event | None) -> str:
-    """``owner/name``: GITHUB_REPOSITORY (always set in Actions), else the payload's."""
+    """``owner/name``: GITHUB_REPOSITORY (always set in Actions), else the payload's; the two
+    are checked to agree (:func:`repository_mismatch`) before either is used."""
     return os.environ.get("GITHUB_REPOSITORY") or (event.repository if event else "")
+
+
+def repository_mismatch(event: Event, facts: Facts | None = None) -> str | None:
+    """Why the repositories named by the payload, ``GITHUB_REPOSITORY`` and the facts do not
+    agree (None: every one that is named is the same repository)."""
+    named = {"the payload": event.repository,
+             "GITHUB_REPOSITORY": os.environ.get("GITHUB_REPOSITORY", ""),
+             "the facts": facts.run.repository if facts is not None else ""}
+    given = {k: v for k, v in named.items() if v}
+    if len({v.lower() for v in given.values()}) <= 1:
+        return None
+    listed = ", ".join(f"{k} names {v}" for k, v in given.items())
+    return (f"the repositories disagree ({listed}); a decision is made and recorded for one "
+            "repository only, so nothing is recorded: run on the repository the event came "
+            "from")
+
+
+def _refuse_repository(why: str, as_json: bool) -> None:
+    plan = Plan("none", "refused", why)
+    click.echo(json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False) if as_json
+               else render_text(plan))
+    raise click.exceptions.Exit(FINDINGS)
 
 
 def _github_mode(facts_path: Path | None, event: Event | None = None) -> bool:
@@ -112,18 +136,22 @@ def rebuild_crate(root: Path) -> None:
                    err=True)
 
 
-def github_applier() -> PlanApplier:
+def github_applier(repository: str | None = None) -> PlanApplier:
     """Labels, comment, statuses and dispatch through the API; the record by git CAS (to
-    ``FIVESAFES_GIT_REMOTE`` when set, as ``FIVESAFES_COMMIT_NAME``/``EMAIL``)."""
+    ``FIVESAFES_GIT_REMOTE`` when set, as ``FIVESAFES_COMMIT_NAME``/``EMAIL``), on
+    ``repository`` (the one the facts were read from) or ``GITHUB_REPOSITORY``."""
     from fivesafes.adapters.github.apply import applier_from_env
 
-    return applier_from_env(rebuild_crate=rebuild_crate,
+    env = {**os.environ, "GITHUB_REPOSITORY": repository} if repository else None
+    return applier_from_env(env, rebuild_crate=rebuild_crate,
                             echo=lambda line: click.echo(line, err=True))
 
 
-def applier(facts_path: Path | None, repo_dir: Path | None) -> PlanApplier:
-    if _github_mode(facts_path):
-        return github_applier()
+def applier(facts_path: Path | None, repo_dir: Path | None,
+            event: Event | None = None) -> PlanApplier:
+    """The applier for the same repository the facts came from (never another one)."""
+    if _github_mode(facts_path, event):
+        return github_applier(_repository(event))
     return LocalApplier(repo_dir, lambda line: click.echo(line, err=True))
 
 
@@ -157,7 +185,16 @@ def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | Non
     if event_path is None:
         raise CommandError("no event payload; fix: give --event PAYLOAD.json or set "
                            "GITHUB_EVENT_PATH", USAGE)
-    event = parse_event(event_name, read_payload(event_path), delivery)
+    payload = read_payload(event_path)
+    try:
+        check_payload(event_name, payload)
+    except PayloadFormatError as exc:
+        raise CommandError(f"{event_path}: {exc}; fix: give the payload as GitHub sends it",
+                           USAGE) from None
+    event = parse_event(event_name, payload, delivery)
+    why = repository_mismatch(event)
+    if why is not None:
+        _refuse_repository(why, as_json)
     if event.kind == "reassess":
         event = resolve_pr(event, facts_path, repo_dir)
     if event.kind == "ignored":
@@ -168,10 +205,13 @@ def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | Non
                 f"no facts for pull request #{event.pr}; fix: give --facts FACTS.json, or set "
                 "GITHUB_TOKEN and GITHUB_REPOSITORY to read them from GitHub", USAGE)
         facts = fetch(facts_source(facts_path, repo_dir, event), event)
+        why = repository_mismatch(event, facts)
+        if why is not None:
+            _refuse_repository(why, as_json)
         plan = plan_event(event, facts, stamp())
         if not dry_run:
             try:
-                applier(facts_path, repo_dir).apply(plan, facts)
+                applier(facts_path, repo_dir, event).apply(plan, facts)
             except CommandError:
                 raise
             except Exception as exc:

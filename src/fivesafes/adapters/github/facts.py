@@ -138,6 +138,8 @@ class GitHubFacts:
         self.api = api
         self.repository = repository
         self.run = run or run_context()
+        if not self.run.repository:  # the run names the repository the facts are read from
+            self.run = replace(self.run, repository=repository)
 
     def fetch(self, event: Event) -> facts.Facts:
         repo = self.repository
