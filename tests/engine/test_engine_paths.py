@@ -202,3 +202,12 @@ def test_times_are_compared_as_instants_not_strings() -> None:
 
     assert w.plan(parse_event("pull_request", data)).state == phases.VOIDED
     assert merge.kind == "merged"
+
+
+def test_a_github_enterprise_no_reply_co_author_never_approves() -> None:
+    w = World()
+    w.co_author("B", "17+bob@users.noreply.ghe.example.org")
+    w.run(w.opened())
+    plan = w.run(w.label(APPROVE, "bob"))
+    assert plan.outcome == "refused"
+    assert "co-authored" in plan.reason

@@ -62,6 +62,17 @@ def policy_teams(policy: bytes | None, *, maintainers: bool = False) -> list[str
     return found
 
 
+def hold_label(policy: bytes | None) -> str:
+    """The policy's hold label (``[labels] hold``), ``5s:hold`` when it names none."""
+    try:
+        data = tomllib.loads((policy or b"").decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "5s:hold"
+    labels = data.get("labels")
+    hold = labels.get("hold") if isinstance(labels, dict) else None
+    return hold if isinstance(hold, str) else "5s:hold"
+
+
 def _commit(info: CommitInfo) -> facts.Commit:
     return facts.Commit(
         sha=info.sha,
@@ -155,8 +166,11 @@ class GitHubFacts:
         reviews = self.api.reviews(repo, pr.number)
         label_events = self.api.label_events(repo, pr.number)
         people = _deciders(event, reviews, label_events)
-        # maintainer teams matter only to dispatches (re-running a failed execution)
-        wanted = policy_teams(policy, maintainers=event.name == "workflow_dispatch")
+        # maintainer teams matter to dispatches (re-running a failed execution) and to a
+        # removed hold label (a maintainer may lift a hold)
+        lifting = any(e.event == "unlabeled" and e.label == hold_label(policy)
+                      for e in label_events)
+        wanted = policy_teams(policy, maintainers=event.name == "workflow_dispatch" or lifting)
         teams = {team: frozenset(self._members(team, people)) for team in wanted}
         return facts.Facts(
             run=self.run, default_branch=branch, pr=pr, commits=commits,
