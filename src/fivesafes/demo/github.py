@@ -10,6 +10,7 @@ effects."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +63,7 @@ class DemoPullRequest:
     label_events: list[LabelEvent] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     merge_sha: str | None = None
+    merged_at: str | None = None  # GitHub's time of the merge: nothing after it counts
     deliveries: int = 0
     seen_head: str = ""  # the head as the stand-in last saw it, and when it was pushed
     pushed_at: str | None = None
@@ -92,7 +94,8 @@ class DemoPullRequest:
             head_repo=REPOSITORY, base_ref=DEFAULT_BRANCH, default_branch=DEFAULT_BRANCH,
             state="closed" if self.merge_sha else "open", merged=self.merge_sha is not None,
             merge_commit_sha=self.merge_sha, labels=tuple(self.labels),
-            head_pushed_at=self.pushed_at if head == self.seen_head else None)
+            head_pushed_at=self.pushed_at if head == self.seen_head else None,
+            merged_at=self.merged_at, closed_at=self.merged_at)
         return Facts(
             run=RunContext(run_id="demo", repository=REPOSITORY), default_branch=DEFAULT_BRANCH,
             pr=pr, commits=commits, changed=changed, reviews=tuple(self.reviews),
@@ -130,8 +133,16 @@ class DemoPullRequest:
         self.observe(root, now)
         return plan_event(self.event(root, "opened", self.author), self.facts(root), now)
 
+    def _after_decisions(self, now: str) -> str:
+        """GitHub's merge time: the demo's clock is pinned (SOURCE_DATE_EPOCH), but a merge on
+        GitHub comes after the decisions it needed, so the stand-in ticks one second on."""
+        times = [now, *(e.created_at for e in self.label_events),
+                 *(r.submitted_at for r in self.reviews)]
+        latest = max(dt.datetime.fromisoformat(t.replace("Z", "+00:00")) for t in times)
+        return (latest + dt.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
     def merged(self, root: Path, merger: Actor, now: str, merge_sha: str) -> Plan:
         self.observe(root, now)
-        self.merge_sha = merge_sha
+        self.merge_sha, self.merged_at = merge_sha, self._after_decisions(now)
         event = self.event(root, "merged", merger, action="closed")
         return plan_event(event, self.facts(root), now)

@@ -12,10 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from fivesafes.adapters.files.project import UnreadableProject, scan_tree
 from fivesafes.core import layout
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.json_form import FactsFormatError, facts_from_json
 from fivesafes.core.facts.values import Facts
+from fivesafes.core.request import scope
 
 
 class FactsFileError(Exception):
@@ -36,12 +38,15 @@ def read_facts_json(path: Path) -> dict[str, Any]:
 
 
 def checkout_files(root: Path) -> dict[str, bytes]:
-    """Request files of a checkout: ``resources/**`` and the outputs manifest (no symlinks)."""
-    files: dict[str, bytes] = {}
-    base = root / "resources"
-    for path in sorted(base.rglob("*")) if base.is_dir() else []:
-        if path.is_file() and not path.is_symlink():
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    """Request files of a checkout: ``resources/**``, the rest of the request scope (the
+    workflow folder and input files it names, read as ``fivesafes validate`` reads them) and
+    the outputs manifest; never through a symbolic link."""
+    try:
+        found, _ = scan_tree(root)
+    except UnreadableProject:
+        found = {}
+    files = {p: b for p, b in found.items() if p.startswith("resources/")
+             or p in scope.request_scope(found)}
     manifest = root / layout.OUTPUTS_MANIFEST
     if manifest.is_file() and not manifest.is_symlink():
         files[layout.OUTPUTS_MANIFEST] = manifest.read_bytes()

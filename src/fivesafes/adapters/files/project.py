@@ -18,9 +18,9 @@ from pathlib import Path
 from fivesafes.adapters.ledger.file import LedgerError, read_record
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding, errors
+from fivesafes.core.request import scope
 from fivesafes.core.request.parsed import Request
-from fivesafes.core.request.validate import referenced_paths, validate_policy, validate_request
-from fivesafes.core.request.values import safe_relative
+from fivesafes.core.request.validate import validate_policy, validate_request
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.policy import Policy
 
@@ -124,8 +124,8 @@ def scan_tree(root: Path) -> tuple[dict[str, bytes], list[Finding]]:
         found.append(_refuse(".github", "is a symbolic link", "commit the folder itself"))
     else:
         _read_one(root, layout.POLICY, files, found)
-    for rel in referenced_paths(files):
-        if safe_relative(rel) or rel.startswith("resources/") or rel in files:
+    for rel in scope.referenced(files):  # the request scope outside resources/
+        if rel in files:
             continue
         linked = _linked_parent(root, rel)
         if linked:

@@ -186,8 +186,11 @@ class GitHubApi:
             return None if isinstance(found, list) else found.decoded_content
         return self.call(need, go)
 
-    def files_at(self, repo: str, sha: str, wanted: Callable[[str], bool]) -> dict[str, bytes]:
-        """Every file at commit ``sha`` whose path ``wanted`` accepts (git tree + blobs)."""
+    def files_at(self, repo: str, sha: str, wanted: Callable[[str], bool],
+                 then: Callable[[Mapping[str, bytes]], Callable[[str], bool]] | None = None,
+                 ) -> dict[str, bytes]:
+        """Every file at commit ``sha`` whose path ``wanted`` accepts (git tree + blobs), and
+        then those that ``then(files read so far)`` accepts, from the same tree."""
         need = Need(f"reading the files at {sha[:12]}", "contents: read", repo)
 
         def go() -> dict[str, bytes]:
@@ -198,6 +201,13 @@ class GitHubApi:
             out: dict[str, bytes] = {}
             for entry in tree.tree:
                 if entry.type == "blob" and wanted(entry.path):
+                    blob = gh_repo.get_git_blob(entry.sha)
+                    out[entry.path] = base64.b64decode(blob.content)
+            if then is None:
+                return out
+            more = then(out)
+            for entry in tree.tree:
+                if entry.type == "blob" and entry.path not in out and more(entry.path):
                     blob = gh_repo.get_git_blob(entry.sha)
                     out[entry.path] = base64.b64decode(blob.content)
             return out

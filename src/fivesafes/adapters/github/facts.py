@@ -30,10 +30,12 @@ from fivesafes.adapters.runner.actions import run_context
 from fivesafes.core import layout
 from fivesafes.core.facts import values as facts
 from fivesafes.core.facts.events import Event
+from fivesafes.core.request import scope
 
 
 def wanted_file(path: str) -> bool:
-    """The request files read at the head SHA: ``resources/**`` and the outputs manifest."""
+    """The files read first at the head SHA: ``resources/**`` and the outputs manifest; then
+    the rest of the request scope the workflow names (:func:`scope.wanted`)."""
     return path.startswith("resources/") or path == layout.OUTPUTS_MANIFEST
 
 
@@ -177,7 +179,8 @@ class GitHubFacts:
             changed=self.api.pull_files(repo, pr.number), reviews=reviews,
             label_events=label_events, teams=teams,
             permissions={login: self.api.permission(repo, login) for login in people},
-            files=self.api.files_at(repo, pr.head_sha, wanted_file), policy=policy,
+            files=self.api.files_at(repo, pr.head_sha, wanted_file, scope.wanted),
+            policy=policy,
             record=record)
 
     def _members(self, team: str, people: Iterable[str]) -> list[str]:

@@ -20,6 +20,7 @@ from fivesafes.core.engine.validation_port import check_request
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.findings import Finding
 from fivesafes.core.request.parsed import Request
+from fivesafes.core.request.scope import request_scope
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.manifest import OutputsManifest
 from fivesafes.models.policy import DecisionPhase, Policy
@@ -60,12 +61,14 @@ def sha512_files(files: Mapping[str, bytes]) -> str:
 
 
 def request_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """What approvers sign off (the request digest): ``resources/**`` but the record.
+    """What approvers sign off (the request digest): the request scope
+    (:mod:`fivesafes.core.request.scope`: ``resources/**`` but the record, the workflow
+    folder and the input files the workflow names).
 
     ``fivesafes execute`` recomputes this digest from the checkout and refuses to run when it
-    differs from the signed-off one, so both sides must select the same files.
+    differs from the signed-off one; both sides select through the same scope.
     """
-    return {p: b for p, b in files.items() if layout.is_request_file(p)}
+    return request_scope(files)
 
 
 def pr_kind(pr: PullRequest, facts: Facts) -> PrKind:

@@ -28,7 +28,10 @@ def execution_gate(record: ActionRecord, request_digest: str) -> str | None:
     sign_off = latest(record, "sign-off")
     if sign_off is None or sign_off.status != "completed":
         return "the action record holds no completed sign-off; approvers must sign off first"
-    if sign_off.evidence.digest and sign_off.evidence.digest != request_digest:
+    if not sign_off.evidence.digest:
+        return ("the recorded sign-off names no digest of the request files, so nothing shows "
+                "what was approved; approvers must sign off again")
+    if sign_off.evidence.digest != request_digest:
         return ("the request files differ from what was signed off (digest "
                 f"{request_digest[:19]}... is not the approved {sign_off.evidence.digest[:19]}"
                 "...); open a new pull request for the change")

@@ -1,0 +1,43 @@
+"""``fivesafes execute`` refuses when any byte of the request scope changed after sign-off:
+the workflow folder and the input files the workflow names, wherever they live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from exec_support import decision, sign_off
+
+from fivesafes.services.execute import GateClosed, RunOptions, execute
+
+
+def _local_workflow(root: Path) -> None:
+    path = root / "resources/workflow.toml"
+    text = path.read_text()
+    text = text.replace('id = "https://workflowhub.eu/workflows/1234?version=3"', 'id = "workflow"')
+    text = text.replace('distribution = "https://workflowhub.eu/workflows/1234/ro_crate?version=3"\n',
+                        "")
+    text = text.replace("value = 1940\n", 'file = "inputs/years.csv"\n')
+    path.write_text(text)
+    (root / "workflow").mkdir()
+    (root / "workflow/ro-crate-metadata.json").write_text('{"@graph": []}\n')
+    (root / "workflow/run.py").write_text("print('counts')\n")
+    (root / "inputs").mkdir()
+    (root / "inputs/years.csv").write_text("year\n1940\n")
+
+
+@pytest.mark.parametrize("changed", ["workflow/run.py", "inputs/years.csv"])
+def test_a_changed_byte_outside_resources_after_sign_off_is_refused(
+        project: Path, staging: Path, changed: str) -> None:
+    _local_workflow(project)
+    sign_off(project)
+    path = project / changed
+    path.write_bytes(path.read_bytes() + b"#")
+    with pytest.raises(GateClosed, match="differ from what was signed off"):
+        execute(project, RunOptions(staging_root=staging, env={}))
+
+
+def test_a_sign_off_without_a_digest_opens_nothing(project: Path, staging: Path) -> None:
+    decision(project, "sign-off", "completed", "", ["sam-signoff"])
+    with pytest.raises(GateClosed, match="names no digest"):
+        execute(project, RunOptions(staging_root=staging, env={}))
