@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "verify": "fivesafes.cli.verify_cmd:verify",
     "import": "fivesafes.cli.import_cmd:import_",
     "handle": "fivesafes.cli.handle_cmd:handle",
+    "reconcile": "fivesafes.cli.reconcile_cmd:reconcile",
     "phases": "fivesafes.cli.phases_cmd:phases",
     "ledger": "fivesafes.cli.ledger_cmd:ledger",
     "status": "fivesafes.cli.status_cmd:status",

@@ -28,6 +28,7 @@ from fivesafes.adapters.github.records import CommitInfo, stamp
 from fivesafes.adapters.github.trailers import co_authors
 from fivesafes.adapters.runner.actions import run_context
 from fivesafes.core import layout
+from fivesafes.core.engine.reconcile import Merged
 from fivesafes.core.facts import values as facts
 from fivesafes.core.facts.events import Event
 from fivesafes.core.request import scope
@@ -212,3 +213,20 @@ def fetch_facts(event: Event, repo: str, api: GitHubApi | None = None,
                 run: facts.RunContext | None = None) -> facts.Facts:
     """Facts for ``event`` on ``repo`` (``owner/name``), with a client from the environment."""
     return GitHubFacts(api or GitHubApi.from_env(), repo, run).fetch(event)
+
+
+def merged_pulls(api: GitHubApi, repo: str, branch: str) -> list[Merged]:
+    """The merged pull requests into ``branch`` among the 100 most recently updated closed
+    ones (the reconciler runs on every push and on a schedule, so a lost merge is seen while
+    it is recent)."""
+    need = Need(f"listing the closed pull requests into {branch}", "pull-requests: read", repo)
+    listed = api.request("GET", f"/repos/{repo}/pulls", need,
+                         params={"state": "closed", "base": branch, "sort": "updated",
+                                 "direction": "desc", "per_page": 100})
+    out: list[Merged] = []
+    for item in listed if isinstance(listed, list) else []:
+        number, sha = _get(item, "number"), _get(item, "merge_commit_sha")
+        merged_at = _rfc3339(_get(item, "merged_at"))
+        if isinstance(number, int) and isinstance(sha, str) and merged_at:
+            out.append(Merged(number, sha, merged_at, str(_get(item, "base", "ref") or "")))
+    return out

@@ -13,7 +13,9 @@ None and the GitHub adapter looks it up by the run's head SHA; the event carries
 
 The idempotency key (``delivery``) is the webhook delivery id when known, otherwise the
 sha-256 of the canonical payload: a re-run of the same workflow, or the ``pull_request`` and
-``pull_request_target`` runs of one event, carry the same key and record nothing twice.
+``pull_request_target`` runs of one event, carry the same key and record nothing twice. A
+merge's key is the merge itself (:func:`merge_key`), so the reconciler, which records a merge
+whose run was lost, and that run can never both record it.
 """
 
 from __future__ import annotations
@@ -89,6 +91,12 @@ def payload_key(name: str, payload: Mapping[str, Any]) -> str:
     base = "pull_request" if name in PR_EVENTS else name
     body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(f"{base}\n{body}".encode()).hexdigest()
+
+
+def merge_key(number: int, merge_commit_sha: str) -> str:
+    """The idempotency key of a merge: the same whichever run records it (the ``closed``
+    event's, a redelivery, or the reconciler's), so a merge is recorded once."""
+    return f"merge:{number}:{merge_commit_sha}"
 
 
 def _actor(data: Any) -> Actor:
@@ -174,6 +182,9 @@ def _pull_request_event(
         common["label"] = _str(_get(payload, "label", "name"))
     elif action == "closed":
         kind = "merged" if pr.get("merged") is True else "closed"
+        merge_sha = _str(pr.get("merge_commit_sha"))
+        if kind == "merged" and merge_sha is not None:
+            common["delivery"] = merge_key(number, merge_sha)
     elif action == "edited":
         base_from = _str(_get(payload, "changes", "base", "ref", "from"))
         if base_from is None:

@@ -1,0 +1,97 @@
+"""``fivesafes reconcile``: record every merge the record is missing, and start what it starts.
+
+Run by the ``record`` job on every push to the default branch and on a schedule. With
+``GITHUB_TOKEN`` and ``GITHUB_REPOSITORY`` it lists the merged pull requests through the API;
+offline (``--facts F --repo-dir D``) the facts file's pull request is the one merge to look at.
+For each merge the record does not hold, the engine makes the plan the lost ``closed`` run
+would have made (:mod:`fivesafes.core.engine.reconcile`), and it is applied to the same
+repository. Running it again changes nothing. Exit 0, 2 for bad input, 3 when GitHub or git
+failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from fivesafes.adapters.files.facts_file import FileFacts
+from fivesafes.adapters.runner.clock import stamp
+from fivesafes.cli.errors import EXTERNAL, CommandError
+from fivesafes.cli.handle_cmd import (
+    _github_mode,
+    applier,
+    facts_source,
+    fetch,
+    render_text,
+    repository_mismatch,
+)
+from fivesafes.core.engine.plan import Plan, plan_to_json
+from fivesafes.core.engine.planner import parse_record, plan_event
+from fivesafes.core.engine.reconcile import Merged, merge_event, missing
+from fivesafes.core.facts.actors import Actor
+from fivesafes.core.facts.events import Event
+from fivesafes.core.facts.values import Facts
+
+
+def _merged(facts_path: Path | None, repo_dir: Path | None, probe: Event,
+            repository: str) -> tuple[list[Merged], Facts]:
+    """The merged pull requests to look at, and the facts of the default branch."""
+    if _github_mode(facts_path, probe):
+        from fivesafes.adapters.github.api import GitHubApi
+        from fivesafes.adapters.github.facts import merged_pulls
+
+        base = fetch(facts_source(None, repo_dir, probe), probe)
+        try:
+            return merged_pulls(GitHubApi.from_env(), repository, base.default_branch), base
+        except Exception as exc:
+            raise CommandError(f"listing the merged pull requests failed: {exc}",
+                               EXTERNAL) from exc
+    base = fetch(FileFacts(facts_path, repo_dir), probe)
+    pr = base.pr
+    if pr is None or not pr.merged or not pr.merge_commit_sha or not pr.merged_at:
+        return [], base
+    return [Merged(pr.number, pr.merge_commit_sha, pr.merged_at, pr.base_ref)], base
+
+
+@click.command()
+@click.option("--repo-dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Checkout of the default branch.")
+@click.option("--facts", "facts_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Facts as JSON instead of the GitHub API (docs/facts-format.md).")
+@click.option("--dry-run", is_flag=True, help="Print the plans; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plans as JSON.")
+def reconcile(repo_dir: Path | None, facts_path: Path | None, dry_run: bool,
+              as_json: bool) -> None:
+    """Record every merged pull request missing from the action record (idempotent)."""
+    repository = os.environ.get("GITHUB_REPOSITORY", "")
+    probe = Event("reconcile", "", "push", Actor("fivesafes[bot]", "Bot"), "reconcile",
+                  repository)
+    merged, base = _merged(facts_path, repo_dir, probe, repository)
+    why = repository_mismatch(probe, base)
+    if why is not None:
+        raise CommandError(why, 1)
+    record, problem = parse_record(base.record)
+    if record is None:
+        raise CommandError(f"the action record is unreadable: {problem}", 1)
+    plans: list[Plan] = []
+    for found in missing(record, merged, base.default_branch):
+        event = merge_event(found, repository or base.run.repository, base.default_branch)
+        facts = fetch(facts_source(facts_path, repo_dir, event), event)
+        plan = plan_event(event, facts, stamp())
+        plans.append(plan)
+        if not dry_run:
+            try:
+                applier(facts_path, repo_dir, event).apply(plan, facts)
+            except CommandError:
+                raise
+            except Exception as exc:
+                raise CommandError(f"applying the plan failed: {exc}", EXTERNAL) from exc
+    if as_json:
+        click.echo(json.dumps({"reconciled": [plan_to_json(p) for p in plans]}, indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(f"{len(plans)} merge(s) missing from the record"
+                   + "".join(f"\n{render_text(p)}" for p in plans))

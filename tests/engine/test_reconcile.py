@@ -1,0 +1,70 @@
+"""The reconciler records a merge whose run was lost, once, with the decisions counted up to
+GitHub's merge time, and the merge's own run and the reconciler never both record it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from engine_world import APPROVE, MERGE, World, records, signed_off
+
+from fivesafes.adapters.ledger.file import read_record
+from fivesafes.cli.main import cli
+from fivesafes.core.engine.reconcile import Merged, merge_event, missing
+from fivesafes.core.facts.json_form import facts_to_json
+from fivesafes.core.ledger import chain as ledger
+from fivesafes.core.lifecycle import phases
+
+
+def _merged(w: World) -> Merged:
+    assert w.merged_at is not None
+    return Merged(w.number, MERGE, w.merged_at, "master")
+
+
+def test_the_merge_run_and_the_reconciler_share_one_key() -> None:
+    w = World()
+    signed_off(w)
+    merge = w.merge()
+    lost = merge_event(_merged(w), "Codertocat/Hello-World", "master")
+    assert merge.delivery == lost.delivery
+    assert missing(w.record, [_merged(w)], "master") == [_merged(w)]
+    w.run(lost)  # the reconciler records it ...
+    assert missing(w.record, [_merged(w)], "master") == []
+    plan = w.plan(merge)  # ... and the late closed run records nothing twice
+    assert records(plan) == []
+    assert "dispatch" not in [e.kind for e in plan.effects]
+
+
+def test_a_recovered_merge_counts_only_what_came_before_it() -> None:
+    w = World()
+    w.run(w.opened())
+    w.run(w.label(APPROVE, "alice"))
+    w.merge()
+    w.run(w.review("carol"))  # after merged_at: never counts
+    plan = w.plan(merge_event(_merged(w), "Codertocat/Hello-World", "master"))
+    assert plan.state == phases.VOIDED
+
+
+def test_reconcile_command_records_a_missing_merge_once(tmp_path: Path) -> None:
+    w = World()
+    signed_off(w)
+    w.merge()
+    facts = tmp_path / "facts.json"
+    data = facts_to_json(w.facts())
+    data.pop("record")  # the record is the checkout's
+    facts.write_text(json.dumps(data))
+    repo = tmp_path / "checkout"
+    (repo / "resources" / "governance").mkdir(parents=True)
+    args = ["reconcile", "--facts", str(facts), "--repo-dir", str(repo), "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    (plan,) = json.loads(result.stdout)["reconciled"]
+    assert plan["outcome"] == "completed"
+    assert "dispatch" in [e["kind"] for e in plan["effects"]]
+    record = read_record(repo)
+    assert [e.phase for e in record.action] == ["check", "validation", "sign-off"]
+    assert ledger.verify_chain(record.action) == []
+    again = CliRunner().invoke(cli, args)
+    assert json.loads(again.stdout)["reconciled"] == []
+    assert len(read_record(repo).action) == 3
