@@ -124,15 +124,44 @@ def test_caller_triggers_deliver_every_event_a_job_waits_for() -> None:
 
 
 # Triggers that run the workflow file as it is on the DEFAULT branch, whatever a pull request
-# changed. pull_request and pull_request_review run it as the pull request has it.
-DEFAULT_BRANCH_TRIGGERS = {"pull_request_target", "push", "workflow_dispatch", "workflow_run"}
+# changed. pull_request and pull_request_review run it as the pull request has it, and
+# workflow_dispatch as the DISPATCHED ref has it (any branch a writer names).
+DEFAULT_BRANCH_TRIGGERS = {"pull_request_target", "push", "workflow_run", "schedule"}
+ON_DEFAULT_BRANCH = "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
 
 
 def test_the_secret_holding_caller_runs_only_the_default_branchs_workflow() -> None:
     caller = load(CALLER)
     assert "secrets." in str(caller["jobs"])  # it holds the App key ...
-    assert set(caller["on"]) <= DEFAULT_BRANCH_TRIGGERS  # ... so never as a PR changed it
-    assert set(caller["on"]["push"]) == {"branches"}  # the default branch only
+    assert set(caller["on"]) - {"workflow_dispatch"} <= DEFAULT_BRANCH_TRIGGERS  # ... so never
+    assert set(caller["on"]["push"]) == {"branches"}  # as a PR changed it; the default branch
+    # a dispatch runs the dispatched ref's file: the call happens only on the default branch
+    assert ON_DEFAULT_BRANCH in caller["jobs"]["fivesafes"]["if"]
+    assert "github.event_name != 'workflow_dispatch'" in caller["jobs"]["fivesafes"]["if"]
+
+
+@pytest.mark.parametrize("job", ["execution", "publication"])
+def test_dispatched_jobs_run_only_on_the_default_branch(job: str) -> None:
+    assert ON_DEFAULT_BRANCH in load(REUSABLE)["jobs"][job]["if"]
+
+
+def test_the_record_job_waits_in_a_group_of_its_own() -> None:
+    """GitHub drops a waiting run when another joins its group: the record job's group is
+    its run's alone, so no label event can drop the record of a merge."""
+    jobs = load(REUSABLE)["jobs"]
+    group = jobs["record"]["concurrency"]["group"]
+    assert "github.run_id" in group
+    assert all(job["concurrency"]["group"] != group for name, job in jobs.items()
+               if name != "record")
+    assert "schedule" in load(CALLER)["on"]  # the reconciler's tick
+    assert "github.event_name == 'schedule'" in jobs["record"]["if"]
+
+
+def test_execution_and_publication_are_serialised_per_request() -> None:
+    jobs = load(REUSABLE)["jobs"]
+    group = jobs["execution"]["concurrency"]["group"]
+    assert group == jobs["publication"]["concurrency"]["group"]
+    assert "inputs.pr" not in group
 
 
 def test_no_privileged_job_runs_on_a_review() -> None:

@@ -163,6 +163,14 @@ def render_text(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+def _reconcile(repo_dir: Path | None, dry_run: bool, repository: str) -> None:
+    """Record the merges whose runs were lost (``fivesafes reconcile``); said on stderr."""
+    from fivesafes.cli.reconcile_cmd import reconcile_merges
+
+    for plan in reconcile_merges(None, repo_dir, dry_run, repository):
+        click.echo(f"reconciled: {render_text(plan)}", err=True)
+
+
 @click.command()
 @click.option("--event-name", envvar="GITHUB_EVENT_NAME", metavar="NAME",
               help="GitHub event name (default: GITHUB_EVENT_NAME).")
@@ -216,6 +224,8 @@ def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | Non
                 raise
             except Exception as exc:
                 raise CommandError(f"applying the plan failed: {exc}", EXTERNAL) from exc
+        if event.kind == "push" and facts_path is None:  # a push to the default branch, or
+            _reconcile(repo_dir, dry_run, _repository(event))  # the schedule
     if as_json:
         click.echo(json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False))
     else:

@@ -56,17 +56,11 @@ def _merged(facts_path: Path | None, repo_dir: Path | None, probe: Event,
     return [Merged(pr.number, pr.merge_commit_sha, pr.merged_at, pr.base_ref)], base
 
 
-@click.command()
-@click.option("--repo-dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Checkout of the default branch.")
-@click.option("--facts", "facts_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Facts as JSON instead of the GitHub API (docs/facts-format.md).")
-@click.option("--dry-run", is_flag=True, help="Print the plans; change nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print the plans as JSON.")
-def reconcile(repo_dir: Path | None, facts_path: Path | None, dry_run: bool,
-              as_json: bool) -> None:
-    """Record every merged pull request missing from the action record (idempotent)."""
-    repository = os.environ.get("GITHUB_REPOSITORY", "")
+def reconcile_merges(facts_path: Path | None, repo_dir: Path | None, dry_run: bool,
+                     repository: str = "") -> list[Plan]:
+    """Plan (and unless ``dry_run`` apply) the merge of every merged pull request the record
+    is missing; raises :class:`CommandError` when the repositories disagree."""
+    repository = repository or os.environ.get("GITHUB_REPOSITORY", "")
     probe = Event("reconcile", "", "push", Actor("fivesafes[bot]", "Bot"), "reconcile",
                   repository)
     merged, base = _merged(facts_path, repo_dir, probe, repository)
@@ -89,6 +83,20 @@ def reconcile(repo_dir: Path | None, facts_path: Path | None, dry_run: bool,
                 raise
             except Exception as exc:
                 raise CommandError(f"applying the plan failed: {exc}", EXTERNAL) from exc
+    return plans
+
+
+@click.command()
+@click.option("--repo-dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Checkout of the default branch.")
+@click.option("--facts", "facts_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Facts as JSON instead of the GitHub API (docs/facts-format.md).")
+@click.option("--dry-run", is_flag=True, help="Print the plans; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plans as JSON.")
+def reconcile(repo_dir: Path | None, facts_path: Path | None, dry_run: bool,
+              as_json: bool) -> None:
+    """Record every merged pull request missing from the action record (idempotent)."""
+    plans = reconcile_merges(facts_path, repo_dir, dry_run)
     if as_json:
         click.echo(json.dumps({"reconciled": [plan_to_json(p) for p in plans]}, indent=2,
                               ensure_ascii=False))

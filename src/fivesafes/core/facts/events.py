@@ -138,6 +138,8 @@ def parse_event(name: str, payload: Mapping[str, Any], delivery: str | None = No
         return _dispatch_event(payload, common)
     if name == "workflow_run":
         return _workflow_run_event(action, payload, common)
+    if name == "schedule":  # the reconciler's tick: verify the record, record lost merges
+        return Event(kind="push", **common)
     return Event(kind="ignored", reason=f"event {name!r} is not handled", **common)
 
 
