@@ -126,7 +126,9 @@ def test_merge_records_and_starts_execution(stage: Stage) -> None:
     assert run.results == {"record": "success"}, run.output()
     assert "outcome=completed" in run.output("record")
     assert stage.writes() == []
-    assert stage.reads() == DEFAULT_BRANCH_READS
+    # ... and the reconciler finds every merged pull request already recorded
+    assert stage.reads() == DEFAULT_BRANCH_READS | {
+        "GET /repos/{repo}/pulls?base=main&direction=desc&sort=updated&state=closed"}
 
     # the dispatch runs the execution job on the TRE runner
     before = stage.tip()

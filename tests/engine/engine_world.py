@@ -91,6 +91,7 @@ class World:
         self.base = "master"
         self.head_ref = "changes"
         self.labels: list[str] = []
+        self.author = Actor(AUTHOR)
         self.merged = False
         self.merged_at: str | None = None
         self.closed_at: str | None = None  # closed without merge
@@ -118,7 +119,7 @@ class World:
 
     def facts(self) -> Facts:
         pr = PullRequest(
-            number=self.number, author=Actor(AUTHOR), head_sha=self.head,
+            number=self.number, author=self.author, head_sha=self.head,
             head_ref=self.head_ref, head_repo="Codertocat/Hello-World", base_ref=self.base,
             default_branch="master",
             state="closed" if self.merged or self.closed_at else "open",
@@ -270,6 +271,7 @@ def disclosure_world(w: World) -> World:
     d = World()
     d.record, d.number, d.head, d.head_ref = w.record, 3, "d" * 40, "fivesafes/disclosure-1"
     d.commits = [d.commits[0].__class__("d" * 40, "fivesafes[bot]", "fivesafes[bot]")]
+    d.author = Actor("fivesafes[bot]", "Bot")  # opened by the automation (fivesafes disclose)
     d.changed = [ChangedFile("outputs/manifest.toml", "added")]
     d.files["outputs/manifest.toml"] = (
         f'request = "urn:uuid:x"\nexecution = "{entry["id"]}"\n').encode()

@@ -32,7 +32,8 @@ def test_opened_valid_request_waits_for_sign_off(world: World) -> None:
     assert (plan.phase, plan.outcome, plan.state) == ("sign-off", "pending", "sign-off-pending")
     contexts = {e.context: e.state for e in plan.effects if e.kind == "status"}  # type: ignore[union-attr]
     assert contexts == {"fivesafes / check": "success", "fivesafes / validation": "success",
-                        "fivesafes / sign-off": "pending"}
+                        "fivesafes / sign-off": "pending",
+                        "fivesafes / disclosure": "success"}  # not a disclosure: says the App
     assert "record" not in kinds(plan)
     body = plan.of_kind("comment")[0].body  # type: ignore[union-attr]
     assert body.startswith("<!-- fivesafes:sticky -->")

@@ -163,11 +163,12 @@ def render_text(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def _reconcile(repo_dir: Path | None, dry_run: bool, repository: str) -> None:
+def _reconcile(repo_dir: Path | None, dry_run: bool, event: Event) -> None:
     """Record the merges whose runs were lost (``fivesafes reconcile``); said on stderr."""
     from fivesafes.cli.reconcile_cmd import reconcile_merges
 
-    for plan in reconcile_merges(None, repo_dir, dry_run, repository):
+    for plan in reconcile_merges(None, repo_dir, dry_run, _repository(event),
+                                 event.default_branch):
         click.echo(f"reconciled: {render_text(plan)}", err=True)
 
 
@@ -225,7 +226,7 @@ def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | Non
             except Exception as exc:
                 raise CommandError(f"applying the plan failed: {exc}", EXTERNAL) from exc
         if event.kind == "push" and facts_path is None:  # a push to the default branch, or
-            _reconcile(repo_dir, dry_run, _repository(event))  # the schedule
+            _reconcile(repo_dir, dry_run, event)  # the schedule
     if as_json:
         click.echo(json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False))
     else:

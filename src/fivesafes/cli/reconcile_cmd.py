@@ -57,12 +57,12 @@ def _merged(facts_path: Path | None, repo_dir: Path | None, probe: Event,
 
 
 def reconcile_merges(facts_path: Path | None, repo_dir: Path | None, dry_run: bool,
-                     repository: str = "") -> list[Plan]:
+                     repository: str = "", default_branch: str = "") -> list[Plan]:
     """Plan (and unless ``dry_run`` apply) the merge of every merged pull request the record
     is missing; raises :class:`CommandError` when the repositories disagree."""
     repository = repository or os.environ.get("GITHUB_REPOSITORY", "")
     probe = Event("reconcile", "", "push", Actor("fivesafes[bot]", "Bot"), "reconcile",
-                  repository)
+                  repository, default_branch)
     merged, base = _merged(facts_path, repo_dir, probe, repository)
     why = repository_mismatch(probe, base)
     if why is not None:

@@ -72,14 +72,17 @@ def request_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 def pr_kind(pr: PullRequest, facts: Facts) -> PrKind:
-    """Disclosure when it changes the outputs manifest, or its branch or label says so."""
-    changes_manifest = any(
-        layout.OUTPUTS_MANIFEST in (f.path, f.previous_path) for f in facts.changed
-    )
-    if (changes_manifest or pr.head_ref.startswith(DISCLOSURE_BRANCH_PREFIX)
-            or DISCLOSURE_LABEL in pr.labels):
-        return "disclosure"
-    return "request"
+    """Disclosure only when the automation opened it from this repository.
+
+    Not its branch name nor a label: anyone with write access can name a branch
+    ``fivesafes/disclosure/...`` or apply ``5s:disclosure``. A disclosure pull request is
+    opened by ``fivesafes disclose`` with the automation's token (a bot account) from a branch
+    of this repository. Anything else, even one that changes the outputs manifest, is a
+    request pull request (and a request may not change ``outputs/``).
+    """
+    same_repo = bool(pr.head_repo) and (
+        not facts.run.repository or pr.head_repo.lower() == facts.run.repository.lower())
+    return "disclosure" if pr.author.is_bot and same_repo else "request"
 
 
 def _path_findings(kind: PrKind, facts: Facts) -> list[Finding]:

@@ -61,6 +61,7 @@ def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[s
         if t.late and not t.met:  # a closed pull request: what came after it never counts
             decided, text = "failure", t.late[-1].why
         effects.append(_status(t.phase, decided, text, sha, facts))
+        effects.append(_other_phase_status(a, facts))
     for f in (*c.check, *c.validation):
         if not f.file.startswith("("):
             effects.append(Annotation(f.file, f.line, "error" if f.severity == "error"
@@ -68,6 +69,19 @@ def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[s
     body = render(a, facts, notes=notes, look_again=look_again, state=state, reason=reason)
     effects += [Comment(a.pr.number, body), Summary(body)]
     return effects
+
+
+def _other_phase_status(a: Assessment, facts: Facts) -> Status:
+    """The required check of the other kind of pull request, which does not apply here.
+
+    The ruleset requires ``fivesafes / sign-off`` and ``fivesafes / disclosure`` from the
+    automation's App, so a check run of a skipped job (posted by GitHub Actions) cannot stand
+    in for either; the automation says which one does not apply."""
+    if a.checked.kind == "request":
+        return _status("disclosure", "success", "not a disclosure pull request: nothing to "
+                       "disclose", a.pr.head_sha, facts)
+    return _status("sign-off", "success", "a disclosure pull request, opened by the "
+                   "automation: its request was signed off before it ran", a.pr.head_sha, facts)
 
 
 def _removals(a: Assessment, extra: Refusal | None) -> list[RemoveLabel]:
