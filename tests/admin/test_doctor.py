@@ -50,7 +50,7 @@ def test_weak_rules_and_admin_bypass(org: GitHubServer, project: Path, remote: P
                                                                          "non_fast_forward")]
     for rule in ruleset["rules"]:
         if rule["type"] == "pull_request":
-            rule["parameters"]["require_code_owner_review"] = False
+            rule["parameters"]["require_code_owner_review"] = True
             rule["parameters"]["dismiss_stale_reviews_on_push"] = False
         if rule["type"] == "required_status_checks":
             rule["parameters"]["required_status_checks"] = [
@@ -59,12 +59,33 @@ def test_weak_rules_and_admin_bypass(org: GitHubServer, project: Path, remote: P
                                  "bypass_mode": "always"}]
     code, found = run_doctor(project, "--github", REPO)
     assert code == 1
-    assert rules(found) == {"ruleset-code-owners", "ruleset-stale-reviews",
+    assert rules(found) == {"ruleset-hidden-review", "ruleset-stale-reviews",
                             "ruleset-status-check", "ruleset-force-push", "ruleset-deletion",
                             "ruleset-bypass"}
     status = [f for f in found if f["rule"] == "ruleset-status-check"]
     assert [f["message"] for f in status] == [
-        "the status check `fivesafes / sign-off` is not required"]
+        "the status check `fivesafes / sign-off` is not required",
+        "the status check `fivesafes / disclosure` is not required"]
+
+
+def test_with_an_app_every_drift_is_reported(org: GitHubServer, project: Path,
+                                             remote: Path) -> None:
+    """Checks not bound to the App, automation refs open to anyone: each with its fix."""
+    init_github(project, REPO, app_id=4242, push_url=str(remote))
+    assert run_doctor(project, "--github", REPO) == (0, [])
+    rulesets = org.world.repos[REPO].rulesets
+    for ruleset in list(rulesets.values()):
+        if ruleset["name"] == "fivesafes: release tags":
+            del rulesets[ruleset["id"]]
+        for rule in ruleset["rules"]:
+            if rule["type"] == "required_status_checks":
+                rule["parameters"]["required_status_checks"][2].pop("integration_id")
+    code, found = run_doctor(project, "--github", REPO)
+    assert code == 1
+    assert rules(found) == {"ruleset-check-source", "ruleset-automation-refs"}
+    assert all("fivesafes init DIR --github" in str(f["fix"]) for f in found)
+    code, found = run_doctor(project, "--github", REPO, "--app-id", "99")
+    assert sum(f["rule"] == "ruleset-check-source" for f in found) == 3
 
 
 def test_approvers_that_do_not_exist_or_lack_access(org: GitHubServer, project: Path,

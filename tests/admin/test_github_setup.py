@@ -12,7 +12,12 @@ from tests.admin.conftest import ORG, REPO
 from tests.github_server import GitHubServer
 
 from fivesafes.cli.init_github import init_github
-from fivesafes.core.admin.repo_settings import REQUIRED_CHECKS, RULESET_NAME
+from fivesafes.core.admin.repo_settings import (
+    AUTOMATION_RULESET,
+    REQUIRED_CHECKS,
+    RULESET_NAME,
+    TAGS_RULESET,
+)
 
 LABELS = {"5s:approve-sign-off", "5s:reject-sign-off", "5s:approve-disclosure",
           "5s:reject-disclosure", "5s:hold"}
@@ -31,8 +36,9 @@ def test_first_run_creates_everything(org: GitHubServer, project: Path, remote: 
     teams = {slug: t.repos.get(REPO) for (o, slug), t in org.world.teams.items() if o == ORG}
     assert teams == {"sign-off-approvers": "push", "output-checkers": "push",
                      "maintainers": "maintain"}
-    (ruleset,) = repo.rulesets.values()
-    assert ruleset["name"] == RULESET_NAME
+    by_name = {r["name"]: r for r in repo.rulesets.values()}
+    assert set(by_name) == {RULESET_NAME, AUTOMATION_RULESET, TAGS_RULESET}
+    ruleset = by_name[RULESET_NAME]
     assert ruleset["enforcement"] == "active"
     assert ruleset["conditions"]["ref_name"]["include"] == ["~DEFAULT_BRANCH"]
     assert ruleset["bypass_actors"] == [
@@ -40,10 +46,19 @@ def test_first_run_creates_everything(org: GitHubServer, project: Path, remote: 
     rules = {r["type"]: r.get("parameters") for r in ruleset["rules"]}
     assert set(rules) == {"deletion", "non_fast_forward", "pull_request",
                           "required_status_checks"}
-    assert rules["pull_request"]["require_code_owner_review"] is True
+    # what unlocks the merge is the engine's checks, posted by the App: no hidden review
+    assert rules["pull_request"]["require_code_owner_review"] is False
+    assert rules["pull_request"]["required_approving_review_count"] == 0
     assert rules["pull_request"]["dismiss_stale_reviews_on_push"] is True
-    assert [c["context"] for c in rules["required_status_checks"]["required_status_checks"]
-            ] == list(REQUIRED_CHECKS)
+    assert rules["required_status_checks"]["required_status_checks"] == [
+        {"context": c, "integration_id": 4242} for c in REQUIRED_CHECKS]
+    assert "fivesafes / disclosure" in REQUIRED_CHECKS
+    for refs in (AUTOMATION_RULESET, TAGS_RULESET):  # only the App makes the automation's refs
+        assert by_name[refs]["bypass_actors"] == ruleset["bypass_actors"]
+        assert {r["type"] for r in by_name[refs]["rules"]} == {"creation", "update",
+                                                               "deletion"}
+    assert by_name[AUTOMATION_RULESET]["conditions"]["ref_name"]["include"] == [
+        "refs/heads/fivesafes/disclosure/**"]
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True,
                           text=True, check=True).stdout.strip()
     pushed = subprocess.run(["git", "rev-parse", "main"], cwd=remote, capture_output=True,

@@ -43,15 +43,20 @@ def local_findings(project: Path) -> list[Finding]:
 @click.argument("project_dir", default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--github", "github_repo", metavar="ORG/NAME",
               help="Also inspect the repository's settings on GitHub (needs GITHUB_TOKEN).")
+@click.option("--app-id", type=int, metavar="ID",
+              help="The automation's GitHub App (default: the App that may bypass the "
+                   "default branch's ruleset): every required check must be bound to it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-def doctor(project_dir: Path, github_repo: str | None, as_json: bool) -> None:
+def doctor(project_dir: Path, github_repo: str | None, app_id: int | None,
+           as_json: bool) -> None:
     """Report weak protection of a project repository, with the fix for each.
 
     Checks that workflows pin what they run (a full SHA, or a release tag of
     fivesafes-gitops) and, with --github: the ruleset of the default branch (pull request,
-    code-owner review, stale reviews dismissed, both Five Safes checks, no force push, no
-    deletion, no administrator bypass), the policy's approvers and teams, the labels, and the
-    Actions token settings.
+    stale reviews dismissed, no review requirement beyond the engine's, the Five Safes
+    checks bound to the automation's App, no force push, no deletion, no administrator
+    bypass), disclosure branches and release tags left to the App, the policy's approvers
+    and teams, the labels, and the Actions token settings.
     """
     if not project_dir.is_dir():
         raise CommandError(f"{project_dir}: no such folder", USAGE)
@@ -65,7 +70,7 @@ def doctor(project_dir: Path, github_repo: str | None, as_json: bool) -> None:
         api, _ = github_client()
         try:
             found += inspect_github_repo(api, github_repo, policy,
-                                         load_labels(project_dir, policy))
+                                         load_labels(project_dir, policy), app_id)
         except GitHubError as exc:
             raise CommandError(str(exc), EXTERNAL) from exc
     if as_json:

@@ -21,6 +21,8 @@ from fivesafes.adapters.github.errors import GitHubError, Need
 from fivesafes.adapters.github.records import quote
 from fivesafes.core.admin.doctor import (
     actions_findings,
+    app_of,
+    automation_ref_findings,
     bypass_findings,
     label_findings,
     principal_findings,
@@ -29,6 +31,7 @@ from fivesafes.core.admin.doctor import (
 from fivesafes.core.admin.repo_settings import (
     RULESET_NAME,
     LabelSpec,
+    automation_rulesets,
     desired_ruleset,
     label_changes,
     policy_principals,
@@ -166,22 +169,39 @@ def _rulesets(api: GitHubApi, org: str, name: str, wanted: str | None = None
     return found
 
 
+def _automation_rulesets(api: GitHubApi, org: str, name: str,
+                         app_id: int | None) -> list[str]:
+    """The rulesets that leave disclosure branches and release tags to the App."""
+    changes = []
+    for wanted in automation_rulesets(app_id):
+        existing = next(iter(_rulesets(api, org, name, wanted["name"])), None)
+        need = Need(f"writing the ruleset {wanted['name']!r}", ADMIN_WRITE, f"{org}/{name}")
+        if existing is None:
+            api.request("POST", f"/repos/{org}/{name}/rulesets", need, wanted, exists_ok=True)
+            changes.append(f"ruleset {wanted['name']!r} created")
+        elif {k: existing.get(k) for k in wanted} != wanted:
+            api.request("PUT", f"/repos/{org}/{name}/rulesets/{existing['id']}", need, wanted)
+            changes.append(f"ruleset {wanted['name']!r} repaired")
+    return changes
+
+
 def _ruleset(api: GitHubApi, org: str, name: str, app_id: int | None) -> list[str]:
+    changes = _automation_rulesets(api, org, name, app_id)
     existing = next(iter(_rulesets(api, org, name, RULESET_NAME)), None)
     need = Need(f"writing the ruleset {RULESET_NAME!r}", ADMIN_WRITE, f"{org}/{name}")
     if existing is None:
         api.request("POST", f"/repos/{org}/{name}/rulesets", need, desired_ruleset(app_id),
                     exists_ok=True)
-        return [f"ruleset {RULESET_NAME!r} created"]
+        return [*changes, f"ruleset {RULESET_NAME!r} created"]
     body = repaired_ruleset(existing, app_id)
     if body is None:
-        return []
+        return changes
     api.request("PUT", f"/repos/{org}/{name}/rulesets/{existing['id']}", need, body)
-    return [f"ruleset {RULESET_NAME!r} repaired"]
+    return [*changes, f"ruleset {RULESET_NAME!r} repaired"]
 
 
 def inspect_github_repo(api: GitHubApi, org_repo: str, policy: Policy,
-                        labels: list[LabelSpec]) -> list[Finding]:
+                        labels: list[LabelSpec], app_id: int | None = None) -> list[Finding]:
     """Every weakness of ``org_repo``'s settings, with its fix (``fivesafes doctor``)."""
     org, name = split_repo(org_repo)
     where = f"github:{org_repo}"
@@ -197,9 +217,12 @@ def inspect_github_repo(api: GitHubApi, org_repo: str, policy: Policy,
                              "make it private (Settings > General > Danger Zone)"))
     branch = str(repo.get("default_branch") or "main")
     rules = Need(f"reading the rules of {branch}", "metadata: read", org_repo)
+    rulesets = _rulesets(api, org, name)
+    app_id = app_id if app_id is not None else app_of(rulesets)
     found += ruleset_findings(where, api.paginate(
-        f"/repos/{org}/{name}/rules/branches/{quote(branch)}", rules))
-    found += bypass_findings(where, _rulesets(api, org, name))
+        f"/repos/{org}/{name}/rules/branches/{quote(branch)}", rules), app_id)
+    found += automation_ref_findings(where, rulesets, app_id)
+    found += bypass_findings(where, rulesets)
     actions = Need("reading the Actions token settings", ADMIN_READ, org_repo)
     found += actions_findings(where, api.request(
         "GET", f"/repos/{org}/{name}/actions/permissions/workflow", actions,

@@ -12,7 +12,9 @@ from typing import Any
 
 from fivesafes.core.admin.repo_settings import (
     REQUIRED_CHECKS,
+    RULESET_NAME,
     LabelSpec,
+    automation_rulesets,
     permission_at_least,
 )
 from fivesafes.core.findings import Finding
@@ -20,8 +22,21 @@ from fivesafes.core.findings import Finding
 REPAIR = "run `fivesafes init DIR --github ORG/NAME` again (it repairs drift)"
 
 
-def ruleset_findings(where: str, rules: Iterable[Mapping[str, Any]]) -> list[Finding]:
-    """Weak or missing rules among the rules GitHub enforces on the default branch."""
+def app_of(rulesets: Iterable[Mapping[str, Any]]) -> int | None:
+    """The automation's App: the GitHub App that may bypass the default branch's ruleset."""
+    for ruleset in rulesets:
+        if ruleset.get("name") == RULESET_NAME:
+            for actor in ruleset.get("bypass_actors") or []:
+                if actor.get("actor_type") == "Integration" and isinstance(
+                        actor.get("actor_id"), int):
+                    return int(actor["actor_id"])
+    return None
+
+
+def ruleset_findings(where: str, rules: Iterable[Mapping[str, Any]],
+                     app_id: int | None = None) -> list[Finding]:
+    """Weak or missing rules among the rules GitHub enforces on the default branch; with
+    ``app_id``, every required check must be bound to that App."""
     by_type: dict[str, list[Mapping[str, Any]]] = {}
     for rule in rules:
         by_type.setdefault(str(rule.get("type")), []).append(rule)
@@ -38,24 +53,52 @@ def ruleset_findings(where: str, rules: Iterable[Mapping[str, Any]]) -> list[Fin
     if not pulls:
         weak("ruleset-pull-request", "pull requests are not required on the default branch")
     else:
-        if not any(p.get("require_code_owner_review") for p in pulls):
-            weak("ruleset-code-owners", "a code owner's review is not required")
         if not any(p.get("dismiss_stale_reviews_on_push") for p in pulls):
             weak("ruleset-stale-reviews", "approving reviews are not dismissed by a new push")
-        if not any(int(p.get("required_approving_review_count") or 0) >= 1 for p in pulls):
-            weak("ruleset-review-count", "no approving review is required")
-    contexts = {
-        str(check.get("context"))
-        for rule in by_type.get("required_status_checks", [])
-        for check in (rule.get("parameters") or {}).get("required_status_checks") or []
-    }
+        count = max(int(p.get("required_approving_review_count") or 0) for p in pulls)
+        if count or any(p.get("require_code_owner_review") for p in pulls):
+            weak("ruleset-hidden-review",
+                 f"the ruleset also requires {count or 1} approving (code owner's) review(s): a "
+                 "sign-off by label, which the engine counts and the comment shows as "
+                 "complete, would not unlock the merge")
+    checks: dict[str, set[Any]] = {}
+    for rule in by_type.get("required_status_checks", []):
+        for check in (rule.get("parameters") or {}).get("required_status_checks") or []:
+            checks.setdefault(str(check.get("context")), set()).add(check.get("integration_id"))
     for context in REQUIRED_CHECKS:
-        if context not in contexts:
+        if context not in checks:
             weak("ruleset-status-check", f"the status check `{context}` is not required")
+        elif app_id is not None and checks[context] != {app_id}:
+            weak("ruleset-check-source",
+                 f"the status check `{context}` is not bound to the automation's App "
+                 f"(integration id {app_id}): a status of that name posted by any workflow's "
+                 "token satisfies it")
     if "non_fast_forward" not in by_type:
         weak("ruleset-force-push", "force pushes to the default branch are not blocked")
     if "deletion" not in by_type:
         weak("ruleset-deletion", "deleting the default branch is not blocked")
+    return found
+
+
+def automation_ref_findings(where: str, rulesets: Iterable[Mapping[str, Any]],
+                            app_id: int | None) -> list[Finding]:
+    """Disclosure branches and release tags that someone other than the App may create."""
+    have = {str(r.get("name")): r for r in rulesets}
+    found = []
+    for wanted in automation_rulesets(app_id):
+        ruleset = have.get(wanted["name"])
+        types = {r.get("type") for r in (ruleset or {}).get("rules") or []}
+        include = ((ruleset or {}).get("conditions") or {}).get("ref_name", {}).get("include")
+        if ruleset is None or ruleset.get("enforcement") != "active" \
+                or not {"creation", "update", "deletion"} <= types \
+                or include != wanted["conditions"]["ref_name"]["include"]:
+            refs = "disclosure branches" if wanted["target"] == "branch" else "release tags"
+            found.append(Finding(
+                where, None, None, "ruleset-automation-refs",
+                f"anyone with write access may create or move {refs} (ruleset "
+                f"{wanted['name']!r} is missing or weaker): a branch named like a disclosure, "
+                "or a release tag, could be made by someone other than the automation",
+                REPAIR))
     return found
 
 

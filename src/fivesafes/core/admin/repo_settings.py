@@ -1,8 +1,13 @@
 """What a project repository's GitHub settings must be, and how far the real ones are from it.
 
 The protection of a request is only as strong as the repository around it: a pull request must
-be required, with a code owner's review that a new push dismisses, both Five Safes checks must
-pass, and nobody may force-push, delete the branch or bypass the rules as an administrator.
+be required, the Five Safes checks must pass and be posted by the automation's GitHub App (so
+nobody else's status can satisfy them), and nobody may force-push, delete the branch or bypass
+the rules as an administrator. What unlocks the merge is exactly what the engine decides: the
+``fivesafes / sign-off`` check of a request, the ``fivesafes / disclosure`` check of a
+disclosure; no review count hides another requirement behind them (a sign-off by label alone
+is a sign-off). The automation's own refs (disclosure branches, release tags) may be created
+only by the App.
 This module holds that target as data (the ruleset and the labels) and compares it with what
 GitHub reports, so ``init --github`` can repair drift and ``doctor`` can explain it. Pure: it
 takes and returns plain data; the adapters do the talking.
@@ -17,36 +22,60 @@ from typing import Any
 from fivesafes.models.policy import Labels, Policy
 
 RULESET_NAME = "fivesafes: default branch"
-REQUIRED_CHECKS = ("fivesafes / validation", "fivesafes / sign-off")
+AUTOMATION_RULESET = "fivesafes: automation branches"
+TAGS_RULESET = "fivesafes: release tags"
+DISCLOSURE_BRANCHES = "refs/heads/fivesafes/disclosure/**"
+REQUIRED_CHECKS = ("fivesafes / validation", "fivesafes / sign-off", "fivesafes / disclosure")
 BYPASS_ALWAYS = "always"
 
 
 def pull_request_rule() -> dict[str, Any]:
+    """A pull request is required; the decision is the engine's (its required checks), so no
+    review count or code-owner review adds a requirement the sticky comment does not name."""
     return {
         "type": "pull_request",
         "parameters": {
-            "required_approving_review_count": 1,
+            "required_approving_review_count": 0,
             "dismiss_stale_reviews_on_push": True,
-            "require_code_owner_review": True,
-            "require_last_push_approval": True,
+            "require_code_owner_review": False,
+            "require_last_push_approval": False,
             "required_review_thread_resolution": False,
         },
     }
 
 
-def status_checks_rule() -> dict[str, Any]:
+def status_checks_rule(app_id: int | None = None) -> dict[str, Any]:
+    """The Five Safes checks, bound to the automation's App when it has one: a status or check
+    run with the same name from anyone else (any workflow's token) does not satisfy them."""
+    checks: list[dict[str, Any]] = [
+        {"context": c} if app_id is None else {"context": c, "integration_id": app_id}
+        for c in REQUIRED_CHECKS]
     return {
         "type": "required_status_checks",
         "parameters": {
             "strict_required_status_checks_policy": False,
-            "required_status_checks": [{"context": c} for c in REQUIRED_CHECKS],
+            "required_status_checks": checks,
         },
     }
 
 
-def desired_rules() -> list[dict[str, Any]]:
+def desired_rules(app_id: int | None = None) -> list[dict[str, Any]]:
     return [{"type": "deletion"}, {"type": "non_fast_forward"}, pull_request_rule(),
-            status_checks_rule()]
+            status_checks_rule(app_id)]
+
+
+def automation_rulesets(app_id: int | None) -> list[dict[str, Any]]:
+    """Rulesets that leave the automation's refs to the App alone: only it creates, moves or
+    deletes disclosure branches and release tags. Without an App the workflow's own token
+    makes them, and no ruleset can tell it from a person's: none is created."""
+    if app_id is None:
+        return []
+    refs = [(AUTOMATION_RULESET, "branch", DISCLOSURE_BRANCHES), (TAGS_RULESET, "tag", "~ALL")]
+    return [{"name": name, "target": target, "enforcement": "active",
+             "conditions": {"ref_name": {"include": [include], "exclude": []}},
+             "bypass_actors": desired_bypass(app_id),
+             "rules": [{"type": "creation"}, {"type": "update"}, {"type": "deletion"}]}
+            for name, target, include in refs]
 
 
 def desired_bypass(app_id: int | None) -> list[dict[str, Any]]:
@@ -64,7 +93,7 @@ def desired_ruleset(app_id: int | None = None) -> dict[str, Any]:
         "enforcement": "active",
         "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
         "bypass_actors": desired_bypass(app_id),
-        "rules": desired_rules(),
+        "rules": desired_rules(app_id),
     }
 
 
@@ -75,9 +104,9 @@ def repaired_ruleset(existing: Mapping[str, Any], app_id: int | None) -> dict[st
     what a maintainer added. Our rule types get exactly our parameters, human bypass actors
     are dropped, and the automation's App is kept or added.
     """
-    ours = {rule["type"]: rule for rule in desired_rules()}
+    ours = {rule["type"]: rule for rule in desired_rules(app_id)}
     rules = [dict(r) for r in existing.get("rules") or [] if r.get("type") not in ours]
-    rules = sorted(rules, key=lambda r: str(r.get("type"))) + desired_rules()
+    rules = sorted(rules, key=lambda r: str(r.get("type"))) + desired_rules(app_id)
     bypass = [dict(a) for a in existing.get("bypass_actors") or []
               if a.get("actor_type") == "Integration" and (app_id is None
                                                            or a.get("actor_id") != app_id)]
