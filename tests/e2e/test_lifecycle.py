@@ -22,7 +22,7 @@ from tests.github_server.world import Pull
 
 PROJECT = "resources/governance/project.toml"
 SIGN_OFF_STATUS, DISCLOSURE_STATUS = "fivesafes / sign-off", "fivesafes / disclosure"
-PUBLISH = ["POST /repos/{repo}/statuses/{sha}"] * 3
+PUBLISH = ["POST /repos/{repo}/statuses/{sha}"] * 4  # check, validation, the other kind's, phase
 DEFAULT_BRANCH_READS = {"GET /repos/{repo}/contents/.github/fivesafes.toml?ref=main",
                         "GET /repos/{repo}/contents/resources/governance/actions.toml?ref=main"}
 

@@ -14,6 +14,8 @@ from tests.e2e.stage import REPO, SIGN_OFF, Stage, pr_reads
 PROJECT = "resources/governance/project.toml"
 CHECK, VALIDATION, SIGN_OFF_STATUS = ("fivesafes / check", "fivesafes / validation",
                                       "fivesafes / sign-off")
+# the other kind's required check, which the automation says does not apply
+NOT_DISCLOSURE = ("fivesafes / disclosure", "success")
 HANDLE_STEPS = {"Install fivesafes": "success"}
 
 
@@ -31,13 +33,13 @@ def test_valid_request_opened(stage: Stage) -> None:
         **HANDLE_STEPS, "Check and validate the request at the head commit": "success"}
     sha = pull.head_sha
     comment = stage.sticky(pull.number)
-    assert stage.writes() == ["POST /repos/{repo}/statuses/{sha}"] * 3 + [
+    assert stage.writes() == ["POST /repos/{repo}/statuses/{sha}"] * 4 + [
         "POST /repos/{repo}/issues/1/comments"]
     assert stage.reads() == pr_reads(1, ["researcher"])
     # the request files are read at the head commit, the policy from the default branch
     assert f"GET /repos/{REPO}/git/trees/{sha}?recursive=1" in stage.server.lines()
     assert stage.status_contexts(sha) == [(CHECK, "success"), (VALIDATION, "success"),
-                                          (SIGN_OFF_STATUS, "pending")]
+                                          NOT_DISCLOSURE, (SIGN_OFF_STATUS, "pending")]
     assert pull.labels == []
     assert "`sign-off-pending`" in comment.body
     assert "`@example-tre/sign-off-approvers`" in comment.body
@@ -53,11 +55,12 @@ def test_invalid_request_opened(stage: Stage) -> None:
     assert run.results == {"validation": "failure"}
     line = files[PROJECT].splitlines().index('titel = "typo"') + 1
     assert f"::error file={PROJECT},line={line}" in run.output("validation")
-    assert stage.writes() == ["POST /repos/{repo}/statuses/{sha}"] * 3 + [
+    assert stage.writes() == ["POST /repos/{repo}/statuses/{sha}"] * 4 + [
         "POST /repos/{repo}/issues/1/comments"]
     assert stage.reads() == pr_reads(1, ["researcher"])
     assert stage.status_contexts(pull.head_sha) == [
-        (CHECK, "success"), (VALIDATION, "failure"), (SIGN_OFF_STATUS, "pending")]
+        (CHECK, "success"), (VALIDATION, "failure"), NOT_DISCLOSURE,
+        (SIGN_OFF_STATUS, "pending")]
     body = stage.sticky(pull.number).body
     assert "`invalid`" in body
     assert "titel" in body
@@ -79,7 +82,7 @@ def test_approver_signs_off(stage: Stage) -> None:
     assert stage.reads() == pr_reads(1, ["alice"])
     assert stage.status_contexts(pull.head_sha) == [(SIGN_OFF_STATUS, "success")]
     assert stage.statuses(pull.head_sha) == {CHECK: "success", VALIDATION: "success",
-                                             SIGN_OFF_STATUS: "success"}
+                                             SIGN_OFF_STATUS: "success", **dict([NOT_DISCLOSURE])}
     assert pull.labels == [SIGN_OFF]
     body = stage.sticky(pull.number).body
     assert "`signed-off`" in body
@@ -100,7 +103,7 @@ def test_unearned_sign_off_is_refused(stage: Stage) -> None:
     stage.server.world.team("example-tre", "sign-off-approvers", members=["researcher"])
     before = stage.tip()
     pull = stage.open_request(revised(stage))
-    publish = ["POST /repos/{repo}/statuses/{sha}"] * 3 + ["POST /repos/{repo}/issues/1/comments"]
+    publish = ["POST /repos/{repo}/statuses/{sha}"] * 4 + ["POST /repos/{repo}/issues/1/comments"]
     deciders: list[str] = []
     for actor in ("mallory", "researcher"):
         deciders.append(actor)  # everyone who ever applied a decision label is looked up
@@ -112,7 +115,8 @@ def test_unearned_sign_off_is_refused(stage: Stage) -> None:
         assert stage.reads() == pr_reads(1, deciders)
         assert pull.labels == []
         assert stage.statuses(pull.head_sha) == {CHECK: "success", VALIDATION: "success",
-                                                 SIGN_OFF_STATUS: "pending"}
+                                                 SIGN_OFF_STATUS: "pending",
+                                                 **dict([NOT_DISCLOSURE])}
         comment = stage.sticky(pull.number)
         assert f"`{SIGN_OFF}` by @{actor}: {REFUSALS[actor]}" in comment.body
         publish = [f"PATCH /repos/{{repo}}/issues/comments/{comment.id}"]

@@ -60,8 +60,8 @@ def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[s
         text = a.reason
         if t.late and not t.met:  # a closed pull request: what came after it never counts
             decided, text = "failure", t.late[-1].why
-        effects.append(_status(t.phase, decided, text, sha, facts))
         effects.append(_other_phase_status(a, facts))
+        effects.append(_status(t.phase, decided, text, sha, facts))
     for f in (*c.check, *c.validation):
         if not f.file.startswith("("):
             effects.append(Annotation(f.file, f.line, "error" if f.severity == "error"
