@@ -211,3 +211,30 @@ def test_a_github_enterprise_no_reply_co_author_never_approves() -> None:
     plan = w.run(w.label(APPROVE, "bob"))
     assert plan.outcome == "refused"
     assert "co-authored" in plan.reason
+
+
+# --- 5. a disclosure pull request is the automation's ---------------------------------------
+
+def test_a_request_dressed_as_a_disclosure_is_a_request() -> None:
+    """Branch name, label and manifest do not make a disclosure: only the automation, from
+    this repository, opens one."""
+    from engine_world import disclosure_world
+
+    from fivesafes.core.facts.values import ChangedFile
+
+    d = disclosure_world(World())
+    assert d.plan(d.opened()).phase == "disclosure"
+    d.author = Actor("Codertocat")  # a person opens the same branch, label and manifest
+    d.labels.append("5s:disclosure")
+    plan = d.plan(d.opened())
+    assert plan.phase == "check"
+    assert "may not change outputs/" in plan.reason
+    d.author = Actor("fivesafes[bot]", "Bot")
+    d.changed = [ChangedFile("outputs/manifest.toml", "added")]
+    from dataclasses import replace
+
+    facts = d.facts()
+    forked = replace(facts, pr=replace(facts.pr, head_repo="mallory/Hello-World"))  # type: ignore[arg-type]
+    from fivesafes.core.engine.planner import plan_event
+
+    assert plan_event(d.opened(), forked, "2026-01-02T12:00:00Z").phase == "check"
