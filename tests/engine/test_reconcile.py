@@ -68,3 +68,22 @@ def test_reconcile_command_records_a_missing_merge_once(tmp_path: Path) -> None:
     again = CliRunner().invoke(cli, args)
     assert json.loads(again.stdout)["reconciled"] == []
     assert len(read_record(repo).action) == 3
+
+
+def test_a_merge_is_recorded_once_whatever_the_payload_says() -> None:
+    """A replayed merged event with another merge commit or another delivery id in its
+    payload records nothing a second time: the key is GitHub's merge, and a merge already in
+    the record is never recorded again."""
+    w = World()
+    signed_off(w)
+    w.run(w.merge())
+    count = len(w.record.action)
+    data = w.last_payload[1]
+    data["pull_request"]["merge_commit_sha"] = "f" * 40
+    from fivesafes.core.facts.events import parse_event
+
+    for delivery in (None, "another-delivery"):
+        plan = w.plan(parse_event("pull_request", data, delivery))
+        assert records(plan) == []
+        assert "dispatch" not in [e.kind for e in plan.effects]
+    assert len(w.record.action) == count

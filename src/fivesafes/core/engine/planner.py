@@ -32,8 +32,9 @@ from fivesafes.core.engine.plan import Dispatch as DispatchEffect
 from fivesafes.core.engine.plan import Record as RecordEffect
 from fivesafes.core.engine.pr_phases import pr_kind
 from fivesafes.core.engine.pr_plan import pr_event_plan
+from fivesafes.core.engine.reconcile import Merged, recorded
 from fivesafes.core.engine.validation_port import check_policy
-from fivesafes.core.facts.events import Event
+from fivesafes.core.facts.events import Event, merge_key
 from fivesafes.core.facts.instants import earliest
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.findings import Finding
@@ -71,6 +72,13 @@ def plan_event(event: Event, facts: Facts, now: str) -> Plan:
                     "nothing can be decided")
     pr = with_event_times(pr, event)
     facts = replace(facts, pr=pr)
+    merged_before = False
+    if event.kind == "merged" and pr.merged and pr.merge_commit_sha:
+        # the merge GitHub reports, not the one the payload names, keys the record; and a
+        # merge already recorded (under any key) is never recorded again
+        event = replace(event, delivery=merge_key(pr.number, pr.merge_commit_sha))
+        merged_before = recorded(record, Merged(pr.number, pr.merge_commit_sha,
+                                                pr.merged_at or "", pr.base_ref))
     policy, findings = check_policy(facts.policy)
     if event.kind == "dispatch":
         if policy is None:  # no comment or statuses: a dispatch never edits the pull request
@@ -81,7 +89,7 @@ def plan_event(event: Event, facts: Facts, now: str) -> Plan:
                             else "disclosure", findings, pr)
     else:
         plan = pr_event_plan(event, facts, now, policy, record, pr)
-    if ledger.delivered(record, event.delivery):
+    if ledger.delivered(record, event.delivery) or merged_before:
         kept = tuple(e for e in plan.effects if not isinstance(e, ONCE_ONLY))
         return Plan(plan.phase, plan.outcome,
                     f"{plan.reason} (event {event.delivery} already recorded: nothing recorded "
