@@ -64,7 +64,7 @@ def test_push_after_approval_invalidates_it(stage: Stage) -> None:
     # the new head starts over; the approved commit keeps what it had
     assert stage.status_contexts(pull.head_sha) == [
         ("fivesafes / check", "success"), ("fivesafes / validation", "success"),
-        (SIGN_OFF_STATUS, "pending")]
+        (DISCLOSURE_STATUS, "success"), (SIGN_OFF_STATUS, "pending")]
     assert stage.statuses(approved)[SIGN_OFF_STATUS] == "success"
     body = stage.sticky(pull.number).body
     assert "`sign-off-pending`" in body
