@@ -87,3 +87,22 @@ def test_a_merge_is_recorded_once_whatever_the_payload_says() -> None:
         assert records(plan) == []
         assert "dispatch" not in [e.kind for e in plan.effects]
     assert len(w.record.action) == count
+
+
+def test_a_lost_dispatch_is_started_once_the_merge_has_had_time() -> None:
+    from fivesafes.core.engine.reconcile import unstarted
+    from fivesafes.core.lifecycle.steps import execution_entry
+
+    w = World()
+    signed_off(w)
+    w.run(w.merge())  # recorded at NOW (12:00)
+    merged = [_merged(w)]
+    assert unstarted(w.record, merged, "2026-01-02T12:10:00Z") is None  # its own is queued
+    found = unstarted(w.record, merged, "2026-01-02T13:00:00Z")
+    assert found is not None
+    assert (found.target, found.pr, found.sha) == ("execution", w.number, MERGE)
+    assert found.digest == w.record.action[-1].evidence.digest
+    w.record = ledger.append(w.record, execution_entry(
+        "urn:uuid:x", 1, "active", start="2026-01-02T12:20:00Z", end=None,
+        evidence={"event": "workflow_dispatch", "delivery": "run-1"}))
+    assert unstarted(w.record, merged, "2026-01-02T13:00:00Z") is None  # it did start

@@ -167,8 +167,9 @@ def _reconcile(repo_dir: Path | None, dry_run: bool, event: Event) -> None:
     """Record the merges whose runs were lost (``fivesafes reconcile``); said on stderr."""
     from fivesafes.cli.reconcile_cmd import reconcile_merges
 
+    # only the schedule starts lost dispatches: right after a merge its own is still queued
     for plan in reconcile_merges(None, repo_dir, dry_run, _repository(event),
-                                 event.default_branch):
+                                 event.default_branch, start=event.name == "schedule"):
         click.echo(f"reconciled: {render_text(plan)}", err=True)
 
 

@@ -28,9 +28,9 @@ from fivesafes.cli.handle_cmd import (
     render_text,
     repository_mismatch,
 )
-from fivesafes.core.engine.plan import Plan, plan_to_json
+from fivesafes.core.engine.plan import Plan, Summary, plan_to_json
 from fivesafes.core.engine.planner import parse_record, plan_event
-from fivesafes.core.engine.reconcile import Merged, merge_event, missing
+from fivesafes.core.engine.reconcile import Merged, merge_event, missing, unstarted
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts
@@ -57,7 +57,8 @@ def _merged(facts_path: Path | None, repo_dir: Path | None, probe: Event,
 
 
 def reconcile_merges(facts_path: Path | None, repo_dir: Path | None, dry_run: bool,
-                     repository: str = "", default_branch: str = "") -> list[Plan]:
+                     repository: str = "", default_branch: str = "",
+                     start: bool = False) -> list[Plan]:
     """Plan (and unless ``dry_run`` apply) the merge of every merged pull request the record
     is missing; raises :class:`CommandError` when the repositories disagree."""
     repository = repository or os.environ.get("GITHUB_REPOSITORY", "")
@@ -83,7 +84,29 @@ def reconcile_merges(facts_path: Path | None, repo_dir: Path | None, dry_run: bo
                 raise
             except Exception as exc:
                 raise CommandError(f"applying the plan failed: {exc}", EXTERNAL) from exc
+    if start:
+        plans += _start_unstarted(facts_path, repo_dir, dry_run, probe, merged)
     return plans
+
+
+def _start_unstarted(facts_path: Path | None, repo_dir: Path | None, dry_run: bool,
+                     probe: Event, merged: list[Merged]) -> list[Plan]:
+    """Dispatch what a recorded merge should have started (a lost dispatch)."""
+    base = fetch(facts_source(facts_path, repo_dir, probe), probe)
+    record, _ = parse_record(base.record)
+    dispatch = unstarted(record, merged, stamp()) if record is not None else None
+    if dispatch is None:
+        return []
+    reason = (f"#{dispatch.pr} was merged and recorded but {dispatch.target} never started; "
+              f"{dispatch.target} is dispatched (the gate judges it on the record)")
+    plan = Plan(dispatch.target, "completed", reason,
+                (dispatch, Summary(f"**fivesafes:** {reason}\n")))
+    if not dry_run:
+        try:
+            applier(facts_path, repo_dir, probe).apply(plan, base)
+        except Exception as exc:
+            raise CommandError(f"starting {dispatch.target} failed: {exc}", EXTERNAL) from exc
+    return [plan]
 
 
 @click.command()
@@ -92,11 +115,13 @@ def reconcile_merges(facts_path: Path | None, repo_dir: Path | None, dry_run: bo
 @click.option("--facts", "facts_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Facts as JSON instead of the GitHub API (docs/facts-format.md).")
 @click.option("--dry-run", is_flag=True, help="Print the plans; change nothing.")
+@click.option("--start/--no-start", default=True, show_default=True,
+              help="Also dispatch what a recorded merge should have started, 30 minutes on.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plans as JSON.")
-def reconcile(repo_dir: Path | None, facts_path: Path | None, dry_run: bool,
+def reconcile(repo_dir: Path | None, facts_path: Path | None, dry_run: bool, start: bool,
               as_json: bool) -> None:
     """Record every merged pull request missing from the action record (idempotent)."""
-    plans = reconcile_merges(facts_path, repo_dir, dry_run)
+    plans = reconcile_merges(facts_path, repo_dir, dry_run, start=start)
     if as_json:
         click.echo(json.dumps({"reconciled": [plan_to_json(p) for p in plans]}, indent=2,
                               ensure_ascii=False))

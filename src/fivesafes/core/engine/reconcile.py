@@ -6,7 +6,8 @@ an outage. The reconciler (``fivesafes reconcile``, on every push to the default
 a schedule) lists the merged pull requests and plans, for each one the record does not hold,
 the same merge plan the lost run would have made: the merge's decisions are counted only up to
 GitHub's ``merged_at``, so recording late changes nothing about what counts, and the plan's
-dispatch starts the phase that should have started.
+dispatch starts the phase that should have started. On the schedule it also starts what a
+recorded merge should have started and did not (:func:`unstarted`: a lost dispatch).
 
 Idempotent by construction: every merge plan records under the merge's own key
 (:func:`merge_key`, the pull request and its merge commit), whichever run makes it, so the
@@ -16,12 +17,16 @@ compare-and-swap that skips a key already present).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fivesafes.core.crate.actions import current_entries
+from fivesafes.core.engine.plan import Dispatch, DispatchTarget
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event, merge_key
-from fivesafes.models.ledger import ActionRecord
+from fivesafes.core.facts.instants import moment
+from fivesafes.models.ledger import ActionRecord, Phase
 
 AUTOMATION = Actor("fivesafes[bot]", "Bot")
 MERGE_PHASES = ("sign-off", "disclosure")
@@ -64,3 +69,33 @@ def merge_event(merged: Merged, repository: str, default_branch: str) -> Event:
                  repository=repository, default_branch=default_branch, pr=merged.number,
                  base_ref=merged.base_ref, merged_at=merged.merged_at,
                  closed_at=merged.merged_at)
+
+
+START_AFTER = dt.timedelta(minutes=30)
+
+
+def unstarted(record: ActionRecord, merged: Iterable[Merged], now: str) -> Dispatch | None:
+    """The dispatch a recorded merge should have started and did not: a completed sign-off
+    with no execution attempt after it, or a completed disclosure with no publication, merged
+    at least :data:`START_AFTER` ago (so the merge's own dispatch has had time to start; a
+    second dispatch would be ignored or refused by the gate anyway)."""
+    current = current_entries(record)
+    by_number = {m.number: m for m in merged}
+    pairs: tuple[tuple[Phase, Phase], ...] = (("disclosure", "publication"),
+                                              ("sign-off", "execution"))
+    for decision, target in pairs:
+        entry = current.get(decision)
+        if entry is None or entry.status != "completed" or entry.evidence.pr is None:
+            continue
+        later = [e for e in record.action[record.action.index(entry) + 1:]
+                 if e.phase == target]
+        found = by_number.get(entry.evidence.pr)
+        made, at = moment(entry.end or entry.start), moment(now)
+        if later or found is None or made is None or at is None or at - made < START_AFTER:
+            return None
+        digest = str(entry.evidence.digest or "")
+        inputs = {"pr": str(found.number), "sha": found.merge_commit_sha, "digest": digest,
+                  "delivery": merge_key(found.number, found.merge_commit_sha)}
+        kind: DispatchTarget = "publication" if target == "publication" else "execution"
+        return Dispatch(kind, found.number, found.merge_commit_sha, digest, inputs)
+    return None
