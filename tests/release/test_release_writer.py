@@ -10,7 +10,7 @@ from pathlib import Path
 
 import bagit
 import pytest
-from release_support import EPOCH, members, package, run
+from tests.support.release import EPOCH, members, package, run
 
 from fivesafes.adapters.release import writer as release_zip
 from fivesafes.adapters.release.writer import ReleaseError, write_release
