@@ -27,6 +27,7 @@ from fivesafes.core.ledger import chain as ledger
 from fivesafes.core.release.bagit_text import bag_name
 from fivesafes.models.ledger import ActionRecord, Result
 
+HERE = Path(__file__).parents[1] / "release"
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 BOT = {"login": "fivesafes[bot]", "kind": "automation", "name": "fivesafes automation"}
 APPROVER = {"login": "sam-approver", "name": "Sam Approver", "role": "approver",
