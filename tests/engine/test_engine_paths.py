@@ -7,9 +7,9 @@ with GitHub's ``merged_at``) and checks the plan and what it records.
 
 from __future__ import annotations
 
-from engine_world import APPROVE, HOLD, REJECT, World, kinds, records, signed_off
+from tests.support.engine_world import APPROVE, HOLD, REJECT, World, kinds, records, signed_off
 
-from fivesafes.core.engine.plan import AddLabel, Status
+from fivesafes.core.engine.plan import AddLabel, Comment, Status
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.values import LabelEvent
 from fivesafes.core.lifecycle import phases
@@ -44,7 +44,7 @@ def test_requester_removing_a_hold_puts_it_back_and_is_recorded() -> None:
     (entry,) = records(plan)
     assert entry["status"] == "refused"
     assert [a["login"] for a in entry["agents"]] == ["Codertocat"]
-    body = next(e.body for e in plan.effects if e.kind == "comment")  # type: ignore[attr-defined]
+    body = next(e.body for e in plan.effects if isinstance(e, Comment))
     assert "put back" in body
     assert "Codertocat" in body
     assert w.run(w.merge()).state == phases.VOIDED  # the hold still counts at merge
@@ -218,7 +218,7 @@ def test_a_github_enterprise_no_reply_co_author_never_approves() -> None:
 def test_a_request_dressed_as_a_disclosure_is_a_request() -> None:
     """Branch name, label and manifest do not make a disclosure: only the automation, from
     this repository, opens one."""
-    from engine_world import disclosure_world
+    from tests.support.engine_world import disclosure_world
 
     from fivesafes.core.facts.values import ChangedFile
 
@@ -234,7 +234,8 @@ def test_a_request_dressed_as_a_disclosure_is_a_request() -> None:
     from dataclasses import replace
 
     facts = d.facts()
-    forked = replace(facts, pr=replace(facts.pr, head_repo="mallory/Hello-World"))  # type: ignore[arg-type]
+    assert facts.pr is not None
+    forked = replace(facts, pr=replace(facts.pr, head_repo="mallory/Hello-World"))
     from fivesafes.core.engine.planner import plan_event
 
     assert plan_event(d.opened(), forked, "2026-01-02T12:00:00Z").phase == "check"

@@ -8,12 +8,13 @@ form exit 2 naming the key and the expected form, never with a traceback.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from engine_world import APPROVE, World
+from tests.support.engine_world import APPROVE, World
 
 from fivesafes.cli import handle_cmd
 from fivesafes.cli.main import cli
@@ -83,11 +84,12 @@ def test_the_plan_is_applied_to_the_repository_the_facts_came_from(
     monkeypatch.setattr(apply, "applier_from_env", fake)
     monkeypatch.setenv("GITHUB_TOKEN", "t")
     event = world.opened()
-    assert handle_cmd.applier(None, None, event) == "applier"
+    assert str(handle_cmd.applier(None, None, event)) == "applier"
     assert seen["repository"] == "Codertocat/Hello-World"
 
 
-BAD_FACTS = {
+Change = Callable[[dict[str, Any]], Any]
+BAD_FACTS: dict[str, tuple[Change, str]] = {
     "pr.number": (lambda d: d["pr"].update(number="2"), "valid integer"),
     "pr.author": (lambda d: d["pr"].update(author=None), "pr.author"),
     "pr.state": (lambda d: d["pr"].update(state="merged"), "'open' or 'closed'"),
@@ -116,7 +118,7 @@ def test_malformed_facts_exit_2_naming_the_key(key: str, world: World,
     assert "Traceback" not in result.output
 
 
-BAD_PAYLOADS = {
+BAD_PAYLOADS: dict[str, tuple[Change, str]] = {
     "number": (lambda d: d.update(number="2"), "payload.number"),
     "merged_at": (lambda d: d["pull_request"].update(merged_at=1767355200), "RFC 3339"),
     "merged": (lambda d: d["pull_request"].update(merged="yes"), "pull_request.merged"),

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from engine_world import APPROVE, MERGE, World, records, signed_off
+from tests.support.engine_world import APPROVE, MERGE, World, records, signed_off
 
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli

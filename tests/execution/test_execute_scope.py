@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from exec_support import decision, sign_off
+from tests.support.execution import decision, sign_off
 
 from fivesafes.services.execute import GateClosed, RunOptions, execute
 

@@ -16,12 +16,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
+from fivesafes.errors import UsageError
+
 TIME_FORM = "an RFC 3339 time with a zone, e.g. 2026-01-02T10:00:00Z"
 BYTES_FORM = 'text, or {"base64": "..."} with valid base64'
 
 
-class FormatError(ValueError):
-    """Input that does not have the documented shape; the message names key and form."""
+class FormatError(UsageError, ValueError):
+    """Input that does not have the documented shape; the message names key and form (a
+    usage error, exit 2)."""
 
 
 def _stamp(value: Any) -> str:
