@@ -6,7 +6,8 @@ request's author, not an author, committer or co-author of its commits, not a bo
 has access to the repository, whom separation of duties does not exclude, and, for approvals,
 made at the current head commit. The requester named in project.toml never decides either.
 Everything else is a :class:`Refusal`, explained and, when it was the triggering event,
-recorded.
+recorded. A hold or a rejection is lifted only by someone who may decide the phase (a hold
+also by a maintainer): :func:`lift_refusal` says why anyone else may not.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from fivesafes.core import layout
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.models.ledger import ActionRecord
-from fivesafes.models.policy import DecisionPhase, Policy
+from fivesafes.models.policy import DecisionPhase, Labels, Policy
 
 Verdict = Literal["approve", "reject", "hold"]
 Source = Literal["label", "review"]
@@ -55,6 +56,28 @@ class Refusal:
     why: str
     label: str | None = None
     late: bool = False  # made after the pull request was merged or closed
+
+
+@dataclass(frozen=True)
+class Lift:
+    """A hold or rejection lifted by someone allowed to: who, when, through which event."""
+
+    label: str
+    login: str
+    source_id: int
+    at: str
+    decided_by: str
+
+
+def verdicts(labels: Labels) -> dict[str, tuple[Verdict, DecisionPhase | None]]:
+    """Decision label -> (verdict, phase it belongs to; None for hold, which fits both)."""
+    return {
+        labels.approve_sign_off: ("approve", "sign-off"),
+        labels.reject_sign_off: ("reject", "sign-off"),
+        labels.approve_disclosure: ("approve", "disclosure"),
+        labels.reject_disclosure: ("reject", "disclosure"),
+        labels.hold: ("hold", None),
+    }
 
 
 def _norm(login: str) -> str:

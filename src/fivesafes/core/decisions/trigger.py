@@ -10,15 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fivesafes.core.decisions.gates import Decision, Refusal, Source, Verdict, ineligible
-from fivesafes.core.decisions.tally import (
-    Tally,
-    before_head,
-    cutoff,
-    late_reason,
-    too_late,
-    verdicts,
-)
+from fivesafes.core.decisions.gates import Decision, Refusal, Source, Verdict, ineligible, verdicts
+from fivesafes.core.decisions.tally import Tally
+from fivesafes.core.decisions.timing import before_head, cutoff, late_reason, too_late
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.instants import order

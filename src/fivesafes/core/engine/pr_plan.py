@@ -9,8 +9,7 @@ the approved phase on the default branch and dispatches the next one.
 from __future__ import annotations
 
 from fivesafes.core.decisions.assess import Assessment, assess
-from fivesafes.core.decisions.gates import Decision, Refusal
-from fivesafes.core.decisions.tally import Lift, verdicts
+from fivesafes.core.decisions.gates import Decision, Lift, Refusal, verdicts
 from fivesafes.core.decisions.trigger import judge, stale_label_event
 from fivesafes.core.engine.comment import render
 from fivesafes.core.engine.plan import (

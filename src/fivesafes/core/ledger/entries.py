@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from fivesafes.core.decisions.gates import Decision, Refusal
-from fivesafes.core.decisions.tally import Lift
+from fivesafes.core.decisions.gates import Decision, Lift, Refusal
 from fivesafes.core.engine.plan import Record
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts
