@@ -239,3 +239,19 @@ def test_a_request_dressed_as_a_disclosure_is_a_request() -> None:
     from fivesafes.core.engine.planner import plan_event
 
     assert plan_event(d.opened(), forked, "2026-01-02T12:00:00Z").phase == "check"
+
+
+def test_the_label_put_back_by_the_automation_keeps_the_hold_without_noise() -> None:
+    w = World()
+    held(w)
+    w.run(w.unlabel(HOLD, "Codertocat"))
+    w.labels.append(HOLD)  # the automation's add-label, as GitHub records it
+    w.ids += 1
+    w.label_events.append(LabelEvent(w.ids, "labeled", HOLD, Actor("fivesafes[bot]", "Bot"),
+                                     w.tick()))
+    plan = w.run(w.event("pull_request.reopened"))
+    assert plan.state == phases.HELD
+    assert added(plan) == []
+    assert HOLD not in [e.label for e in plan.effects if e.kind == "remove-label"]
+    body = next(e.body for e in plan.effects if isinstance(e, Comment))
+    assert "fivesafes[bot]" not in body

@@ -172,9 +172,10 @@ def _standing_label(ctx: _Ctx, out: _Count, label: str, verdict: Verdict) -> Non
         (out.rejections if verdict == "reject" else out.holds).append(standing)
         if not on_pr:
             out.restored.append(standing)
-        if refused is not None and on_pr:  # a later unearned re-application: not counted
-            out.refusals.append(Refusal(refused.login, verdict, "label", refused.source_id,
-                                        refused.why, None, late=refused.late))
+        # a later unearned re-application is not counted but the label stays (the standing
+        # decision's); the automation putting the label back is no attempt at all
+        if refused is not None and on_pr and not refused.login.lower().endswith("[bot]"):
+            out.refusals.append(refused)
     elif on_pr:
         out.refusals.append(refused or Refusal("(unknown)", verdict, "label", 0,
                                                f"no record of who applied {label}", label))
