@@ -38,6 +38,9 @@ class Agent(TomlModel):
         default=None, description="Resolved identity: ORCID URL, or https://github.com/<login>."
     )
     role: str | None = Field(default=None, description="e.g. requester, approver, checker.")
+    orcid: str | None = Field(
+        default=None, description="ORCID URL from the policy's people registry, when listed."
+    )
 
 
 class Evidence(TomlModel):

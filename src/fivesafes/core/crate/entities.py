@@ -92,7 +92,10 @@ def add_organisation(graph: Graph, org: Organisation) -> str:
     return graph.add({"@id": org.ror, "@type": "Organization", "name": org.name, "url": org.ror})
 
 
-def add_project(graph: Graph, request: Request) -> str:
+def add_project(graph: Graph, request: Request, people: Iterable[str] = (),
+                agreements: Iterable[str] = ()) -> str:
+    """The Project: identifiers, grants, member organisations and ``people`` (researchers),
+    and the ``agreements`` it works under (``subjectOf``)."""
     project = request.project.project
     identifiers = [
         graph.add({
@@ -104,13 +107,14 @@ def add_project(graph: Graph, request: Request) -> str:
     grants = [
         graph.add({"@id": str(f.id), "@type": "Grant", "name": f.name}) for f in project.funding
     ]
-    members = [add_organisation(graph, org) for org in project.members]
+    members = [add_organisation(graph, org) for org in project.members] + list(people)
     entity: Entity = {
         "@id": project.id, "@type": "Project", "name": project.title,
         "description": f"{project.description.strip()} (from {project.start_date.isoformat()} "
                        f"to {project.end_date.isoformat()})",
     }
-    for key, ids in (("identifier", identifiers), ("funding", grants), ("member", members)):
+    for key, ids in (("identifier", identifiers), ("funding", grants), ("member", members),
+                     ("subjectOf", list(agreements))):
         if ids:
             entity[key] = refs(ids)
     return graph.add(entity)

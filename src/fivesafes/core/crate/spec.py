@@ -46,6 +46,8 @@ from fivesafes.core.crate.entities import (
     refs,
 )
 from fivesafes.core.crate.outputs import add_results
+from fivesafes.core.crate.people import add_agreements, add_researchers, team_ids
+from fivesafes.core.crate.safe_data import add_requested_data
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Result
@@ -88,15 +90,18 @@ def build_crate(
     graph = Graph()
     current = current_entries(record)
     words = secret_words(request.access)
-    project_id = add_project(graph, request)
+    agreements = add_agreements(graph, request)
+    project_id = add_project(graph, request, team_ids(request), agreements)
     requester = add_requester(graph, request, project_id)
+    add_researchers(graph, request, project_id)
     tre = _add_tre(graph, policy)
     software_id = add_software(graph, software, tre)
     retrieval = current.get("workflow-retrieval")
     retrieved = retrieval.end if retrieval and retrieval.status == "completed" else None
     workflow = add_workflow(graph, request.workflow.workflow, retrieved)
     distribution = request.workflow.workflow.distribution
-    ctx = Context(request, policy, software_id, project_id, workflow, distribution)
+    ctx = Context(request, policy, software_id, project_id, workflow, distribution,
+                  tuple(agreements))
     listed, _ = crate_results(record, results)
     result_ids = add_results(graph, listed, attached=attached_results)
 
@@ -166,6 +171,7 @@ def _create_action(
         "agent": ref(requester), "instrument": ref(ctx.workflow), "actionStatus": status,
     }
     inputs = add_inputs(graph, ctx.request, ctx.workflow)
+    inputs += add_requested_data(graph, ctx.request, ctx.workflow)  # the approved data
     if inputs:
         entity["object"] = refs(inputs)
     if execution is not None and status != p.POTENTIAL:
