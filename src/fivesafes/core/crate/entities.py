@@ -92,10 +92,9 @@ def add_organisation(graph: Graph, org: Organisation) -> str:
     return graph.add({"@id": org.ror, "@type": "Organization", "name": org.name, "url": org.ror})
 
 
-def add_project(graph: Graph, request: Request, people: Iterable[str] = (),
-                agreements: Iterable[str] = ()) -> str:
-    """The Project: identifiers, grants, member organisations and ``people`` (researchers),
-    and the ``agreements`` it works under (``subjectOf``)."""
+def add_project(graph: Graph, request: Request, agreements: Iterable[str] = ()) -> str:
+    """The Project: identifiers, grants, member organisations, and the ``agreements`` it
+    works under (``subjectOf``); its researchers are ``memberOf`` it."""
     project = request.project.project
     identifiers = [
         graph.add({
@@ -107,7 +106,7 @@ def add_project(graph: Graph, request: Request, people: Iterable[str] = (),
     grants = [
         graph.add({"@id": str(f.id), "@type": "Grant", "name": f.name}) for f in project.funding
     ]
-    members = [add_organisation(graph, org) for org in project.members] + list(people)
+    members = [add_organisation(graph, org) for org in project.members]
     entity: Entity = {
         "@id": project.id, "@type": "Project", "name": project.title,
         "description": f"{project.description.strip()} (from {project.start_date.isoformat()} "

@@ -63,11 +63,6 @@ def add_agent_person(graph: Graph, agent: Agent,
                       "name": agent.name or agent.login})
 
 
-def team_ids(request: Request) -> list[str]:
-    """The ORCID ids of the project's researchers, the requester first."""
-    return [orcid_url(r.orcid) for r in request.project.team()]
-
-
 def add_researchers(graph: Graph, request: Request, project_id: str) -> list[str]:
     """Every researcher but the requester (added by the caller) as a member of the Project."""
     ids = []

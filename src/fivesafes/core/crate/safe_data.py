@@ -1,8 +1,10 @@
 """Safe Data in a request's crate: exactly which data the approvers signed off.
 
-Each ``dataset_*.toml`` becomes a ``Dataset`` with its justification; each requested table a
-``Dataset`` it ``hasPart``, whose ``variableMeasured`` are the requested columns and whose
-description spells out the row filters; a dataset requested whole names its schema. They are
+Each ``dataset_*.toml`` becomes a ``CreativeWork`` with its justification; each requested table
+one it ``hasPart``, whose ``variableMeasured`` are the requested columns (``PropertyValue``) and
+whose description spells out the row filters; a dataset requested whole names its schema. They
+are not typed ``Dataset``: in RO-Crate 1.2 a Dataset is a data entity, part of the crate, and
+the approved data never is. They are
 the data the workflow reads (its ``{source}``), so the request's CreateAction lists them as
 ``object``, each ``exampleOfWork`` a FormalParameter for that approved data. Nothing here
 reads ``access.toml``: the crate says WHAT was approved, never where it lives.
@@ -48,7 +50,7 @@ def _table(graph: Graph, request: Request, ds: Dataset, table: Table) -> str:
              if table.columns else " Every column.")
     text += (" Rows where " + " and ".join(filter_text(f) for f in table.filters) + "."
              if table.filters else " Every row.")
-    entity: Entity = {"@id": base, "@type": "Dataset", "name": f"Table {name}",
+    entity: Entity = {"@id": base, "@type": "CreativeWork", "name": f"Table {name}",
                       "description": text}
     if columns:
         entity["variableMeasured"] = refs(columns)
@@ -72,7 +74,8 @@ def add_requested_data(graph: Graph, request: Request, workflow: str) -> list[st
         scope = (f"{len(tables)} table(s)" if tables
                  else f"the whole schema {ds.schema_ or '(unnamed)'}")
         entity: Entity = {
-            "@id": derived_urn("requested-dataset", request.id, ds.name), "@type": "Dataset",
+            "@id": derived_urn("requested-dataset", request.id, ds.name),
+            "@type": "CreativeWork",
             "name": f"Requested data: {ds.name}",
             "description": f"{ds.description.strip()} Requested: {scope}. Justification: "
                            f"{ds.justification.strip()}",

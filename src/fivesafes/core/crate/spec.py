@@ -46,7 +46,7 @@ from fivesafes.core.crate.entities import (
     refs,
 )
 from fivesafes.core.crate.outputs import add_results
-from fivesafes.core.crate.people import add_agreements, add_researchers, team_ids
+from fivesafes.core.crate.people import add_agreements, add_researchers
 from fivesafes.core.crate.safe_data import add_requested_data
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request
@@ -91,7 +91,7 @@ def build_crate(
     current = current_entries(record)
     words = secret_words(request.access)
     agreements = add_agreements(graph, request)
-    project_id = add_project(graph, request, team_ids(request), agreements)
+    project_id = add_project(graph, request, agreements)
     requester = add_requester(graph, request, project_id)
     add_researchers(graph, request, project_id)
     tre = _add_tre(graph, policy)
