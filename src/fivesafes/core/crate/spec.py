@@ -93,7 +93,7 @@ def build_crate(
     agreements = add_agreements(graph, request)
     project_id = add_project(graph, request, agreements)
     requester = add_requester(graph, request, project_id)
-    add_researchers(graph, request, project_id)
+    researchers = add_researchers(graph, request, project_id)
     tre = _add_tre(graph, policy)
     software_id = add_software(graph, software, tre)
     retrieval = current.get("workflow-retrieval")
@@ -109,7 +109,7 @@ def build_crate(
     for phase in PHASE_ORDER:
         if phase == "execution":
             mentions.append(_create_action(graph, ctx, current.get(phase), requester,
-                                           result_ids, words))
+                                           result_ids, words, researchers))
         elif phase in current:
             action = add_phase_action(graph, ctx, current[phase], results=result_ids,
                                       words=words)
@@ -157,9 +157,10 @@ def _add_tre(graph: Graph, policy: Policy | None) -> str | None:
 
 def _create_action(
     graph: Graph, ctx: Context, execution: ActionEntry | None, requester: str,
-    results: Sequence[str], words: Sequence[str],
+    results: Sequence[str], words: Sequence[str], researchers: Sequence[str] = (),
 ) -> str:
-    """The request's CreateAction: Potential until executed, then as the execution went."""
+    """The request's CreateAction: Potential until executed, then as the execution went.
+    The requester is its agent; the project's other researchers take part (``participant``)."""
     status = p.POTENTIAL
     if execution is not None:
         status = p.action_status(execution.status) or p.POTENTIAL
@@ -170,6 +171,8 @@ def _create_action(
         "description": "The workflow run this request asks for, on the approved data.",
         "agent": ref(requester), "instrument": ref(ctx.workflow), "actionStatus": status,
     }
+    if researchers:
+        entity["participant"] = refs(researchers)
     inputs = add_inputs(graph, ctx.request, ctx.workflow)
     inputs += add_requested_data(graph, ctx.request, ctx.workflow)  # the approved data
     if inputs:
