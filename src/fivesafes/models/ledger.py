@@ -21,6 +21,7 @@ Phase = Literal[
     "execution",
     "disclosure",
     "publication",
+    "retention",
 ]
 # potential/active/completed/failed mirror schema.org ActionStatus; `pending` means a decision
 # phase still waits for approvers; `refused` records an unearned decision attempt.
