@@ -36,6 +36,7 @@ from fivesafes.adapters.runner import clock
 from fivesafes.core.decisions.people import execution_barred
 from fivesafes.core.engine.pr_phases import request_files, sha512_files
 from fivesafes.core.ids import derived_urn
+from fivesafes.core.ledger.entries import registry_agent
 from fivesafes.core.lifecycle.retrieval import (
     PHASE,
     changed_since_first,
@@ -86,7 +87,7 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
     if reason:
         raise GateClosed(reason)
     attempt = next_attempt(project.record)
-    people = actor(env)
+    people = tuple(registry_agent(a, policy.people) for a in actor(env))  # ORCID if listed
     _refuse_if_barred(root, project.record, request, policy, attempt, people, env, digest)
     staging = attempt_staging(root, policy, request.id, attempt, options)
     if staging.root.exists():
