@@ -8,11 +8,13 @@ before they are awarded, and required accreditations that nobody in the registry
 
 from __future__ import annotations
 
+from fivesafes.core.decisions.people import registered
 from fivesafes.core.findings import Finding
 from fivesafes.core.request import values as checks
 from fivesafes.core.request.semantics import ror
 from fivesafes.core.request.toml_doc import Doc
 from fivesafes.models.policy import Policy
+from fivesafes.models.project import ProjectFile
 
 
 def people(doc: Doc, model: Policy) -> list[Finding]:
@@ -79,4 +81,29 @@ def _required(doc: Doc, model: Policy) -> list[Finding]:
                                   "no decision can count", "register the accredited people "
                                   "([[people.<login>.accreditation]]) or fix the name",
                                   "warning"))
+    return out
+
+
+def team(doc: Doc, project: ProjectFile, policy: Policy) -> list[Finding]:
+    """project.toml: researchers the registry cannot show accredited (warnings, as expiry is
+    judged on the day of the sign-off and of the execution, not at validation)."""
+    required = policy.researchers.requires_accreditation
+    if not required:
+        return []
+    where: list[tuple[tuple[str | int, ...], str]] = [(("requester", "github"),
+                                                       project.requester.github)]
+    where += [(("researchers", i, "github"), r.github) for i, r in enumerate(project.researchers)]
+    out: list[Finding] = []
+    for path, login in where:
+        person = registered(policy.people, login)
+        held = {a.name.casefold() for a in person.accreditation} if person else set()
+        missing = [name for name in required if name.casefold() not in held]
+        if not missing:
+            continue
+        why = ("is not in the TRE's people registry" if person is None
+               else f"holds no {' and '.join(missing)} in the TRE's people registry")
+        out.append(doc.at(path, "people.researcher",
+                          f"researcher @{login} {why}, which the policy requires of every "
+                          "researcher; no sign-off can count until it does",
+                          "ask the TRE to register the accreditation", "warning"))
     return out
