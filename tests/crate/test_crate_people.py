@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from crate_support import Validator, build, by_id, ids, issues
-from test_crate_validator import DOCUMENTED
+from tests.crate.test_crate_validator import DOCUMENTED
+from tests.support.crate import Validator, build, by_id, ids, issues
 
 from fivesafes.cli.main import cli
 from fivesafes.core import layout

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engine_world import APPROVE, POLICY, World, records, removed
+from tests.support.engine_world import APPROVE, POLICY, World, records, removed
 
 from fivesafes.adapters.ledger.file import write_record
 from fivesafes.cli.main import cli

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from exec_support import sign_off
+from tests.support.execution import sign_off
 
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from exec_support import NOW, set_executor, sign_off
+from tests.support.execution import NOW, set_executor, sign_off
 
 from fivesafes.adapters.ledger.append import append_entry
 from fivesafes.adapters.ledger.file import read_record

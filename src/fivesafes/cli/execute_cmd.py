@@ -62,7 +62,7 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
         raise CommandError(f"the request is not valid: {exc}; run `fivesafes validate`",
                            FINDINGS) from None
     except (GateClosed, StagingError) as exc:
-        raise CommandError(f"execute refused: {exc}", FINDINGS) from None
+        raise CommandError(f"execute refused: {exc}", exc.exit_code) from None
     refresh_crate(project_dir, software())
     message = f"fivesafes: execution attempt {entry.attempt} {entry.status}"
     if refused is not None:
@@ -75,7 +75,7 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
             commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
     except GitError as exc:  # local commit or the push of the record (GitRepoError)
         raise CommandError(f"execute: the attempt is recorded locally but not committed: {exc}",
-                           EXTERNAL) from None
+                           exc.exit_code) from None
     if refused is not None:
         raise CommandError(f"{refused} (recorded)", FINDINGS)
     if entry.status != "completed":

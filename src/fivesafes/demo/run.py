@@ -45,6 +45,7 @@ from fivesafes.demo import github as demo_github
 from fivesafes.demo import synthetic_source
 from fivesafes.demo.people import PEOPLE as REGISTERED
 from fivesafes.demo.people import register_people
+from fivesafes.errors import ExternalError
 from fivesafes.services.disclose import commit_on_branch, prepare
 from fivesafes.services.execute import RunOptions, execute
 from fivesafes.services.publish import PublishOptions, publish
@@ -57,7 +58,7 @@ PEOPLE = {"maintainer": ("Mo Maintainer", "mo-maintainer@example.org"),
 Say = Callable[[str, str], None]
 
 
-class DemoError(Exception):
+class DemoError(ExternalError):
     """The demo could not run (a non-empty folder, or a step that did not go as planned)."""
 
 

@@ -45,15 +45,16 @@ from fivesafes.core.lifecycle.retrieval import (
 )
 from fivesafes.core.lifecycle.steps import execution_entry, execution_gate, next_attempt
 from fivesafes.core.request.parsed import Request
+from fivesafes.errors import FindingsError
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Result, Status
 from fivesafes.models.policy import Policy
 
 
-class GateClosed(Exception):
+class GateClosed(FindingsError):
     """The action record does not allow this step; the message says why."""
 
 
-class ExecutionRefused(Exception):
+class ExecutionRefused(FindingsError):
     """The project or its people allow no execution today; the refusal is recorded."""
 
     def __init__(self, entry: ActionEntry) -> None:
