@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fivesafes.adapters.files.toml_edit import edit_file
+from fivesafes.adapters.git import lifecycle as lifecycle_git
 from fivesafes.core import layout
 
 SAFE_RESEARCHER = "Safe Researcher Training"
@@ -44,8 +45,9 @@ def registry_toml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def register_people(project: Path) -> None:
-    """Require accreditation in the project's policy and add the registry to it."""
+def register_people(project: Path) -> str:
+    """Require accreditation in the project's policy, add the registry to it and commit that
+    (as the maintainer); what was done, for the demo's output."""
     policy = project / layout.POLICY
     edit_file(policy, [
         (("phases", "sign-off", "requires-accreditation"), [SAFE_RESEARCHER]),
@@ -54,3 +56,7 @@ def register_people(project: Path) -> None:
     ])
     with policy.open("a", encoding="utf-8") as out:
         out.write(registry_toml())
+    lifecycle_git.commit_paths(project, [layout.POLICY], "Register the TRE's accredited people "
+                               "and require their accreditation", automation=False)
+    return (f"{len(PEOPLE)} people registered by ORCID in the policy; sign-off and "
+            "researchers need Safe Researcher Training, checkers Output Checker Training")
