@@ -178,3 +178,28 @@ def test_handle_with_facts_then_crate_build_names_the_approver_by_orcid(
     assert "email" not in alice
     assert "alice@example.org" not in json.dumps(graph)
     assert "Safe Researcher Training" in graph[signoff["instrument"]["@id"]]["description"]
+
+
+def test_a_sign_off_after_the_data_sharing_agreement_expired_is_not_counted() -> None:
+    w = World()
+    path = "resources/governance/project.toml"
+    w.files[path] = w.files[path].replace(b"[[project.identifiers]]", (
+        b'[project.data-sharing-agreement]\nidentifier = "DSA-1"\nexpires = 2026-01-01\n\n'
+        b"[[project.identifiers]]"))
+    w.run(w.opened())
+    plan = w.run(w.label(APPROVE, "alice"))  # on 2026-01-02
+    assert plan.outcome == "refused"
+    assert "the data sharing agreement DSA-1 expired on 2026-01-01" in plan.reason
+
+
+def test_people_who_can_never_count_are_not_asked(w: World) -> None:
+    plan = w.plan(w.opened())
+    needed = next(line for line in comment(plan).splitlines() if line.startswith("**Needed"))
+    assert "@alice" in needed
+    assert "@bob" in needed  # registered and trained once: renewing makes them count again
+    w.policy = ONE_ACCREDITED.replace(b'[[people.bob.accreditation]]\nname = "Safe Researcher',
+                                      b'[[people.bob.accreditation]]\nname = "Other')
+    needed = next(line for line in comment(w.plan(w.opened())).splitlines()
+                  if line.startswith("**Needed"))
+    assert "@bob" not in needed
+    assert "@alice" in needed

@@ -103,3 +103,18 @@ def execution_barred(project: ProjectFile, policy: Policy, day: dt.date) -> str 
         if why is not None:
             why += " (checked again at execution); nothing runs until it is renewed"
     return why
+
+
+def never_accredited(policy: Policy, phase: DecisionPhase) -> set[str]:
+    """Allow-listed logins (lower case) the registry does not show holding the phase's
+    required accreditations at all: whoever else may approve, it is not them."""
+    required = policy.phases.rule(phase).requires_accreditation
+    out: set[str] = set()
+    for entry in policy.phases.rule(phase).approvers if required else ():
+        if entry.startswith("@"):
+            continue
+        person = registered(policy.people, entry)
+        held = {a.name.casefold() for a in person.accreditation} if person else set()
+        if any(name.casefold() not in held for name in required):
+            out.add(entry.lower())
+    return out

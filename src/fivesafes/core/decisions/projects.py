@@ -1,7 +1,8 @@
 """Safe Projects: a project's dates and agreements, as the decisions and the execution see them.
 
 A sign-off means "this project may use this data", which holds only while the project runs:
-an approval given before the start date or after the end date is not counted. The execution
+an approval given before the start date or after the end date, or once its data sharing
+agreement or ethics approval has expired, is not counted. The execution
 happens later, so it asks again: after the end date, or once the data sharing agreement or the
 ethics approval has expired, nothing runs. Pure: project models and a day in, reasons out.
 """
@@ -43,14 +44,16 @@ def project_file(facts: Facts) -> ProjectFile | None:
 
 
 def sign_off_date_problem(project: Project, day: dt.date) -> str | None:
-    """Why an approval on ``day`` falls outside the project's dates, or None."""
+    """Why an approval on ``day`` falls outside the project's dates or agreements, or None."""
     if day < project.start_date:
         return (f"it was given on {day}, before the project starts on {project.start_date} "
                 f"({layout.PROJECT}); approve again once the project has started")
     if day > project.end_date:
         return (f"it was given on {day}, after the project ended on {project.end_date} "
                 f"({layout.PROJECT}); the project must be extended first")
-    return None
+    expired = (agreement_problem("data sharing agreement", project.data_sharing_agreement, day)
+               or agreement_problem("ethics approval", project.ethics_approval, day))
+    return f"it was given on {day}, but {expired}" if expired else None
 
 
 def agreement_problem(what: str, agreement: Agreement | None, day: dt.date) -> str | None:
