@@ -134,13 +134,15 @@ def test_fails_closed_without_the_central_policy() -> None:
     assert found[0].rule == "policy.extends-unreadable"
     policy, found = validate_policy(b'extends = "acme/policy"\n',
                                     OrgSource("acme/policy:fivesafes.toml", None, "404 Not Found"))
-    assert policy is None and "404 Not Found" in found[0].message
+    assert policy is None
+    assert "404 Not Found" in found[0].message
 
 
 def test_a_broken_central_policy_is_named_in_its_own_file() -> None:
     _, found = validate_policy(b'extends = "acme/policy"\n',
                                OrgSource("org.toml", ORG.replace(b"Acme TRE", b"")))
-    assert found and found[0].file == "org.toml"
+    assert found
+    assert found[0].file == "org.toml"
 
 
 def test_validate_command_with_org_policy(tmp_path: Path) -> None:
@@ -153,6 +155,8 @@ def test_validate_command_with_org_policy(tmp_path: Path) -> None:
         'extends = "acme/policy"\n\n[phases.disclosure]\nrequired = 1\n', encoding="utf-8")
     result = runner.invoke(cli, ["validate", str(project), "--org-policy", str(org)])
     assert result.exit_code == 1, result.output
-    assert ".github/fivesafes.toml:4" in result.output and f"{org}:11" in result.output
+    assert ".github/fivesafes.toml:4" in result.output
+    assert f"{org}:11" in result.output
     result = runner.invoke(cli, ["validate", str(project)])
-    assert result.exit_code == 1 and "--org-policy" in result.output
+    assert result.exit_code == 1
+    assert "--org-policy" in result.output

@@ -19,6 +19,7 @@ from fivesafes.adapters.github.admin import setup_github_repo, split_repo
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.env import api_url_from_env, server_url_from_env, token_from_env
 from fivesafes.adapters.github.errors import GitHubError
+from fivesafes.adapters.github.org_policy import resolve_org_policy
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
 from fivesafes.core.admin.repo_settings import LabelSpec, labels_from_toml
@@ -33,10 +34,10 @@ def is_project(directory: Path) -> bool:
     return (directory / layout.POLICY).is_file()
 
 
-def load_policy(project: Path) -> Policy:
+def load_policy(project: Path, org_policy: Path | None = None) -> Policy:
     path = project / layout.POLICY
     data = path.read_bytes() if path.is_file() else None
-    policy, findings = validate_policy(data)
+    policy, findings = validate_policy(data, resolve_org_policy(data, org_policy))
     if policy is None:
         details = "".join(f"\n  {f.render()}" for f in findings) or (
             f"\n  {layout.POLICY}: missing; fix: run `fivesafes init` or restore the file")

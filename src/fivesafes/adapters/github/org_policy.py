@@ -10,6 +10,7 @@ client at GitHub Enterprise Server.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ from fivesafes.core.org.merge import OrgSource, extends_of
 
 if TYPE_CHECKING:  # the client (PyGithub) loads only when a policy extends another
     from fivesafes.adapters.github.api import GitHubApi
+
+ORG_POLICY_ENV = "FIVESAFES_ORG_POLICY"
 
 
 def fetch_org_policy(api: GitHubApi, ref: ExtendsRef) -> OrgSource:
@@ -45,11 +48,14 @@ def resolve_org_policy(policy: bytes | None, local: Path | None = None,
                        api: GitHubApi | None = None) -> OrgSource | None:
     """The central policy the project ``policy`` extends; None when it extends nothing.
 
-    ``local`` wins over the API; without ``api`` a client is made from the environment.
+    ``local`` (or ``FIVESAFES_ORG_POLICY``, for runners without GitHub access) wins over the
+    API; without ``api`` a client is made from the environment.
     """
     value = extends_of(policy)
     if value is None:
         return None
+    if local is None and os.environ.get(ORG_POLICY_ENV):
+        local = Path(os.environ[ORG_POLICY_ENV])
     if local is not None:
         return local_org_policy(local)
     ref = parse_extends(value)
