@@ -160,3 +160,12 @@ def test_validate_command_with_org_policy(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["validate", str(project)])
     assert result.exit_code == 1
     assert "--org-policy" in result.output
+
+
+def test_the_central_repository_template_holds_a_valid_policy() -> None:
+    root = Path(__file__).resolve().parents[2] / "templates" / "org-repo"
+    source = OrgSource("example-tre/fivesafes-policy:fivesafes.toml",
+                       (root / "fivesafes.toml").read_bytes())
+    policy, found = validate_policy(b'extends = "example-tre/fivesafes-policy"\n', source)
+    assert policy is not None, [f.render() for f in found]
+    assert policy.automation.repository == "fivesafes/fivesafes-gitops"
