@@ -49,7 +49,8 @@ def project_files(org_name: str | None, folders: tuple[Path, ...], topic: str,
     try:
         api = GitHubApi.from_env()
         central: dict[str, OrgSource] = {}
-        return [read_repo(api, repo, central) for repo in project_repos(api, org_name, topic, template)]
+        return [read_repo(api, repo, central)
+                for repo in project_repos(api, org_name, topic, template)]
     except GitHubError as exc:
         raise CommandError(str(exc), EXTERNAL) from exc
 
