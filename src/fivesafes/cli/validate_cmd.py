@@ -16,6 +16,7 @@ from fivesafes.cli.errors import FINDINGS, OK, USAGE, CommandError
 from fivesafes.cli.findings_output import FORMATS, Format, emit
 from fivesafes.core import layout
 from fivesafes.core.findings import errors
+from fivesafes.core.request.examples import example_warnings
 from fivesafes.core.request.validate import validate_policy, validate_request
 
 
@@ -50,7 +51,7 @@ def validate(project_dir: Path, fmt: Format, with_catalogue: bool,
     policy, policy_findings = validate_policy(
         policy_data, resolve_org_policy(policy_data, org_policy))
     result = validate_request(files, policy)
-    findings = findings + policy_findings + result.findings
+    findings = findings + policy_findings + result.findings + example_warnings(files)
     if with_catalogue and not errors(findings):
         from fivesafes.adapters.catalogue.run import check_catalogue
 
