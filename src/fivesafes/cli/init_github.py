@@ -24,7 +24,7 @@ from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
 from fivesafes.core.admin.repo_settings import LabelSpec, labels_from_toml
 from fivesafes.core.request.validate import validate_policy
-from fivesafes.models.policy import Policy
+from fivesafes.models.policy import DEFAULT_AUTOMATION, Policy
 
 LABELS = ".github/labels.toml"
 
@@ -43,6 +43,22 @@ def load_policy(project: Path, org_policy: Path | None = None) -> Policy:
             f"\n  {layout.POLICY}: missing; fix: run `fivesafes init` or restore the file")
         raise CommandError(f"{project}: no usable policy{details}", FINDINGS)
     return policy
+
+
+def automation_repository(project: Path, org_policy: Path | None = None) -> str:
+    """The repository of the actions and reusable workflow the project's policy names (its
+    ``[automation]``, the central policy's when it extends one); upstream when unknown."""
+    path = project / layout.POLICY
+    data = path.read_bytes() if path.is_file() else None
+    policy, _ = validate_policy(data, resolve_org_policy(data, org_policy))
+    if policy is not None:
+        return policy.automation.repository
+    try:
+        table = tomllib.loads((data or b"").decode("utf-8")).get("automation", {})
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        table = {}
+    value = table.get("repository") if isinstance(table, dict) else None
+    return value if isinstance(value, str) and "/" in value else DEFAULT_AUTOMATION
 
 
 def load_labels(project: Path, policy: Policy) -> list[LabelSpec]:
