@@ -100,7 +100,7 @@ class Render:
             commits_url=f"{url}/commits", comments_url=f"{issue}/comments",
             statuses_url=link["statuses"]["href"],
             requested_reviewers=[self.user(u) for u in pull.requested_reviewers],
-            requested_teams=[self.team(self.world.teams[(repo.owner, t)])
+            requested_teams=[{**self.team(self.world.teams[(repo.owner, t)]), "parent": None}
                              for t in pull.requested_teams if (repo.owner, t) in
                              self.world.teams])
 

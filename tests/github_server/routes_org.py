@@ -37,8 +37,7 @@ def request_reviewers(call: Call) -> Reply:
         if login == pull.author:
             raise validation_failed("PullRequest", "reviewers", "custom",
                                     "Review cannot be requested from pull request author.")
-        if login not in call.world.users or effective_permission(
-                call.world, repo, login) == "none":
+        if effective_permission(call.world, repo, login) == "none":
             raise validation_failed("PullRequest", "reviewers", "custom",
                                     "Reviews may only be requested from collaborators. One or "
                                     f"more of the users or teams you specified is not a "
