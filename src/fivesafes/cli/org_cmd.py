@@ -115,3 +115,45 @@ def dashboard(org_name: str | None, out: Path, folders: tuple[Path, ...], topic:
     rows = summaries(org_name, folders, topic, template, org_policy)
     index = write_site(out, org_name or "local checkouts", rows, now())
     click.echo(f"Wrote {index} ({len(rows)} request(s))")
+
+
+@org.command("remind")
+@click.argument("org_name", metavar="ORG")
+@TOPIC
+@TEMPLATE
+@click.option("--dry-run", is_flag=True, help="Say what would be posted and sent; do nothing.")
+def remind(org_name: str, topic: str, template: str | None, dry_run: bool) -> None:
+    """Remind the deciders of every pull request waiting past the policy's remind-after.
+
+    Posts a new comment (whose first line says whose move it is) on each waiting pull request,
+    at most once per remind-after days, and sends the notification the policy names (webhook
+    URL or SMTP URL, read from the environment variable the policy's secret names).
+    """
+    from fivesafes.adapters.github.api import GitHubApi
+    from fivesafes.adapters.github.errors import GitHubError
+    from fivesafes.adapters.org.github_projects import project_repos, read_repo
+    from fivesafes.adapters.org.reminders import notify, open_pulls, post_reminder
+    from fivesafes.core.org.remind import reminder
+
+    moment = now()
+    try:
+        api = GitHubApi.from_env()
+        central: dict[str, OrgSource] = {}
+        for repo in project_repos(api, org_name, topic, template):
+            files = read_repo(api, repo, central)
+            if files.policy is None:
+                click.echo(f"{files.repo}: skipped, no usable policy")
+                continue
+            for pull in open_pulls(api, files.repo):
+                due = reminder(pull, files.policy, moment)
+                if due is None:
+                    continue
+                click.echo(f"{due.repo}#{due.number}: {due.days:g} days, reminding "
+                           f"{', '.join(due.who)}" + (" (dry run)" if dry_run else ""))
+                if not dry_run:
+                    post_reminder(api, due)
+                    for problem in notify(due, files.policy):
+                        click.echo(f"{due.repo}#{due.number}: notification failed: {problem}",
+                                   err=True)
+    except GitHubError as exc:
+        raise CommandError(str(exc), EXTERNAL) from exc
