@@ -157,3 +157,13 @@ def remind(org_name: str, topic: str, template: str | None, dry_run: bool) -> No
                                    err=True)
     except GitHubError as exc:
         raise CommandError(str(exc), EXTERNAL) from exc
+
+
+def _bulk() -> None:
+    from fivesafes.cli.org_bulk_cmd import doctor_all, upgrade_all
+
+    org.add_command(doctor_all)
+    org.add_command(upgrade_all)
+
+
+_bulk()
