@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.org.browser import dump_dom, screenshot, table_rows
-from tests.org.projects import organisation
+from tests.support.browser import dump_dom, screenshot, table_rows
+from tests.support.org_projects import organisation
 
 from fivesafes.cli.main import cli
 

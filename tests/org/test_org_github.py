@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from tests.github_server import GitHubServer
-from tests.org.projects import EXECUTED, VALID, project, record
 from tests.org.test_org_policy import ORG
+from tests.support.org_projects import EXECUTED, VALID, Step, project, record
 
 from fivesafes.cli.main import cli
 from fivesafes.core import layout
 
 
-def _files(root: Path, name: str, title: str, steps: list, policy: bytes | None = None
+def _files(root: Path, name: str, title: str, steps: list[Step], policy: bytes | None = None
            ) -> dict[str, bytes | str]:
     folder = project(root, name, title, steps)
     files: dict[str, bytes | str] = {

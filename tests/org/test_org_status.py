@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.org.projects import organisation
+from tests.support.org_projects import organisation
 
 from fivesafes.cli.main import cli
 

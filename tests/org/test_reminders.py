@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from tests.github_server import BOT, GitHubServer
 from tests.github_server.world import Status
-from tests.org.projects import project
+from tests.support.org_projects import project
 
 from fivesafes.cli.main import cli
 from fivesafes.core import layout

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.git.gitfixtures import bare_remote
 from tests.github.flow import Flow
 from tests.github_server import GitHubServer
+from tests.support.gitfixtures import bare_remote
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.retry import RetryPolicy

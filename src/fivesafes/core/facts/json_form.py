@@ -23,9 +23,10 @@ from fivesafes.core.facts.values import (
     RunContext,
 )
 from fivesafes.core.org.merge import OrgSource
+from fivesafes.errors import UsageError
 
 
-class FactsFormatError(ValueError):
+class FactsFormatError(UsageError, ValueError):
     """The facts JSON does not have the documented shape."""
 
 

@@ -15,13 +15,14 @@ from fivesafes.models.ledger import ActionRecord
 
 Step = tuple[str, str, str, list[str]]  # phase, status, time, deciders
 
-VALID = [("check", "completed", "2026-01-01T10:00:00Z", []),
+VALID: list[Step] = [("check", "completed", "2026-01-01T10:00:00Z", []),
          ("validation", "completed", "2026-01-01T10:00:00Z", [])]
-SIGNED = [*VALID, ("sign-off", "completed", "2026-01-03T10:00:00Z", ["alice"]),
+SIGNED: list[Step] = [*VALID, ("sign-off", "completed", "2026-01-03T10:00:00Z", ["alice"]),
           ("workflow-retrieval", "completed", "2026-01-03T11:00:00Z", [])]
-EXECUTED = [*SIGNED, ("execution", "completed", "2026-01-04T10:00:00Z", [])]
-PUBLISHED = [*EXECUTED, ("disclosure", "completed", "2026-01-06T10:00:00Z", ["carol", "dan"]),
-             ("publication", "completed", "2026-01-06T12:00:00Z", [])]
+EXECUTED: list[Step] = [*SIGNED, ("execution", "completed", "2026-01-04T10:00:00Z", [])]
+PUBLISHED: list[Step] = [
+    *EXECUTED, ("disclosure", "completed", "2026-01-06T10:00:00Z", ["carol", "dan"]),
+    ("publication", "completed", "2026-01-06T12:00:00Z", [])]
 
 
 def record(steps: list[Step]) -> bytes:
