@@ -169,3 +169,21 @@ def test_the_central_repository_template_holds_a_valid_policy() -> None:
     policy, found = validate_policy(b'extends = "example-tre/fivesafes-policy"\n', source)
     assert policy is not None, [f.render() for f in found]
     assert policy.automation.repository == "fivesafes/fivesafes-gitops"
+
+
+def test_status_and_doctor_read_the_central_policy(tmp_path: Path) -> None:
+    runner = CliRunner()
+    project = tmp_path / "p"
+    assert runner.invoke(cli, ["init", str(project), "--no-git"]).exit_code == 0
+    org = tmp_path / "org.toml"
+    org.write_bytes(ORG)
+    (project / ".github/fivesafes.toml").write_text('extends = "acme/policy"\n',
+                                                    encoding="utf-8")
+    status = runner.invoke(cli, ["status", str(project), "--json", "--org-policy", str(org)])
+    assert status.exit_code == 0, status.output
+    assert '"@acme/stewards"' in status.output  # who must act comes from the central policy
+    doctor = runner.invoke(cli, ["doctor", str(project), "--org-policy", str(org)])
+    assert "codeowners-policy" in doctor.output or "/resources/ is owned by" in doctor.output
+    refused = runner.invoke(cli, ["doctor", str(project)])
+    assert refused.exit_code == 1
+    assert "fail closed" in refused.output
