@@ -175,10 +175,12 @@ class Reminders(TomlModel):
     remind_after: int = Field(default=7, ge=1, description="Days a request may wait in a "
                               "decision phase before a reminder is posted.")
     webhook_secret: str | None = Field(
-        default=None, description="NAME of the secret holding a webhook URL to notify.")
+        default=None, pattern=r"^[A-Z][A-Z0-9_]*$",
+        description="NAME of the secret holding a webhook URL to notify (never the URL).")
     smtp_secret: str | None = Field(
-        default=None, description="NAME of the secret holding the TRE's SMTP URL "
-        "(smtp://user:password@host:port).")
+        default=None, pattern=r"^[A-Z][A-Z0-9_]*$",
+        description="NAME of the secret holding the TRE's SMTP URL "
+        "(smtp://user:password@host:port), never the URL.")
     email_to: list[str] = Field(default_factory=list, description="Addresses to e-mail.")
 
 
