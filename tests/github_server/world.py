@@ -63,6 +63,8 @@ class Pull:
     head_repo: str | None = None  # owner/name of a fork the head branch lives in
     merged_at: str | None = None
     closed_at: str | None = None
+    requested_reviewers: list[str] = field(default_factory=list)  # logins asked to review
+    requested_teams: list[str] = field(default_factory=list)  # team slugs asked to review
 
 @dataclass
 class Review:
@@ -192,6 +194,8 @@ class Repo:
     dispatches: list[dict[str, Any]] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)  # oldest first
     git_dir: Path | None = None  # mirrored from this (bare) git repository when set
+    topics: list[str] = field(default_factory=list)
+    template: str | None = None  # owner/name of the template it was made from
 
     @property
     def full_name(self) -> str:

@@ -90,7 +90,8 @@ def test_pull_request_jobs_check_out_nothing() -> None:
 def test_secrets_reach_only_the_jobs_that_need_them() -> None:
     jobs = load(REUSABLE)["jobs"]
     holders = {job_id for job_id, job in jobs.items() if "secrets." in str(job)}
-    assert holders == {"sign-off", "disclosure", "record", "execution", "publication"}
+    assert holders == {"sign-off", "disclosure", "record", "execution", "publication",
+                       "retention"}
     assert "secrets." not in str(jobs["validation"])
 
 

@@ -33,6 +33,7 @@ from fivesafes.core.decisions.gates import (
     lift_refusal,
     verdicts,
 )
+from fivesafes.core.decisions.people import barred
 from fivesafes.core.decisions.timing import (
     before_head,
     cutoff,
@@ -102,8 +103,11 @@ class _Ctx:
             phase, policy, facts, pr, record)
         self.cut = cutoff(pr)
 
-    def ineligible(self, actor: Actor) -> str | None:
-        return ineligible(actor, self.phase, self.policy, self.facts, self.pr, self.record)
+    def ineligible(self, actor: Actor, at: str, verdict: Verdict) -> str | None:
+        """Why ``actor`` may not make this decision at ``at`` (gates, then accreditation and
+        the project's dates), or None."""
+        return (ineligible(actor, self.phase, self.policy, self.facts, self.pr, self.record)
+                or barred(actor.login, self.phase, self.policy, self.facts, at, verdict))
 
     def late(self, stamp: str) -> str | None:
         return late_reason(self.pr, self.cut) if self.cut is not None \
@@ -125,7 +129,7 @@ def _approve_label(ctx: _Ctx, out: _Count, label: str, *, pushed_now: bool,
         out.refusals.append(Refusal(event.actor.login, "approve", "label", event.id, late,
                                     label, late=True))
         return
-    why = ctx.ineligible(event.actor)
+    why = ctx.ineligible(event.actor, event.created_at, "approve")
     if why is not None:
         out.refusals.append(Refusal(event.actor.login, "approve", "label", event.id, why,
                                     label))
@@ -150,7 +154,7 @@ def _standing_label(ctx: _Ctx, out: _Count, label: str, verdict: Verdict) -> Non
     for event in history(ctx.facts, label):
         late = ctx.late(event.created_at)
         if event.event == "labeled":
-            why = late or ctx.ineligible(event.actor)
+            why = late or ctx.ineligible(event.actor, event.created_at, verdict)
             if why is not None:
                 refused = Refusal(event.actor.login, verdict, "label", event.id, why, label,
                                   late=late is not None)
@@ -231,7 +235,7 @@ def _reviews(ctx: _Ctx, out: _Count) -> None:
             continue
         verdict: Verdict = "approve" if review.state == "APPROVED" else "reject"
         late = ctx.late(review.submitted_at)
-        why = late or ctx.ineligible(review.user)
+        why = late or ctx.ineligible(review.user, review.submitted_at, verdict)
         if why is not None:
             out.refusals.append(Refusal(review.user.login, verdict, "review", review.id, why,
                                         late=late is not None))

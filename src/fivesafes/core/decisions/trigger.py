@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fivesafes.core.decisions.gates import Decision, Refusal, Source, Verdict, ineligible, verdicts
+from fivesafes.core.decisions.people import barred
 from fivesafes.core.decisions.tally import Tally
 from fivesafes.core.decisions.timing import before_head, cutoff, late_reason, too_late
 from fivesafes.core.facts.actors import Actor
@@ -89,7 +90,7 @@ def _refusal_reason(
     phase: DecisionPhase, found: Attempt,
 ) -> str | None:
     cut = cutoff(pr)
-    if cut is not None and too_late(_made_at(facts, found), cut):
+    if cut is not None and too_late(_made_at(found, facts), cut):
         return late_reason(pr, cut)
     if found.label is not None:
         label_phase = verdicts(policy.labels)[found.label][1]
@@ -99,6 +100,10 @@ def _refusal_reason(
         why = ineligible(actor, phase, policy, facts, pr, record)
         if why is not None:
             return why
+    made_at = _made_at(found, facts)  # unknown: the tally, which has the time, decides
+    why = made_at and barred(found.actor.login, phase, policy, facts, made_at, found.verdict)
+    if why:
+        return why
     if found.verdict != "approve":
         return None
     if found.source == "review" and event.review is not None \
@@ -115,8 +120,8 @@ def _refusal_reason(
     return None
 
 
-def _made_at(facts: Facts, found: Attempt) -> str | None:
-    """GitHub's time of the attempt (None when the facts do not hold its event)."""
+def _made_at(found: Attempt, facts: Facts) -> str | None:
+    """When the attempt was made: its label event's or its review's time (None: unknown)."""
     if found.source == "label":
         return next((e.created_at for e in facts.label_events if e.id == found.source_id), None)
     return next((r.submitted_at for r in facts.reviews if r.id == found.source_id), None)

@@ -30,6 +30,7 @@ from fivesafes.core.facts.values import (
     RunContext,
 )
 from fivesafes.core.facts.wire import Blob, FormatError, Stamp, Wire, explain
+from fivesafes.core.org.merge import OrgSource
 
 
 class FactsFormatError(FormatError):
@@ -121,6 +122,12 @@ class LabelEventIn(Wire):
     created_at: Stamp | None = None
 
 
+class OrgPolicyIn(Wire):
+    label: str = ""
+    data: Blob | None = None
+    reason: str = ""
+
+
 class FactsIn(Wire):
     """The JSON form of the facts (docs/facts-format.md), validated before anything reads it."""
 
@@ -136,6 +143,7 @@ class FactsIn(Wire):
     files: dict[str, Blob] = Field(default_factory=dict)
     policy: Blob | None = None
     record: Blob | None = None
+    org_policy: OrgPolicyIn | None = None
 
 
 def _actor(a: ActorIn) -> Actor:
@@ -182,6 +190,8 @@ def _facts(m: FactsIn) -> Facts:
         files=dict(m.files),
         policy=m.policy,
         record=m.record,
+        org_policy=None if m.org_policy is None else OrgSource(
+            m.org_policy.label, m.org_policy.data, m.org_policy.reason),
     )
 
 
@@ -227,4 +237,7 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         "files": {k: _text(v) for k, v in sorted(facts.files.items())},
         "policy": None if facts.policy is None else _text(facts.policy),
         "record": None if facts.record is None else _text(facts.record),
+        **({} if facts.org_policy is None else {"org_policy": {
+            "label": facts.org_policy.label, "reason": facts.org_policy.reason,
+            "data": None if facts.org_policy.data is None else _text(facts.org_policy.data)}}),
     }
