@@ -204,5 +204,5 @@ def test_zip_with_data_descriptors(release: Path, tmp_path: Path) -> None:
     stream.close()
     code, report = _import(target, tmp_path / "repo")
     assert code == 0, report
-    code, rules = verify_rules(target)
-    assert rules == {"zip.form"}
+    # A re-zip by another tool: form differences are warnings, the bag content decides.
+    assert verify_rules(target) == (0, set())

@@ -53,14 +53,16 @@ def _from_zip(path: Path, limits: Limits) -> tuple[Any, list[Finding]]:
     def keep(rel: str) -> int:
         if rel in CANDIDATES:
             return limits.max_crate_bytes
-        return limits.max_tag_bytes if rel in TAGS else 0
+        tag = rel in TAGS or ("/" not in rel and bt.manifest_kind(rel) is not None)
+        return limits.max_tag_bytes if tag else 0
 
     read = read_zip(path, limits, keep, single_root=False)
     findings = list(read.findings)
     if not read.complete:
         return None, findings
     if bt.BAGIT_TXT in read.digests:
-        bag_findings, _ = check_bag(read.file, read.root, read.digests, read.kept, lenient=True)
+        bag_findings, _ = check_bag(read.file, read.root, read.digests, read.kept, lenient=True,
+                                    others=read.others)
         findings += bag_findings
     name = next((c for c in reversed(CANDIDATES) if c in read.kept), None)
     if name is None:

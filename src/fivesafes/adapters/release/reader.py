@@ -24,6 +24,7 @@ from fivesafes.adapters.release.zip_layout import LayoutError, check_layout
 from fivesafes.adapters.release.zip_streams import BLOCK, SerialWorker, find_raw_crc
 from fivesafes.adapters.runner.progress import progress_bar
 from fivesafes.core.findings import Finding
+from fivesafes.core.release.bag_manifests import other_algorithms
 from fivesafes.core.release.zip_rules import Entry, Limits, check_entries
 
 __all__ = ["Limits", "ReadResult", "Unreadable", "read_zip"]
@@ -40,6 +41,8 @@ class ReadResult:
     """Findings, the root folder, each member's sha-512 and size, and the kept small files.
 
     Paths in ``digests`` and ``kept`` are relative to ``root`` (the single top folder).
+    ``others`` holds digests in the other algorithms the bag's manifests name (md5, sha256,
+    ...), computed only when such a manifest is present.
     ``complete`` is False when structural findings stopped reading before any member.
     ``form`` says where the archive departs from the form the release writer produces.
     """
@@ -48,6 +51,7 @@ class ReadResult:
     root: str
     findings: list[Finding] = field(default_factory=list)
     digests: dict[str, tuple[str, int]] = field(default_factory=dict)
+    others: dict[str, dict[str, str]] = field(default_factory=dict)  # algorithm -> path -> hex
     kept: dict[str, bytes] = field(default_factory=dict)
     complete: bool = False
     form: list[Finding] = field(default_factory=list)
@@ -116,15 +120,18 @@ def read_zip(
 
 
 class _Digest:
-    """sha-512 and CRC-32 of a member's content, updated together on the hashing thread."""
+    """sha-512, CRC-32 and any other digests of a member, updated on the hashing thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, algorithms: tuple[str, ...] = ()) -> None:
         self.sha = hashlib.sha512()
         self.crc = 0
+        self.others = {name: hashlib.new(name) for name in algorithms}
 
     def update(self, data: bytes) -> None:
         self.sha.update(data)
         self.crc = zlib.crc32(data, self.crc)
+        for other in self.others.values():
+            other.update(data)
 
 
 class _Damaged(Exception):
@@ -194,6 +201,7 @@ def _stream(
 ) -> None:
     infos = [i for i in archive.infolist() if not i.is_dir()]
     prefix = result.root + "/" if result.root else ""
+    algorithms = tuple(sorted(other_algorithms(i.filename[len(prefix):] for i in infos)))
     total = 0
     # A deep queue lets this thread inflate the next member while the hashing thread is
     # still on the last one; bounded, so memory stays flat (at most QUEUE_DEPTH MiB).
@@ -210,7 +218,7 @@ def _stream(
                         f"{rel} declares {info.file_size} bytes (limit {bound} for this file)",
                         "refuse this archive"))
                     bound = 0
-                digest, chunks = _Digest(), list[bytes]()
+                digest, chunks = _Digest(algorithms), list[bytes]()
 
                 def emit(data: bytes, digest: _Digest = digest, chunks: list[bytes] = chunks,
                          wanted: bool = bound > 0) -> None:
@@ -242,6 +250,8 @@ def _stream(
                     "download the release again; the archive is damaged or forged"))
                 return
             result.digests[rel] = (digest.sha.hexdigest(), info.file_size)
+            for name, other in digest.others.items():
+                result.others.setdefault(name, {})[rel] = other.hexdigest()
             if kept is not None:
                 result.kept[rel] = b"".join(kept)
         result.complete = True
