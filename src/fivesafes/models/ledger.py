@@ -78,6 +78,10 @@ class Release(TomlModel):
     file: str = Field(description="Name of the release zip.")
     targets: list[str] = Field(default_factory=list)
     includes_data: bool = False
+    bag_sha512: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{128}$",
+        description="sha-512 of the bag's tagmanifest-sha512.txt: binds the record to the bag's "
+                    "content, so a re-zip of the same bag is still recognised.")
 
 
 class ActionEntry(TomlModel):

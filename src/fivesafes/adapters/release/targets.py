@@ -24,6 +24,7 @@ def checksum_file(zip_path: Path, sha512: str) -> Path:
     """``<zip>.sha512`` in the ``sha512sum`` format, beside the zip."""
     path = zip_path.with_name(zip_path.name + ".sha512")
     path.write_text(f"{sha512}  {zip_path.name}\n", encoding="utf-8")
+    os.chmod(path, 0o644)
     return path
 
 
@@ -36,6 +37,7 @@ def to_directory(zip_path: Path, sha512: str, folder: Path) -> Path:
         os.close(fd)
         try:
             shutil.copyfile(zip_path, tmp)
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; a release is for anyone to read
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -35,6 +35,11 @@ class VerifyReport:
     payload_files: int = 0
     payload_bytes: int = 0
     external_id: str | None = None
+    # sha-512 of the bag's tagmanifest-sha512.txt (what the record binds the content by)
+    bag_sha512: str | None = None
+    crate: Any = None
+    # what was checked beyond integrity (the record, the checksum file); see ``authentic``
+    checked: dict[str, Any] = field(default_factory=lambda: {"record": None})
 
     @property
     def ok(self) -> bool:
@@ -48,6 +53,7 @@ class VerifyReport:
             "errors": len(errors(self.findings)),
             "warnings": len(self.findings) - len(errors(self.findings)),
             "findings": [f.as_dict() for f in self.findings],
+            "bag_sha512": self.bag_sha512, "checked": self.checked,
         }
 
 
@@ -92,6 +98,8 @@ def verify_release(
                                    others=read.others)
     report.findings += bag_findings
     report.external_id = bt.first(info, "External-Identifier")
+    if bt.TAGMANIFEST in read.digests:
+        report.bag_sha512 = read.digests[bt.TAGMANIFEST][0]
     # Form differences from our writer (a re-zip by another tool) are warnings: the BagIt
     # manifests judge the content, the record judges authenticity (verify --record).
     report.findings += read.form
@@ -103,6 +111,7 @@ def verify_release(
     report.payload_bytes = sum(size for _, size in payload.values())
     crate, found = load_crate(read, CRATE)
     report.findings += found
+    report.crate = crate
     if crate is not None:
         where = f"{read.file}:{read.root}/{CRATE}"
         report.findings += check_crate(crate, where, payload)
