@@ -15,6 +15,7 @@ from typing import Any
 
 from fivesafes.adapters.release.reader import Limits, ReadResult, Unreadable, read_zip
 from fivesafes.core.crate.profile import check_crate
+from fivesafes.core.crate.profile_versions import profile_findings
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.release import bagit_text as bt
 from fivesafes.core.release.action_audit import audit_actions
@@ -114,6 +115,10 @@ def verify_release(
     report.crate = crate
     if crate is not None:
         where = f"{read.file}:{read.root}/{CRATE}"
+        version = profile_findings(crate, where, "crate.profile-version")
+        report.findings += version
+        if errors(version):
+            return report  # a version this product cannot read is never read as 0.4
         report.findings += check_crate(crate, where, payload)
         if isinstance(crate, dict) and isinstance(crate.get("@graph"), list):
             report.findings += audit_actions(crate, where, set(payload))
