@@ -8,6 +8,7 @@ import hashlib
 import json
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,13 @@ def published(project: Path, staging: Path, data_dir: Path, tmp_path: Path) -> P
     assert entry.status == "completed", entry.reason
     prepare(project, RunOptions(staging_root=staging))
     decide_disclosure(project)
-    result = publish(project, options(staging, tmp_path / "release"))
-    return Path(result.locations[0])
+    kept = tmp_path / "kept"
+    result = publish(project, replace(options(staging, tmp_path / "release"), keep=kept))
+    zip_path = Path(result.locations[0])
+    # the copy the publish action attests is the published zip, with its checksum file
+    assert (kept / zip_path.name).read_bytes() == zip_path.read_bytes()
+    assert (kept / (zip_path.name + ".sha512")).is_file()
+    return zip_path
 
 
 def _outputs(staging: Path) -> Path:

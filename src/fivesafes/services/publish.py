@@ -50,6 +50,7 @@ class PublishOptions:
     run: RunOptions = field(default_factory=RunOptions)
     directory: Path | None = None
     env: Mapping[str, str] | None = None
+    keep: Path | None = None  # also leave a copy of the public zip here (for an attestation)
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
         public = _zip(project, Path(tmp) / name, outputs, public_data, record, published,
                       options.software, manifest.output)
         bag_sha512 = _verified(public)
+        if options.keep is not None:
+            publication_targets.to_directory(public.path, public.sha512, options.keep)
         if folder is not None:
             full = public if public_data or outputs is None else _zip(
                 project, Path(tmp) / "full" / name, outputs, True, record, published,
