@@ -122,14 +122,16 @@ def read_zip(
 class _Digest:
     """sha-512, CRC-32 and any other digests of a member, updated on the hashing thread."""
 
-    def __init__(self, algorithms: tuple[str, ...] = ()) -> None:
+    def __init__(self, algorithms: tuple[str, ...] = (), *, crc: bool = True) -> None:
         self.sha = hashlib.sha512()
         self.crc = 0
+        self.with_crc = crc  # stored members: the reading thread takes the CRC instead
         self.others = {name: hashlib.new(name) for name in algorithms}
 
     def update(self, data: bytes) -> None:
         self.sha.update(data)
-        self.crc = zlib.crc32(data, self.crc)
+        if self.with_crc:
+            self.crc = zlib.crc32(data, self.crc)
         for other in self.others.values():
             other.update(data)
 
@@ -140,13 +142,15 @@ class _Damaged(Exception):
 
 def _member(
     fp: BinaryIO, info: zipfile.ZipInfo, emit: Callable[[bytes], None]
-) -> None:
+) -> int | None:
     """Read one member's raw bytes once: check the raw CRC, inflate, check the size.
 
     Reads the data itself instead of through :mod:`zipfile` so that it can check what
     zipfile does not: that a deflate stream ends exactly where the entry ends, and the
-    CRC-32 of the compressed bytes that release zips record. ``emit`` gets the content;
-    the caller checks its CRC-32 (on the hashing thread, off this one's critical path).
+    CRC-32 of the compressed bytes that release zips record. ``emit`` gets the content.
+    A stored member's content CRC-32 is taken here and returned (this thread only reads
+    it, so the two threads share the work); a deflated one's is taken on the hashing
+    thread, off this one's critical path, and None is returned.
     """
     fp.seek(info.header_offset)
     header = fp.read(30)
@@ -170,7 +174,8 @@ def _member(
             raise _Damaged("the archive ends inside this member")
         left -= len(chunk)
         if inflater is None:
-            out(chunk)  # stored: the content CRC covers these very bytes
+            raw_crc = zlib.crc32(chunk, raw_crc)  # stored: the raw bytes are the content
+            out(chunk)
             continue
         raw_crc = zlib.crc32(chunk, raw_crc)
         data = inflater.decompress(chunk, BLOCK)
@@ -189,6 +194,7 @@ def _member(
         raise _Damaged("its compressed bytes do not match their recorded CRC-32")
     if size != info.file_size:
         raise _Damaged(f"holds {size} bytes but declares {info.file_size}")
+    return raw_crc if inflater is None else None
 
 
 def _stream(
@@ -218,7 +224,8 @@ def _stream(
                         f"{rel} declares {info.file_size} bytes (limit {bound} for this file)",
                         "refuse this archive"))
                     bound = 0
-                digest, chunks = _Digest(algorithms), list[bytes]()
+                stored = info.compress_type != zipfile.ZIP_DEFLATED
+                digest, chunks = _Digest(algorithms, crc=not stored), list[bytes]()
 
                 def emit(data: bytes, digest: _Digest = digest, chunks: list[bytes] = chunks,
                          wanted: bool = bound > 0) -> None:
@@ -233,7 +240,9 @@ def _stream(
                     advance(len(data))
 
                 try:
-                    _member(fp, info, emit)
+                    crc = _member(fp, info, emit)
+                    if crc is not None:
+                        digest.crc = crc
                 except (_Damaged, zlib.error, OSError) as exc:
                     worker.wait()
                     result.findings.append(Finding(
