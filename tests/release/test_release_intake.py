@@ -106,6 +106,20 @@ def test_credentials_among_inputs_never_reach_the_project(tmp_path: Path) -> Non
     assert "FILL IN" in workflow
 
 
+def test_the_hutch_example_database_password_stays_out(tmp_path: Path) -> None:
+    path = EXAMPLES / "trefx-5s-crate/0.4/example-hutch/data/ro-crate-metadata.json"
+    if not path.is_file():
+        pytest.skip(f"no shared example {path} (set FIVESAFES_SHARED)")
+    code, report = _import(path, tmp_path / "repo")
+    assert code == 0, report
+    [finding] = [f for f in report["findings"] if f["rule"] == "import.credential"]
+    assert "db_password" in finding["message"]
+    workflow = (tmp_path / "repo" / WORKFLOW).read_text()
+    line = next(x for x in workflow.splitlines() if "WORKFLOW_INPUT_DB_PASSWORD" in x)
+    assert line.startswith('value = "" # FILL IN: a credential')
+    assert '"example"' not in workflow
+
+
 def test_a_secret_elsewhere_in_the_crate_refuses_the_import(tmp_path: Path) -> None:
     crate = _request()
     param = next(e for e in crate["@graph"] if e.get("@type") == "FormalParameter")

@@ -19,7 +19,7 @@ from fivesafes.core import layout
 from fivesafes.core.crate.graph import Entity, Graph
 from fivesafes.core.findings import Finding
 from fivesafes.core.ids import derived_urn, is_urn_uuid
-from fivesafes.core.intake.inputs import Missing, workflow_inputs
+from fivesafes.core.intake.inputs import Missing, Secret, workflow_inputs
 
 __all__ = ["Missing", "RequestDraft", "request_from_crate"]
 
@@ -135,6 +135,8 @@ def _workflow(g: Graph, draft: RequestDraft, action: Entity | None) -> None:
 
 
 def _missing(value: Any, path: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, Secret):
+        return []  # reported as import.credential
     if isinstance(value, Missing):
         return [(path, value.hint)]
     if isinstance(value, dict):

@@ -33,6 +33,11 @@ class Missing:
     hint: str
 
 
+@dataclass(frozen=True)
+class Secret(Missing):
+    """A credential the crate carried and the import left out: the TRE provides it."""
+
+
 @dataclass
 class InputsDraft:
     inputs: list[dict[str, Any]] = field(default_factory=list)
@@ -96,8 +101,8 @@ def workflow_inputs(g: Graph, action: Entity | None, file: str) -> InputsDraft:
                         if w), None)
             if why:
                 secret = secret_name(name)
-                item["value"] = Missing(f"input {name!r} is a credential: the TRE provides it "
-                                        f"as its secret {secret}; never write its value here")
+                item["value"] = Secret(f"a credential; the TRE provides it as its secret "
+                                       f"{secret} (the submitted value was not imported)")
                 draft.findings.append(Finding(
                     file, None, None, "import.credential",
                     f"workflow input {name!r} was not imported: {why}",
