@@ -177,3 +177,35 @@ def test_record_read_through_the_github_api(published: Path, project: Path, stag
                                  "resources/governance/actions.toml?ref=main")
                    for line in server.lines())
         server.assert_clean()
+
+
+def test_the_tre_folder_copy_with_the_data_is_recognised(
+        project: Path, staging: Path, data_dir: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The public zip carries checksums only; the TRE folder's has the data: both are named."""
+    import fivesafes.adapters.release.targets as targets
+
+    policy = project / layout.POLICY
+    policy.write_text(policy.read_text().replace('targets = ["directory"]',
+                                                 'targets = ["directory", "github-release"]'))
+    sent: list[Path] = []
+
+    def fake_release(zip_path: Path, sha512: str, **_: object) -> str:
+        sent.append(tmp_path / "github" / zip_path.name)
+        sent[-1].parent.mkdir(exist_ok=True)
+        shutil.copyfile(zip_path, sent[-1])
+        return "https://github.example/release"
+
+    monkeypatch.setattr(targets, "to_github_release", fake_release)
+    sign_off(project)
+    execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+    prepare(project, RunOptions(staging_root=staging))
+    decide_disclosure(project)
+    result = publish(project, options(staging, tmp_path / "release"))
+    release = read_record(project).action[-1].release
+    assert release is not None
+    assert release.full_sha512
+    assert release.full_bag_sha512
+    for zip_path in (sent[0], Path(result.locations[0])):
+        code, report = _verify(zip_path, "--record", str(project))
+        assert code == 0, report

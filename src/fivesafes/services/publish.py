@@ -163,6 +163,7 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
         public = _zip(project, Path(tmp) / name, outputs, public_data, record, published,
                       options.software, manifest.output)
         bag_sha512 = _verified(public)
+        full_copy: dict[str, str | None] = {}
         if options.keep is not None:
             publication_targets.to_directory(public.path, public.sha512, options.keep)
         if folder is not None:
@@ -170,7 +171,8 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
                 project, Path(tmp) / "full" / name, outputs, True, record, published,
                 options.software, manifest.output)
             if full is not public:
-                _verified(full)
+                full_bag = _verified(full)
+                full_copy = {"full-sha512": full.sha512, "full-bag-sha512": full_bag}
             locations.append(str(publication_targets.to_directory(full.path, full.sha512,
                                                                   folder)))
         if "github-release" in pub.targets:
@@ -183,6 +185,7 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
                "includes-data": public.includes_data}
     if bag_sha512:
         release["bag-sha512"] = bag_sha512
+    release.update({k: v for k, v in full_copy.items() if v})
     write_record(root, ledger.append(project.record,
                                      _entry(project, version, now, digest, env, release)))
     refresh_crate(root, options.software)  # from the record alone, as `crate build` does

@@ -46,10 +46,13 @@ def find_publication(record: ActionRecord, zip_sha512: str | None,
         release = entry.release
         if entry.phase != "publication" or entry.status != "completed" or release is None:
             continue
-        if zip_sha512 is not None and release.sha512 == zip_sha512:
-            return Match(entry, True)
-        if bag_sha512 is not None and release.bag_sha512 == bag_sha512:
-            return Match(entry, False)
+        # the public zip, and the copy with the data the TRE folder received (when it differs)
+        for zip_digest, bag_digest in ((release.sha512, release.bag_sha512),
+                                       (release.full_sha512, release.full_bag_sha512)):
+            if zip_sha512 is not None and zip_digest == zip_sha512:
+                return Match(entry, True)
+            if bag_sha512 is not None and bag_digest == bag_sha512:
+                return Match(entry, False)
     return None
 
 
