@@ -168,3 +168,16 @@ def test_highly_compressible_outputs_package_wrote_verify(
     (outputs / "constant.csv").write_bytes(b"region,count\n" + b"north,10\n" * (3 << 20))
     info = package(project, outputs, tmp_path / "compressible.zip")
     assert verify_rules(info.path) == (0, set())
+
+
+def test_unpacked_bag_folder_verifies_and_a_tampered_one_is_refused(release: Path,
+                                                                   tmp_path: Path) -> None:
+    bag = _unpack(release, tmp_path / "unpacked")
+    assert verify_rules(bag) == (0, set())
+    report = next(bag.rglob("report.md"))
+    report.write_bytes(report.read_bytes().replace(b"region", b"REGION"))
+    code, rules = verify_rules(bag)
+    assert code == 1
+    assert "bagit.checksum" in rules
+    (bag / "data" / "link").symlink_to("/etc/passwd")
+    assert "zip.symlink" in verify_rules(bag)[1]

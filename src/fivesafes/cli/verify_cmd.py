@@ -47,7 +47,7 @@ def summary_line(report: VerifyReport, failed: bool) -> str:
 
 
 @click.command()
-@click.argument("zip_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("zip_file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report for machines.")
 @click.option("--max-total-bytes", type=click.IntRange(min=1), default=DEFAULTS.max_total_bytes,
               show_default=True, help="Refuse archives expanding to more bytes than this.")
@@ -70,14 +70,15 @@ def verify(zip_file: Path, as_json: bool, max_total_bytes: int, max_ratio: float
            progress: bool | None) -> None:
     """Verify a release zip: archive safety, BagIt 1.0 bag, crate, profile, every action.
 
-    Reads ZIP_FILE as a stream and never writes or extracts anything. Checks: exactly one
-    top-level bag folder; no absolute paths, '..', backslashes, duplicate names, links,
-    special files or encryption; size, ratio and member-count limits; BagIt 1.0 tag files,
-    External-Identifier and Payload-Oxum; every payload file listed in manifest-sha512.txt
-    and matching, nothing unlisted or missing; the tag manifest; the crate against the
-    RO-Crate 1.2 and Five Safes RO-Crate 0.4 MUST rules (SHOULD rules as warnings); and the
-    status of every action: a failed or pending sign-off or disclosure, or rejected results
-    that were shipped, fails the release. A ZIP_FILE.sha512 beside it must match.
+    Reads ZIP_FILE (or an unpacked bag folder) as a stream and never writes or extracts
+    anything. Checks: exactly one top-level bag folder; no absolute paths, '..',
+    backslashes, duplicate names, links, special files or encryption; size, ratio and
+    member-count limits; the BagIt tag files and every manifest (any algorithm), each
+    payload file listed and matching, nothing unlisted or missing; the tag manifest; the
+    declared profile version; the crate against the RO-Crate 1.2 and Five Safes RO-Crate
+    0.4 MUST rules (SHOULD rules as warnings); and the status of every action: a failed or
+    pending sign-off or disclosure, or rejected results that were shipped, fails the
+    release. A ZIP_FILE.sha512 beside it must match.
 
     That checks integrity, not who approved: with --record or --repo the zip must also be
     a release the project's record published (its bytes, or its bag's tag manifest for a

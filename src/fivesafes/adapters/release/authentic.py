@@ -77,12 +77,15 @@ def verify_authentic(
 ) -> VerifyReport:
     """:func:`verify_release`, then the checksum file beside the zip and the record."""
     checksum = path.with_name(path.name + ".sha512")
-    has_checksum = checksum.is_file()
+    is_zip = not path.is_dir()  # an unpacked bag matches the record by its bag only
+    has_checksum = is_zip and checksum.is_file()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(file_sha512, path) if has_checksum or record else None
+        wanted = is_zip and (has_checksum or record is not None)
+        pending = pool.submit(file_sha512, path) if wanted else None
         report = verify_release(path, limits, progress=progress)
         zip_sha512 = pending.result() if pending is not None else None
-    checked: dict[str, object] = {"record": None, "zip_sha512": zip_sha512,
+    checked: dict[str, object] = {"scope": "integrity", "record": None,
+                                  "zip_sha512": zip_sha512,
                                   "checksum_file": checksum.name if has_checksum else None}
     if has_checksum and zip_sha512 is not None:
         report.findings += checksum_file_findings(path, checksum, zip_sha512)
@@ -92,6 +95,7 @@ def verify_authentic(
                                             zip_sha512, report.bag_sha512)
         report.findings += found
         checked["record"] = record.name
+        checked["scope"] = "integrity and record"
         if match is not None:
             release = match.entry.release
             checked["publication"] = release.tag if release else None

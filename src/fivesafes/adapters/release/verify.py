@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fivesafes.adapters.release.folder_reader import read_folder
 from fivesafes.adapters.release.reader import Limits, ReadResult, Unreadable, read_zip
 from fivesafes.core.crate.profile import check_crate
 from fivesafes.core.crate.profile_versions import profile_findings
@@ -89,10 +90,15 @@ def load_crate(read: ReadResult, path: str) -> tuple[Any, list[Finding]]:
 def verify_release(
     path: Path, limits: Limits | None = None, *, progress: bool | None = None
 ) -> VerifyReport:
-    """Every finding on the zip at ``path``; raises :class:`Unreadable` if it is no zip."""
+    """Every finding on the zip (or unpacked bag folder) at ``path``; raises
+    :class:`Unreadable` if it is neither."""
     limits = limits or Limits()
-    read = read_zip(path, limits, _keep(limits), progress=progress)
-    report = VerifyReport(read.file, read.root, list(read.findings))
+    if path.is_dir():  # an unpacked bag: the same rules, read from the folder
+        read = read_folder(path, limits, _keep(limits))
+        report = VerifyReport(read.file, path.name, list(read.findings))
+    else:
+        read = read_zip(path, limits, _keep(limits), progress=progress)
+        report = VerifyReport(read.file, read.root, list(read.findings))
     if not read.complete:
         return report
     bag_findings, info = check_bag(read.file, read.root, read.digests, read.kept,
