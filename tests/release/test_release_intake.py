@@ -209,3 +209,17 @@ def test_verify_refuses_a_1_0_crate_by_name(release: Path, tmp_path: Path) -> No
     assert (code, rules) == (1, {"crate.profile-version"})
     with zipfile.ZipFile(dst) as archive:
         assert archive.testzip() is None
+
+
+def test_undeclared_crate_in_1_0_terms_is_not_read_as_0_4(tmp_path: Path) -> None:
+    crate = _request()
+    root = next(e for e in crate["@graph"] if e["@id"] == "./")
+    del root["conformsTo"]
+    crate["@graph"].append({"@id": "#approval", "@type": "AuthorizeAction",
+                            "actionStatus": {"@id": "http://schema.org/CompletedActionStatus"}})
+    source = tmp_path / "request.json"
+    source.write_text(json.dumps(crate))
+    code, report = _import(source, tmp_path / "repo")
+    assert code == 1
+    [finding] = [f for f in report["findings"] if f["rule"] == "import.profile-version"]
+    assert "1.0" in finding["message"]

@@ -17,7 +17,7 @@ from fivesafes.core.crate import profile_04, profile_10
 from fivesafes.core.crate.graph import Graph
 from fivesafes.core.findings import Finding
 
-FIVE_SAFES = re.compile(r"^https?://w3id\.org/5s-crate/([^/#?]+)/?$")
+FIVE_SAFES = re.compile(r"^https?://[^ ]*\b5s-crate/([^/#?]+)/?$")
 # Versions read with the 0.4 terms (0.5-DRAFT changes none of the terms this product reads).
 READ_AS_04 = ("0.4", "0.5-DRAFT")
 
@@ -37,7 +37,10 @@ class Declared:
     def name(self) -> str:
         if self.version is None:
             return "no Five Safes RO-Crate profile"
-        if self.iri and self.iri.startswith(profile_10.PROFILE_BASE):
+        if self.iri is None:
+            return (f"no profile, but uses {profile_10.PROFILE_NAME} terms "
+                    f"({'/'.join(profile_10.DECISION_TYPES)})")
+        if self.version.startswith("1."):
             return f"Five Safes RO-Crate {self.version} (Working Draft)"
         return f"Five Safes RO-Crate {self.version}"
 
@@ -53,6 +56,8 @@ def declared_profile(crate: Any) -> Declared:
             match = FIVE_SAFES.match(iri)
             if match:
                 return Declared(iri, match.group(1))
+    if any(g.types(e).intersection(profile_10.DECISION_TYPES) for e in g):
+        return Declared(None, "1.0")  # undeclared, but written in 1.0's terms
     return Declared(None, None)
 
 
@@ -67,7 +72,8 @@ def profile_findings(crate: Any, where: str, rule: str) -> list[Finding]:
                         f"declare conformsTo {profile_04.PROFILE} on the root", "warning")]
     readable = " and ".join(READ_AS_04)
     return [Finding(where, None, None, rule,
-                    f"the crate declares {found.name} ({found.iri}); this version of "
+                    f"the crate declares {found.name} ({found.iri or 'no conformsTo'}); this "
+                    "version of "
                     f"fivesafes reads Five Safes RO-Crate {readable} only, and does not read "
                     "it as 0.4", f"ask for a {profile_04.PROFILE_NAME} crate, or use a "
                     f"fivesafes release that reads {found.version}")]
