@@ -119,11 +119,13 @@ def test_forgery_beside_the_genuine_checksum_file_is_refused(
     assert "release.checksum-file" in _errors(report)
 
 
-def _rezip(src: Path, dst: Path, change: bytes | None = None) -> Path:
+def _rezip(src: Path, dst: Path, change: bytes | None = None,
+           extra: dict[str, bytes] | None = None) -> Path:
     with zipfile.ZipFile(src) as archive:
         files = {i.filename: archive.read(i) for i in archive.infolist()}
+    bag = next(iter(files)).split("/", 1)[0]
+    files.update({f"{bag}/{k}": v for k, v in (extra or {}).items()})
     if change is not None:  # alter a payload file and reseal every manifest
-        bag = next(iter(files)).split("/", 1)[0]
         name = next(n for n in files if n.endswith(".csv"))
         files[name] = files[name].replace(b"1", change, 1)
         from tests.release.release_support import reseal
@@ -140,6 +142,14 @@ def test_honest_rezip_is_recognised(published: Path, project: Path, tmp_path: Pa
     assert code == 0, report
     assert report["checked"]["same_bytes"] is False
     assert "record.rezipped" in {f["rule"] for f in report["findings"]}
+
+
+def test_rezip_with_an_added_tag_file_is_refused(published: Path, project: Path,
+                                                 tmp_path: Path) -> None:
+    added = _rezip(published, tmp_path / "added.zip", extra={"notes.txt": b"trust me\n"})
+    code, report = _verify(added, "--record", str(project))
+    assert code == 1
+    assert "record.extra-file" in _errors(report)
 
 
 def test_rezip_with_an_altered_payload_byte_is_refused(published: Path, project: Path,

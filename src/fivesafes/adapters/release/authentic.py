@@ -100,6 +100,12 @@ def verify_authentic(
             release = match.entry.release
             checked["publication"] = release.tag if release else None
             checked["same_bytes"] = match.exact
+            extra = [f.message for f in report.findings if f.rule == "bagit.unlisted-tag"]
+            if not match.exact and extra:
+                report.findings.append(Finding(
+                    report.file, None, None, "record.extra-file",
+                    "the bag holds files the published one did not: " + "; ".join(extra[:5]),
+                    "do not use this zip: it is not the one the project published"))
             if not match.exact:
                 report.findings.append(Finding(
                     report.file, None, None, "record.rezipped",
