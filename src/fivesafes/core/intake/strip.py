@@ -9,7 +9,6 @@ crate's own context before they are compared, so every spelling is found and str
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from fivesafes.core.crate.graph import as_list
@@ -78,18 +77,3 @@ def verdict(node: dict[str, Any], terms: dict[str, str]) -> str | None:
         return "assess"
     return None
 
-
-def embedded(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Every nested dict inside a node's properties, with its path (the node itself excluded)."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key == "@context":
-                continue
-            if isinstance(inner, dict):
-                yield (*path, key), inner
-            yield from embedded(inner, (*path, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            if isinstance(inner, dict):
-                yield (*path, index), inner
-            yield from embedded(inner, (*path, index))
