@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from exec_support import decide_disclosure, sign_off
 from tests.execution.test_disclose_publish import options
 from tests.github_server import GitHubServer
+from tests.support.execution import decide_disclosure, sign_off
 
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli
@@ -128,7 +128,7 @@ def _rezip(src: Path, dst: Path, change: bytes | None = None,
     if change is not None:  # alter a payload file and reseal every manifest
         name = next(n for n in files if n.endswith(".csv"))
         files[name] = files[name].replace(b"1", change, 1)
-        from tests.release.release_support import reseal
+        from tests.support.release import reseal
 
         files = reseal(files, bag)
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as archive:

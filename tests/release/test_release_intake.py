@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from release_support import HERE, edit_crate, rewrite, run, verify_rules, write_members
+from tests.support.release import HERE, edit_crate, rewrite, run, verify_rules, write_members
 
 from fivesafes.core.intake.repair import intake
 
@@ -186,8 +186,9 @@ def test_0_5_draft_request_is_read(tmp_path: Path) -> None:
 
 
 def _as_1_0(crate: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(crate).replace("https://w3id.org/5s-crate/0.4",
-                                                "https://w3id.org/5s-crate/1.0"))
+    changed: dict[str, Any] = json.loads(json.dumps(crate).replace(
+        "https://w3id.org/5s-crate/0.4", "https://w3id.org/5s-crate/1.0"))
+    return changed
 
 
 def test_1_0_request_is_refused_naming_its_version(tmp_path: Path) -> None:

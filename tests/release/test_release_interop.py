@@ -16,7 +16,7 @@ from pathlib import Path
 
 import bagit
 import pytest
-from release_support import (
+from tests.support.release import (
     EPOCH,
     members,
     package,
@@ -34,9 +34,9 @@ def _unpack(release: Path, into: Path) -> Path:
     return next(into.iterdir())
 
 
-def _zip_folder(folder: Path, out: Path, **kwargs: int) -> Path:
+def _zip_folder(folder: Path, out: Path) -> Path:
     """Python's zipfile, deflating, as a recipient might re-zip what they unpacked."""
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, **kwargs) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*")):
             archive.write(path, path.relative_to(folder.parent).as_posix())
     return out

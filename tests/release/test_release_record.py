@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from release_support import record
+from tests.support.release import record
 
 from fivesafes.adapters.files.project import load_project
 from fivesafes.cli.crate_cmd import software
