@@ -181,3 +181,15 @@ def test_unpacked_bag_folder_verifies_and_a_tampered_one_is_refused(release: Pat
     assert "bagit.checksum" in rules
     (bag / "data" / "link").symlink_to("/etc/passwd")
     assert "zip.symlink" in verify_rules(bag)[1]
+
+
+def test_verify_starts_without_loading_the_models() -> None:
+    """Start-up is part of verify's budget (1.2 x one sha-512 pass): pydantic loads only
+    for --record / --repo."""
+    import sys
+
+    code = ("import sys, fivesafes.cli.verify_cmd, fivesafes.adapters.release.authentic; "
+            "print('pydantic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"

@@ -15,11 +15,6 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.release.authentic import INTEGRITY_ONLY, RecordSource, verify_authentic
-from fivesafes.adapters.release.record_source import (
-    RecordUnavailable,
-    record_from_dir,
-    record_from_repo,
-)
 from fivesafes.adapters.release.verify import Limits, Unreadable, VerifyReport
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, OK, USAGE, CommandError
 from fivesafes.core.findings import Finding, errors
@@ -113,10 +108,19 @@ def verify(zip_file: Path, as_json: bool, max_total_bytes: int, max_ratio: float
 def _record(record_dir: Path | None, repo: str | None) -> RecordSource | None:
     if record_dir is not None and repo is not None:
         raise CommandError("give --record or --repo, not both", USAGE)
+    if record_dir is None and repo is None:
+        return None
+    # loaded only when asked for: the record's models would slow every plain verify's start
+    from fivesafes.adapters.release.record_source import (
+        RecordUnavailable,
+        record_from_dir,
+        record_from_repo,
+    )
+
     try:
         if record_dir is not None:
             return record_from_dir(record_dir)
-        return record_from_repo(repo) if repo is not None else None
+        return record_from_repo(str(repo))
     except RecordUnavailable as exc:
         raise CommandError(str(exc), EXTERNAL if exc.external else USAGE) from None
 

@@ -16,12 +16,14 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fivesafes.adapters.release.verify import CRATE, Limits, VerifyReport, verify_release
 from fivesafes.adapters.release.zip_streams import BLOCK
 from fivesafes.core.findings import Finding
-from fivesafes.core.release.record_match import check_against_record
-from fivesafes.models.ledger import ActionRecord
+
+if TYPE_CHECKING:  # the record's models load only when a record is given (start-up time)
+    from fivesafes.models.ledger import ActionRecord
 
 __all__ = ["RecordSource", "file_sha512", "verify_authentic"]
 
@@ -90,6 +92,8 @@ def verify_authentic(
     if has_checksum and zip_sha512 is not None:
         report.findings += checksum_file_findings(path, checksum, zip_sha512)
     if record is not None:
+        from fivesafes.core.release.record_match import check_against_record
+
         where = f"{report.file}:{report.bag}/{CRATE}" if report.bag else report.file
         found, match = check_against_record(record.record, record.name, report.crate, where,
                                             zip_sha512, report.bag_sha512)
