@@ -161,6 +161,7 @@ def _member(
     fp.seek(info.header_offset + 30 + name_len + extra_len)
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     left, raw_crc, size = info.compress_size, 0, 0
+    expected_raw = find_raw_crc(info.extra)  # only release zips record it
 
     def out(data: bytes) -> None:
         nonlocal size
@@ -178,7 +179,8 @@ def _member(
             raw_crc = zlib.crc32(chunk, raw_crc)  # stored: the raw bytes are the content
             out(chunk)
             continue
-        raw_crc = zlib.crc32(chunk, raw_crc)
+        if expected_raw is not None:
+            raw_crc = zlib.crc32(chunk, raw_crc)
         data = inflater.decompress(chunk, BLOCK)
         while True:
             if data:
@@ -190,7 +192,6 @@ def _member(
         out(inflater.flush())
         if not inflater.eof or inflater.unused_data:
             raise _Damaged("the deflate stream does not end where the member ends")
-    expected_raw = find_raw_crc(info.extra)
     if inflater is not None and expected_raw is not None and expected_raw != raw_crc:
         raise _Damaged("its compressed bytes do not match their recorded CRC-32")
     if size != info.file_size:
