@@ -120,7 +120,7 @@ def verify_release(
     report.findings += found
     report.crate = crate
     if crate is not None:
-        where = f"{read.file}:{read.root}/{CRATE}"
+        where = f"{read.file}:{read.root}/{CRATE}" if read.root else f"{read.file}:{CRATE}"
         version = profile_findings(crate, where, "crate.profile-version")
         report.findings += version
         if errors(version):

@@ -29,7 +29,8 @@ class _Report:
 
     def add(self, rule: str, message: str, fix: str, *, tag: str | None = None,
             line: int | None = None, warning: bool = False) -> None:
-        where = f"{self.file}:{self.root}/{tag}" if tag else self.file
+        where = (f"{self.file}:{self.root}/{tag}" if self.root else f"{self.file}:{tag}"
+                 ) if tag else self.file
         self.findings.append(
             Finding(where, line, None, rule, message, fix, "warning" if warning else "error"))
 
