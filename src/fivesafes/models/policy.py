@@ -6,6 +6,7 @@ policy in their own pull request could approve themselves.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -48,7 +49,11 @@ class PhaseRule(TomlModel):
         default_factory=list,
         description="Phases whose deciders may not decide here (separation of duties).",
     )
-
+    requires_accreditation: list[str] = Field(
+        default_factory=list,
+        description="Accreditations (by name, as in [people]) each decider must hold, "
+        "unexpired on the day of the decision.",
+    )
 
 
 class Phases(TomlModel):
@@ -120,6 +125,11 @@ class Executor(TomlModel):
     url: str | None = Field(default=None, description="http: base URL of the publisher service.")
     api_key_secret: str | None = Field(default=None, description="http: NAME of the API key env.")
     runner_labels: list[str] = Field(default_factory=lambda: ["self-hosted"])
+    retention_days: int | None = Field(
+        default=None, ge=0,
+        description="Days after publication (or the project's end) before `fivesafes "
+        "retention` removes a request's staging folders; unset: they are kept.",
+    )
 
 
 class Disclosure(TomlModel):
@@ -156,8 +166,77 @@ class Maintainers(TomlModel):
     owners: list[str] = Field(default_factory=list)
 
 
+# --- Safe People: the people registry (also allowed in an organisation's policy) -----------
+
+
+class Accreditation(TomlModel):
+    """One accreditation of a person, as the TRE's registry holds it."""
+
+    name: str = Field(min_length=1, description="e.g. 'Safe Researcher Training'.")
+    expires: dt.date = Field(description="Last day it is valid (a TOML date).")
+    awarded: dt.date | None = Field(default=None, description="Day it was awarded.")
+    issuer: str | None = Field(default=None, description="Who awarded it (name or URL).")
+
+
+class RegisteredPerson(TomlModel):
+    """``[people.<login>]``: who a GitHub login is, and what they are accredited for."""
+
+    name: str = Field(min_length=1)
+    orcid: str = Field(description="ORCID iD, e.g. https://orcid.org/0000-0002-1825-0097.")
+    affiliation: str | None = Field(default=None, description="ROR id of their organisation.")
+    affiliation_name: str | None = Field(default=None, description="Name of that organisation.")
+    email: str | None = Field(default=None, description="Never written into any crate.")
+    awarded: dt.date | None = Field(default=None, description="Registered since.")
+    issuer: str | None = Field(default=None, description="Who registered them.")
+    accreditation: list[Accreditation] = Field(default_factory=list)
+
+
+class Researchers(TomlModel):
+    """What the project's researchers (the requester among them) must hold."""
+
+    requires_accreditation: list[str] = Field(
+        default_factory=list,
+        description="Accreditations every researcher must hold unexpired at sign-off and "
+        "again at execution.",
+    )
+
+
+# -- organisation scale: extends, the automation's repository, reminders ---------------------
+DEFAULT_AUTOMATION = "fivesafes/fivesafes-gitops"
+
+
+class Automation(TomlModel):
+    """Where the actions and the reusable workflow live (a fork or mirror of the automation)."""
+
+    repository: str = Field(
+        default=DEFAULT_AUTOMATION, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$",
+        description="ORG/REPO holding the actions and the reusable workflow; upgrade, doctor "
+        "and the crate's SoftwareApplication follow it.")
+
+
+class Reminders(TomlModel):
+    """When a waiting request is brought back to its deciders, and how they are told."""
+
+    remind_after: int = Field(default=7, ge=1, description="Days a request may wait in a "
+                              "decision phase before a reminder is posted.")
+    webhook_secret: str | None = Field(
+        default=None, pattern=r"^[A-Z][A-Z0-9_]*$",
+        description="NAME of the secret holding a webhook URL to notify (never the URL).")
+    smtp_secret: str | None = Field(
+        default=None, pattern=r"^[A-Z][A-Z0-9_]*$",
+        description="NAME of the secret holding the TRE's SMTP URL "
+        "(smtp://user:password@host:port), never the URL.")
+    email_to: list[str] = Field(default_factory=list, description="Addresses to e-mail.")
+
+
 class Policy(TomlModel):
     """The whole of ``.github/fivesafes.toml``."""
+
+    extends: str | None = Field(
+        default=None, description="The organisation's policy this one tightens: "
+        "ORG/REPO[/PATH][@REF] (PATH defaults to fivesafes.toml, REF to the default branch).")
+    automation: Automation = Field(default_factory=Automation)
+    reminders: Reminders = Field(default_factory=Reminders)
 
     tre: Tre
     phases: Phases
@@ -167,3 +246,8 @@ class Policy(TomlModel):
     disclosure: Disclosure = Field(default_factory=Disclosure)
     publication: Publication
     maintainers: Maintainers = Field(default_factory=Maintainers)
+    # Safe People (docs/approvers.md, docs/maintainers.md)
+    people: dict[str, RegisteredPerson] = Field(
+        default_factory=dict, description="The people registry, by GitHub login."
+    )
+    researchers: Researchers = Field(default_factory=Researchers)

@@ -36,6 +36,7 @@ from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.findings import Finding
 from fivesafes.core.ledger import chain as ledger
+from fivesafes.core.ledger.entries import name_agents
 from fivesafes.models.ledger import ActionRecord
 
 ONCE_ONLY = (RecordEffect, CommitEffect, DispatchEffect)
@@ -67,7 +68,7 @@ def plan_event(event: Event, facts: Facts, now: str) -> Plan:
     if pr is None or pr.number != event.pr:
         return Plan("none", "failed", f"the facts hold no pull request #{event.pr}; "
                     "nothing can be decided")
-    policy, findings = check_policy(facts.policy)
+    policy, findings = check_policy(facts.policy, facts.org_policy)
     if event.kind == "dispatch":
         if policy is None:  # no comment or statuses: a dispatch never edits the pull request
             return _fail_closed(event, facts, dispatch_phase(event), findings)
@@ -77,6 +78,7 @@ def plan_event(event: Event, facts: Facts, now: str) -> Plan:
                             else "disclosure", findings, pr)
     else:
         plan = pr_event_plan(event, facts, now, policy, record, pr)
+    plan = name_agents(plan, policy.people)  # the record names people by ORCID
     if ledger.delivered(record, event.delivery):
         kept = tuple(e for e in plan.effects if not isinstance(e, ONCE_ONLY))
         return Plan(plan.phase, plan.outcome,
@@ -111,7 +113,7 @@ def _push_plan(record: ActionRecord, facts: Facts) -> Plan:
     """A push to the default branch: the record must still verify, the policy still parse."""
     findings = ledger.verify_chain(record.action)
     if facts.policy is not None:
-        findings += check_policy(facts.policy)[1]
+        findings += check_policy(facts.policy, facts.org_policy)[1]
     effects: list[Effect] = [
         Annotation(f.file, f.line, "error" if f.severity == "error" else "warning",
                    f.render(), f.rule) for f in findings

@@ -81,8 +81,8 @@ def _file_target(obj: Entity) -> tuple[str | None, str]:
 def workflow_inputs(g: Graph, action: Entity | None, file: str) -> InputsDraft:
     draft = InputsDraft()
     for obj in (g.get(i) for i in g.ids(action, "object")):
-        if obj is None:
-            continue
+        if obj is None or g.types(obj) == {"CreativeWork"}:
+            continue  # a CreativeWork object is the approved data (the dataset files), no input
         parameter = next((g.get(i) for i in g.ids(obj, "exampleOfWork")), None)
         pname = parameter.get("name") if parameter else None
         oname = obj.get("name")
