@@ -9,7 +9,9 @@ Outputs are half incompressible random bytes, half CSV. Each command runs as its
 process (started by a small launcher); the time reported is the best of --repeat runs (the
 machine may be shared; the launcher's start-up of a few ms is included for every command)
 and the peak memory is that process's maximum resident set size (os.wait4). Targets: package at most
-0.2 x the standard pipeline and at most 3 x sha512sum; verify at most 1.5 x sha512sum.
+0.2 x the standard pipeline and at most 3 x sha512sum; verify at most 1.2 x sha512sum (one
+sha-512 pass over the bytes). `verify+sha512` is verify with the `.sha512` file beside the zip,
+which costs one more sha-512 pass over the zip (on a second thread): reported, no target.
 """
 
 from __future__ import annotations
@@ -215,6 +217,7 @@ def main() -> None:
         files = make_outputs(work / "outputs", args.size)
         total = sum(p.stat().st_size for p in files)
         zip_path = work / "release.zip"
+        checked = work / "checked" / "release.zip"  # a copy with its .sha512 beside it
         runs: dict[str, list[tuple[float, float]]] = {}
         commands = {
             "sha512sum": ["sha512sum", *map(str, files)],
@@ -222,9 +225,17 @@ def main() -> None:
                         "--outputs", str(work / "outputs"), "--out", str(zip_path),
                         "--no-progress"],
             "verify": [python, "-m", "fivesafes", "verify", str(zip_path), "--no-progress"],
+            "verify+sha512": [python, "-m", "fivesafes", "verify", str(checked),
+                              "--no-progress"],
             "standard": [python, "-c", STANDARD, str(work / "outputs"), str(work / "std"),
                          str(work / "std.zip")],
         }
+        timed(commands["package"], work)  # once, untimed, for the checked copy
+        checked.parent.mkdir()
+        shutil.copyfile(zip_path, checked)
+        digest = subprocess.run(["sha512sum", str(checked)], check=True, capture_output=True,
+                                text=True).stdout.split()[0]
+        checked.with_name("release.zip.sha512").write_text(f"{digest}  release.zip\n")
         for _ in range(args.repeat):
             for name, cmd in commands.items():
                 shutil.rmtree(work / "std", ignore_errors=True)
@@ -234,7 +245,7 @@ def main() -> None:
         ratios = {
             "package / standard": (best["package"] / best["standard"], 0.2),
             "package / sha512sum": (best["package"] / best["sha512sum"], 3.0),
-            "verify / sha512sum": (best["verify"] / best["sha512sum"], 1.5),
+            "verify / sha512sum": (best["verify"] / best["sha512sum"], 1.2),
         }
         result = {
             "bytes": total, "zip_bytes": zip_path.stat().st_size,
@@ -250,7 +261,7 @@ def main() -> None:
               f"release zip {result['zip_bytes'] / 1e6:.1f} MB; "
               f"standard zip {result['std_zip_bytes'] / 1e6:.1f} MB; best of {args.repeat}")
         for name in commands:
-            print(f"  {name:<10} {best[name]:7.3f} s   peak {peak[name]:7.1f} MiB")
+            print(f"  {name:<13} {best[name]:7.3f} s   peak {peak[name]:7.1f} MiB")
         for label, (value, target) in ratios.items():
             verdict = "ok" if value <= target else "OVER TARGET"
             print(f"  {label:<20} {value:6.3f}  (target <= {target})  {verdict}")

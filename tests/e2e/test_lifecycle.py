@@ -216,7 +216,7 @@ def test_disclosure_by_two_checkers_publishes_a_release(stage: Stage, tmp_path: 
     assert run.steps("publication") == {
         "Check out the default branch": "success", "Install fivesafes": "success",
         "Check the disclosure is approved at the dispatched commit": "success",
-        "Publish the release": "success"}
+        "Publish the release": "success", "Attest the release zip": "success"}
     (release,) = stage.repo.releases
     zip_name = release.tag.replace("/", "-") + ".zip"
     releases = f"/repos/{{repo}}/releases/{release.id}"

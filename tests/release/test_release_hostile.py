@@ -22,6 +22,7 @@ from tests.support.release import (
     rewrite,
     run,
     verify_rules,
+    warning_rules,
     write_members,
 )
 
@@ -172,9 +173,18 @@ def test_file_not_in_manifest(release: Path, tmp_path: Path) -> None:
 
 def test_old_bagit_version(release: Path, tmp_path: Path) -> None:
     def old(files: dict[str, bytes], bag: str) -> None:
-        files[f"{bag}/bagit.txt"] = b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"
+        files[f"{bag}/bagit.txt"] = b"BagIt-Version: 0.93\nTag-File-Character-Encoding: UTF-8\n"
 
     _refused(rewrite(release, tmp_path / "old.zip", old), "bagit.version")
+
+
+def test_bagit_097_as_bagit_python_writes_it_is_a_warning(release: Path, tmp_path: Path) -> None:
+    def old(files: dict[str, bytes], bag: str) -> None:
+        files[f"{bag}/bagit.txt"] = b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"
+
+    code, rules = verify_rules(rewrite(release, tmp_path / "old.zip", old))
+    assert (code, rules) == (0, set())
+    assert "bagit.version" in warning_rules(tmp_path / "old.zip")
 
 
 def test_lower_case_bagit_label(release: Path, tmp_path: Path) -> None:
@@ -185,8 +195,9 @@ def test_lower_case_bagit_label(release: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("value", [None, "release-1", "urn:uuid:not-a-uuid"])
-def test_external_identifier_missing_or_wrong(release: Path, tmp_path: Path,
-                                              value: str | None) -> None:
+def test_external_identifier_missing_or_wrong_is_a_warning(release: Path, tmp_path: Path,
+                                                           value: str | None) -> None:
+    """The 0.4 profile recommends a urn:uuid External-Identifier; RFC 8493 asks for none."""
     def change(files: dict[str, bytes], bag: str) -> None:
         lines = files[f"{bag}/bag-info.txt"].decode().splitlines()
         kept = [line for line in lines if not line.startswith("External-Identifier")]
@@ -194,7 +205,9 @@ def test_external_identifier_missing_or_wrong(release: Path, tmp_path: Path,
             kept.append(f"External-Identifier: {value}")
         files[f"{bag}/bag-info.txt"] = ("\n".join(kept) + "\n").encode()
 
-    _refused(rewrite(release, tmp_path / "ident.zip", change), "bagit.external-identifier")
+    dst = rewrite(release, tmp_path / "ident.zip", change)
+    assert verify_rules(dst) == (0, set())
+    assert "bagit.external-identifier" in warning_rules(dst)
 
 
 def test_payload_oxum_that_does_not_add_up(release: Path, tmp_path: Path) -> None:

@@ -155,11 +155,18 @@ def test_round_trip_of_what_package_writes(project: Path, outputs: Path, tmp_pat
     assert imported_raw["requester"]["github"] == original.requester.github
     imported_raw["requester"]["email"] = original.requester.email
     assert ProjectFile.model_validate(imported_raw) == original
-    assert WorkflowFile.model_validate(_load(tmp_path / "imported" / WORKFLOW)) == (
+    # A release does not carry the bytes of the request's input files: a file input comes
+    # back as a FILL IN, named in a finding.
+    imported = _load(tmp_path / "imported" / WORKFLOW)
+    [code_list] = [i for i in imported["workflow"]["inputs"] if i["name"] == "code_list"]
+    assert code_list["file"] == ""
+    code_list["file"] = "resources/inputs/codes.csv"
+    assert WorkflowFile.model_validate(imported) == (
         WorkflowFile.model_validate(_load(project / WORKFLOW)))
     missing = {f["message"].split(":")[0] for f in report["findings"]
                if f["rule"] == "import.missing"}
     assert missing == {"requester.email"}
+    assert "import.input-file" in _rules(report)
 
 
 def test_bare_metadata_file_and_folder(tmp_path: Path, release: Path) -> None:
@@ -204,5 +211,5 @@ def test_zip_with_data_descriptors(release: Path, tmp_path: Path) -> None:
     stream.close()
     code, report = _import(target, tmp_path / "repo")
     assert code == 0, report
-    code, rules = verify_rules(target)
-    assert rules == {"zip.form"}
+    # A re-zip by another tool: form differences are warnings, the bag content decides.
+    assert verify_rules(target) == (0, set())

@@ -94,7 +94,7 @@ def _small_release(fixed_project: Path, tmp_path_factory: pytest.TempPathFactory
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_any_flipped_byte_fails_verify(small_release: bytes, data: st.DataObject) -> None:
+def test_any_flipped_byte_is_noticed(small_release: bytes, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(small_release) - 1), label="index")
     mask = data.draw(st.integers(1, 255), label="mask")
     flipped = bytearray(small_release)
@@ -106,4 +106,8 @@ def test_any_flipped_byte_fails_verify(small_release: bytes, data: st.DataObject
             report = verify_release(path, progress=False)
         except Unreadable:
             return
-        assert not report.ok, f"byte {index} ^ {mask:#x} went unnoticed"
+        # A byte that changes no content (a header's time, version or attributes) departs
+        # from the form releases are written in: a warning, as for any re-zip; the bag's
+        # manifests judge the content and the record (verify --record) the zip's bytes.
+        noticed = not report.ok or any(f.rule == "zip.form" for f in report.findings)
+        assert noticed, f"byte {index} ^ {mask:#x} went unnoticed"

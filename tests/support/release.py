@@ -95,6 +95,13 @@ def verify_rules(path: Path, *extra: str) -> tuple[int, set[str]]:
     return code, {f["rule"] for f in report.get("findings", []) if f["severity"] == "error"}
 
 
+def warning_rules(path: Path, *extra: str) -> set[str]:
+    """The rules of the warnings `fivesafes verify --json` reports."""
+    _, output = run("verify", str(path), "--json", *extra)
+    report = json.loads(output[output.index("{"):])
+    return {f["rule"] for f in report.get("findings", []) if f["severity"] == "warning"}
+
+
 def members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}

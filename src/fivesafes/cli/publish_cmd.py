@@ -39,21 +39,25 @@ def commit_release(root: Path, result: PublishResult, push: bool) -> str | None:
                    "publication.directory in the policy).")
 @click.option("--staging-dir", type=click.Path(file_okay=False, path_type=Path),
               help="The staging folder the execution used (see `fivesafes execute`).")
+@click.option("--keep", "keep", type=click.Path(file_okay=False, path_type=Path),
+              help="Also leave a copy of the public release zip and its .sha512 in this folder "
+                   "(the publish action attests it there).")
 @click.option("--commit/--no-commit", default=None,
               help="Commit the record and crate (default: in a git checkout).")
 @click.option("--push", is_flag=True,
               help="Record on origin's branch instead, by compare-and-swap (the automation).")
 def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
-            commit: bool | None, push: bool) -> None:
+            keep: Path | None, commit: bool | None, push: bool) -> None:
     """Publish the outputs the checkers approved to the policy's targets.
 
     Refuses (exit 1) unless the record holds a completed disclosure of exactly the
     outputs/manifest.toml present, and unless every staged output still matches it byte for
-    byte. Writes the publication to the record, the release zip (a BagIt bag of the crate) to
-    each target, and the final crate; prints where the zip went.
+    byte. Verifies the release zip (a BagIt bag of the crate) as a recipient would, then
+    writes it to each target, the publication to the record (with the zip's and the bag's
+    sha-512, which `verify --record` checks), and the final crate; prints where it went.
     """
     options = PublishOptions(software=software(), run=RunOptions(staging_root=staging_dir),
-                             directory=directory)
+                             directory=directory, keep=keep)
     try:
         result = run_publish(project_dir, options)
     except (ProjectError, GateClosed) as exc:

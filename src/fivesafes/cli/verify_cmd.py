@@ -14,8 +14,9 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.release.verify import Limits, Unreadable, VerifyReport, verify_release
-from fivesafes.cli.errors import FINDINGS, OK, USAGE, CommandError
+from fivesafes.adapters.release.authentic import INTEGRITY_ONLY, RecordSource, verify_authentic
+from fivesafes.adapters.release.verify import Limits, Unreadable, VerifyReport
+from fivesafes.cli.errors import EXTERNAL, FINDINGS, OK, USAGE, CommandError
 from fivesafes.core.findings import Finding, errors
 
 DEFAULTS = Limits()
@@ -41,7 +42,7 @@ def summary_line(report: VerifyReport, failed: bool) -> str:
 
 
 @click.command()
-@click.argument("zip_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("zip_file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report for machines.")
 @click.option("--max-total-bytes", type=click.IntRange(min=1), default=DEFAULTS.max_total_bytes,
               show_default=True, help="Refuse archives expanding to more bytes than this.")
@@ -51,28 +52,42 @@ def summary_line(report: VerifyReport, failed: bool) -> str:
 @click.option("--max-members", type=click.IntRange(min=1), default=DEFAULTS.max_members,
               show_default=True, help="Refuse archives with more members than this.")
 @click.option("--strict", is_flag=True, help="Warnings (SHOULD requirements) fail too.")
+@click.option("--record", "record_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="A checkout of the project repository: the zip must be a release its action "
+                   "record published, with the actions the record holds.")
+@click.option("--repo", "repo", metavar="OWNER/NAME",
+              help="As --record, reading the record from the repository's default branch "
+                   "through the GitHub API (GITHUB_API_URL, GITHUB_TOKEN).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only on a terminal).")
 def verify(zip_file: Path, as_json: bool, max_total_bytes: int, max_ratio: float,
-           max_members: int, strict: bool, progress: bool | None) -> None:
+           max_members: int, strict: bool, record_dir: Path | None, repo: str | None,
+           progress: bool | None) -> None:
     """Verify a release zip: archive safety, BagIt 1.0 bag, crate, profile, every action.
 
-    Reads ZIP_FILE as a stream and never writes or extracts anything. Checks: exactly one
-    top-level bag folder; no absolute paths, '..', backslashes, duplicate names, links,
-    special files or encryption; size, ratio and member-count limits; BagIt 1.0 tag files,
-    External-Identifier and Payload-Oxum; every payload file listed in manifest-sha512.txt
-    and matching, nothing unlisted or missing; the tag manifest; the crate against the
-    RO-Crate 1.2 and Five Safes RO-Crate 0.4 MUST rules (SHOULD rules as warnings); and the
-    status of every action: a failed or pending sign-off or disclosure, or rejected results
-    that were shipped, fails the release.
+    Reads ZIP_FILE (or an unpacked bag folder) as a stream and never writes or extracts
+    anything. Checks: exactly one top-level bag folder; no absolute paths, '..',
+    backslashes, duplicate names, links, special files or encryption; size, ratio and
+    member-count limits; the BagIt tag files and every manifest (any algorithm), each
+    payload file listed and matching, nothing unlisted or missing; the tag manifest; the
+    declared profile version; the crate against the RO-Crate 1.2 and Five Safes RO-Crate
+    0.4 MUST rules (SHOULD rules as warnings); and the status of every action: a failed or
+    pending sign-off or disclosure, or rejected results that were shipped, fails the
+    release. A ZIP_FILE.sha512 beside it must match.
+
+    That checks integrity, not who approved: with --record or --repo the zip must also be
+    a release the project's record published (its bytes, or its bag's tag manifest for a
+    re-zip) and the crate's actions must be the record's. The GitHub artifact attestation
+    is checked with `gh attestation verify ZIP_FILE --repo OWNER/NAME`.
 
     Exit 0 when everything holds, 1 when there are findings, 2 when the file is not a
-    readable zip.
+    readable zip or the record cannot be read, 3 when GitHub failed.
     """
     limits = replace(DEFAULTS, max_total_bytes=max_total_bytes, max_ratio=max_ratio,
                      max_members=max_members)
+    source = _record(record_dir, repo)
     try:
-        report = verify_release(zip_file, limits, progress=progress)
+        report = verify_authentic(zip_file, limits, record=source, progress=progress)
     except Unreadable as exc:
         if as_json:
             click.echo(json.dumps({"file": zip_file.name, "ok": False, "error": str(exc)}))
@@ -85,5 +100,40 @@ def verify(zip_file: Path, as_json: bool, max_total_bytes: int, max_ratio: float
     else:
         for finding in report.findings:
             click.echo(finding_line(finding, report.file))
+        click.echo(checked_line(report, zip_file.name))
         click.echo(summary_line(report, failed))
     sys.exit(FINDINGS if failed else OK)
+
+
+def _record(record_dir: Path | None, repo: str | None) -> RecordSource | None:
+    if record_dir is not None and repo is not None:
+        raise CommandError("give --record or --repo, not both", USAGE)
+    if record_dir is None and repo is None:
+        return None
+    # loaded only when asked for: the record's models would slow every plain verify's start
+    from fivesafes.adapters.release.record_source import (
+        RecordUnavailable,
+        record_from_dir,
+        record_from_repo,
+    )
+
+    try:
+        if record_dir is not None:
+            return record_from_dir(record_dir)
+        return record_from_repo(str(repo))
+    except RecordUnavailable as exc:
+        raise CommandError(str(exc), EXTERNAL if exc.external else USAGE) from None
+
+
+def checked_line(report: VerifyReport, zip_name: str) -> str:
+    """What the verdict covers: integrity only, or the record too."""
+    checked = report.checked
+    if checked.get("record") and checked.get("publication"):
+        how = "the same bytes" if checked.get("same_bytes") else "a re-zip of the same bag"
+        return (f"checked: integrity and the record {checked['record']}: this is "
+                f"{checked['publication']} ({how})")
+    if checked.get("record"):
+        return f"checked: integrity and the record {checked['record']}"
+    return (f"checked: {INTEGRITY_ONLY}; check who approved it with --record PROJECT_DIR or "
+            f"--repo OWNER/NAME, and the attestation with `gh attestation verify {zip_name} "
+            "--repo OWNER/NAME`")

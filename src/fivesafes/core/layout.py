@@ -8,6 +8,7 @@ ACCESS = "resources/access/access.toml"
 WORKFLOW = "resources/workflow.toml"
 DATASETS_DIR = "resources/metadata"
 DATASET_PREFIX = "dataset_"
+INPUTS_DIR = "resources/inputs"  # workflow input files: request files, so signed off
 POLICY = ".github/fivesafes.toml"
 CRATE_DIR = "crate"
 CRATE_METADATA = "crate/ro-crate-metadata.json"

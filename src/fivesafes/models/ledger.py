@@ -82,6 +82,17 @@ class Release(TomlModel):
     file: str = Field(description="Name of the release zip.")
     targets: list[str] = Field(default_factory=list)
     includes_data: bool = False
+    bag_sha512: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{128}$",
+        description="sha-512 of the bag's tagmanifest-sha512.txt: binds the record to the bag's "
+                    "content, so a re-zip of the same bag is still recognised.")
+    full_sha512: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{128}$",
+        description="sha-512 of the zip WITH the data, when the TRE folder received that one "
+                    "and the public zip carries checksums only.")
+    full_bag_sha512: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{128}$",
+        description="bag-sha512 of that zip with the data.")
 
 
 class ActionEntry(TomlModel):

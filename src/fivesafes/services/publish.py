@@ -3,10 +3,12 @@
 Runs only when the action record holds a completed disclosure bound to the digest of the
 ``outputs/manifest.toml`` present, and only if every staged output still has the size and
 sha-512 the checkers approved (a file changed after approval stops everything). Then it
-records the publication (UpdateAction, GenerateCheckValue), writes the release zip, sends it to
-the policy's targets, and records the zip's digest. Data goes into a GitHub Release only when
-the policy marks the outputs as releasable results; otherwise the public zip carries the crate
-and checksums without the data, which goes to the TRE folder only.
+records the publication (UpdateAction, GenerateCheckValue), writes the release zip, verifies
+it as a recipient would, sends it to the policy's targets, and records the zip's digest and
+its bag's (the tag manifest's), which ``verify --record`` checks a received zip against. Data
+goes into a GitHub Release only when the policy marks the outputs as releasable results;
+otherwise the public zip carries the crate and checksums without the data, which goes to the
+TRE folder only.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from fivesafes.adapters.ledger.append import manifest_digest, refresh_crate, run
 from fivesafes.adapters.ledger.file import write_record
 from fivesafes.adapters.release import targets as publication_targets
 from fivesafes.adapters.release.crate_writer import render_crate
+from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.adapters.release.writer import ReleaseInfo, write_release
 from fivesafes.adapters.runner import clock
 from fivesafes.core import layout
 from fivesafes.core.crate.spec import Published, Software, build_crate
+from fivesafes.core.findings import errors
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.ledger import chain as ledger
 from fivesafes.core.lifecycle.steps import AUTOMATION, changed_outputs, publication_gate
@@ -46,6 +50,7 @@ class PublishOptions:
     run: RunOptions = field(default_factory=RunOptions)
     directory: Path | None = None
     env: Mapping[str, str] | None = None
+    keep: Path | None = None  # also leave a copy of the public zip here (for an attestation)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,15 @@ def _zip(project: LoadedProject, out: Path, outputs: Path | None, include: bool,
                          crate_for=crate_for, include_data=include, progress=False)
 
 
+def _verified(info: ReleaseInfo) -> str | None:
+    """Verify the zip as a recipient would, before it goes anywhere; its bag's sha-512."""
+    report = verify_release(info.path, Limits(), progress=False)
+    if not report.ok:
+        raise GateClosed(f"the release zip {info.path.name} does not verify: " + "; ".join(
+            f"{f.rule}: {f.message}" for f in errors(report.findings)[:5]))
+    return report.bag_sha512
+
+
 def _folder(options: PublishOptions, env: Mapping[str, str], configured: str | None) -> Path:
     if options.directory is not None:
         return options.directory
@@ -148,10 +162,17 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
     with tempfile.TemporaryDirectory(prefix="fivesafes-release-") as tmp:
         public = _zip(project, Path(tmp) / name, outputs, public_data, record, published,
                       options.software, manifest.output)
+        bag_sha512 = _verified(public)
+        full_copy: dict[str, str | None] = {}
+        if options.keep is not None:
+            publication_targets.to_directory(public.path, public.sha512, options.keep)
         if folder is not None:
             full = public if public_data or outputs is None else _zip(
                 project, Path(tmp) / "full" / name, outputs, True, record, published,
                 options.software, manifest.output)
+            if full is not public:
+                full_bag = _verified(full)
+                full_copy = {"full-sha512": full.sha512, "full-bag-sha512": full_bag}
             locations.append(str(publication_targets.to_directory(full.path, full.sha512,
                                                                   folder)))
         if "github-release" in pub.targets:
@@ -162,6 +183,9 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
                 target=env.get("GITHUB_SHA") or "main", env=env))
     release = {"tag": tag, "sha512": public.sha512, "file": name, "targets": list(pub.targets),
                "includes-data": public.includes_data}
+    if bag_sha512:
+        release["bag-sha512"] = bag_sha512
+    release.update({k: v for k, v in full_copy.items() if v})
     write_record(root, ledger.append(project.record,
                                      _entry(project, version, now, digest, env, release)))
     refresh_crate(root, options.software)  # from the record alone, as `crate build` does

@@ -24,6 +24,7 @@ from fivesafes.adapters.release.zip_layout import LayoutError, check_layout
 from fivesafes.adapters.release.zip_streams import BLOCK, SerialWorker, find_raw_crc
 from fivesafes.adapters.runner.progress import progress_bar
 from fivesafes.core.findings import Finding
+from fivesafes.core.release.bag_manifests import other_algorithms
 from fivesafes.core.release.zip_rules import Entry, Limits, check_entries
 from fivesafes.errors import UsageError
 
@@ -41,6 +42,8 @@ class ReadResult:
     """Findings, the root folder, each member's sha-512 and size, and the kept small files.
 
     Paths in ``digests`` and ``kept`` are relative to ``root`` (the single top folder).
+    ``others`` holds digests in the other algorithms the bag's manifests name (md5, sha256,
+    ...), computed only when such a manifest is present.
     ``complete`` is False when structural findings stopped reading before any member.
     ``form`` says where the archive departs from the form the release writer produces.
     """
@@ -49,6 +52,7 @@ class ReadResult:
     root: str
     findings: list[Finding] = field(default_factory=list)
     digests: dict[str, tuple[str, int]] = field(default_factory=dict)
+    others: dict[str, dict[str, str]] = field(default_factory=dict)  # algorithm -> path -> hex
     kept: dict[str, bytes] = field(default_factory=dict)
     complete: bool = False
     form: list[Finding] = field(default_factory=list)
@@ -117,15 +121,20 @@ def read_zip(
 
 
 class _Digest:
-    """sha-512 and CRC-32 of a member's content, updated together on the hashing thread."""
+    """sha-512, CRC-32 and any other digests of a member, updated on the hashing thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, algorithms: tuple[str, ...] = (), *, crc: bool = True) -> None:
         self.sha = hashlib.sha512()
         self.crc = 0
+        self.with_crc = crc  # stored members: the reading thread takes the CRC instead
+        self.others = {name: hashlib.new(name) for name in algorithms}
 
     def update(self, data: bytes) -> None:
         self.sha.update(data)
-        self.crc = zlib.crc32(data, self.crc)
+        if self.with_crc:
+            self.crc = zlib.crc32(data, self.crc)
+        for other in self.others.values():
+            other.update(data)
 
 
 class _Damaged(Exception):
@@ -134,13 +143,15 @@ class _Damaged(Exception):
 
 def _member(
     fp: BinaryIO, info: zipfile.ZipInfo, emit: Callable[[bytes], None]
-) -> None:
+) -> int | None:
     """Read one member's raw bytes once: check the raw CRC, inflate, check the size.
 
     Reads the data itself instead of through :mod:`zipfile` so that it can check what
     zipfile does not: that a deflate stream ends exactly where the entry ends, and the
-    CRC-32 of the compressed bytes that release zips record. ``emit`` gets the content;
-    the caller checks its CRC-32 (on the hashing thread, off this one's critical path).
+    CRC-32 of the compressed bytes that release zips record. ``emit`` gets the content.
+    A stored member's content CRC-32 is taken here and returned (this thread only reads
+    it, so the two threads share the work); a deflated one's is taken on the hashing
+    thread, off this one's critical path, and None is returned.
     """
     fp.seek(info.header_offset)
     header = fp.read(30)
@@ -150,6 +161,7 @@ def _member(
     fp.seek(info.header_offset + 30 + name_len + extra_len)
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     left, raw_crc, size = info.compress_size, 0, 0
+    expected_raw = find_raw_crc(info.extra)  # only release zips record it
 
     def out(data: bytes) -> None:
         nonlocal size
@@ -164,9 +176,11 @@ def _member(
             raise _Damaged("the archive ends inside this member")
         left -= len(chunk)
         if inflater is None:
-            out(chunk)  # stored: the content CRC covers these very bytes
+            raw_crc = zlib.crc32(chunk, raw_crc)  # stored: the raw bytes are the content
+            out(chunk)
             continue
-        raw_crc = zlib.crc32(chunk, raw_crc)
+        if expected_raw is not None:
+            raw_crc = zlib.crc32(chunk, raw_crc)
         data = inflater.decompress(chunk, BLOCK)
         while True:
             if data:
@@ -178,11 +192,11 @@ def _member(
         out(inflater.flush())
         if not inflater.eof or inflater.unused_data:
             raise _Damaged("the deflate stream does not end where the member ends")
-    expected_raw = find_raw_crc(info.extra)
     if inflater is not None and expected_raw is not None and expected_raw != raw_crc:
         raise _Damaged("its compressed bytes do not match their recorded CRC-32")
     if size != info.file_size:
         raise _Damaged(f"holds {size} bytes but declares {info.file_size}")
+    return raw_crc if inflater is None else None
 
 
 def _stream(
@@ -195,6 +209,7 @@ def _stream(
 ) -> None:
     infos = [i for i in archive.infolist() if not i.is_dir()]
     prefix = result.root + "/" if result.root else ""
+    algorithms = tuple(sorted(other_algorithms(i.filename[len(prefix):] for i in infos)))
     total = 0
     # A deep queue lets this thread inflate the next member while the hashing thread is
     # still on the last one; bounded, so memory stays flat (at most QUEUE_DEPTH MiB).
@@ -211,7 +226,8 @@ def _stream(
                         f"{rel} declares {info.file_size} bytes (limit {bound} for this file)",
                         "refuse this archive"))
                     bound = 0
-                digest, chunks = _Digest(), list[bytes]()
+                stored = info.compress_type != zipfile.ZIP_DEFLATED
+                digest, chunks = _Digest(algorithms, crc=not stored), list[bytes]()
 
                 def emit(data: bytes, digest: _Digest = digest, chunks: list[bytes] = chunks,
                          wanted: bool = bound > 0) -> None:
@@ -226,7 +242,9 @@ def _stream(
                     advance(len(data))
 
                 try:
-                    _member(fp, info, emit)
+                    crc = _member(fp, info, emit)
+                    if crc is not None:
+                        digest.crc = crc
                 except (_Damaged, zlib.error, OSError) as exc:
                     worker.wait()
                     result.findings.append(Finding(
@@ -243,6 +261,8 @@ def _stream(
                     "download the release again; the archive is damaged or forged"))
                 return
             result.digests[rel] = (digest.sha.hexdigest(), info.file_size)
+            for name, other in digest.others.items():
+                result.others.setdefault(name, {})[rel] = other.hexdigest()
             if kept is not None:
                 result.kept[rel] = b"".join(kept)
         result.complete = True

@@ -9,12 +9,14 @@ status of every recorded action (:mod:`fivesafes.core.release.action_audit`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fivesafes.adapters.release.folder_reader import read_folder
 from fivesafes.adapters.release.reader import Limits, ReadResult, Unreadable, read_zip
 from fivesafes.core.crate.profile import check_crate
+from fivesafes.core.crate.profile_versions import profile_findings
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.release import bagit_text as bt
 from fivesafes.core.release.action_audit import audit_actions
@@ -35,6 +37,11 @@ class VerifyReport:
     payload_files: int = 0
     payload_bytes: int = 0
     external_id: str | None = None
+    # sha-512 of the bag's tagmanifest-sha512.txt (what the record binds the content by)
+    bag_sha512: str | None = None
+    crate: Any = None
+    # what was checked beyond integrity (the record, the checksum file); see ``authentic``
+    checked: dict[str, Any] = field(default_factory=lambda: {"record": None})
 
     @property
     def ok(self) -> bool:
@@ -48,6 +55,7 @@ class VerifyReport:
             "errors": len(errors(self.findings)),
             "warnings": len(self.findings) - len(errors(self.findings)),
             "findings": [f.as_dict() for f in self.findings],
+            "bag_sha512": self.bag_sha512, "checked": self.checked,
         }
 
 
@@ -57,7 +65,8 @@ def _keep(limits: Limits) -> Any:
     def keep(path: str) -> int:
         if path == CRATE:
             return limits.max_crate_bytes
-        return limits.max_tag_bytes if path in tags else 0
+        tag = path in tags or ("/" not in path and bt.manifest_kind(path) is not None)
+        return limits.max_tag_bytes if tag else 0
 
     return keep
 
@@ -81,18 +90,26 @@ def load_crate(read: ReadResult, path: str) -> tuple[Any, list[Finding]]:
 def verify_release(
     path: Path, limits: Limits | None = None, *, progress: bool | None = None
 ) -> VerifyReport:
-    """Every finding on the zip at ``path``; raises :class:`Unreadable` if it is no zip."""
+    """Every finding on the zip (or unpacked bag folder) at ``path``; raises
+    :class:`Unreadable` if it is neither."""
     limits = limits or Limits()
-    read = read_zip(path, limits, _keep(limits), progress=progress)
-    report = VerifyReport(read.file, read.root, list(read.findings))
+    if path.is_dir():  # an unpacked bag: the same rules, read from the folder
+        read = read_folder(path, limits, _keep(limits))
+        report = VerifyReport(read.file, path.name, list(read.findings))
+    else:
+        read = read_zip(path, limits, _keep(limits), progress=progress)
+        report = VerifyReport(read.file, read.root, list(read.findings))
     if not read.complete:
         return report
-    bag_findings, info = check_bag(read.file, read.root, read.digests, read.kept)
+    bag_findings, info = check_bag(read.file, read.root, read.digests, read.kept,
+                                   others=read.others)
     report.findings += bag_findings
     report.external_id = bt.first(info, "External-Identifier")
-    agent = bt.first(info, "Bag-Software-Agent") or ""
-    ours = agent.startswith("fivesafes ")
-    report.findings += [replace(f, severity="error") if ours else f for f in read.form]
+    if bt.TAGMANIFEST in read.digests:
+        report.bag_sha512 = read.digests[bt.TAGMANIFEST][0]
+    # Form differences from our writer (a re-zip by another tool) are warnings: the BagIt
+    # manifests judge the content, the record judges authenticity (verify --record).
+    report.findings += read.form
     payload = {
         p.removeprefix(bt.PAYLOAD_DIR): d for p, d in read.digests.items()
         if p.startswith(bt.PAYLOAD_DIR)
@@ -101,8 +118,13 @@ def verify_release(
     report.payload_bytes = sum(size for _, size in payload.values())
     crate, found = load_crate(read, CRATE)
     report.findings += found
+    report.crate = crate
     if crate is not None:
-        where = f"{read.file}:{read.root}/{CRATE}"
+        where = f"{read.file}:{read.root}/{CRATE}" if read.root else f"{read.file}:{CRATE}"
+        version = profile_findings(crate, where, "crate.profile-version")
+        report.findings += version
+        if errors(version):
+            return report  # a version this product cannot read is never read as 0.4
         report.findings += check_crate(crate, where, payload)
         if isinstance(crate, dict) and isinstance(crate.get("@graph"), list):
             report.findings += audit_actions(crate, where, set(payload))

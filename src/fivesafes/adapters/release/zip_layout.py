@@ -170,8 +170,12 @@ def _entry(fp: BinaryIO, cd: tuple[Any, ...], name: bytes, extra: bytes, comment
         l_usize = l_values.pop(0)
     if l_csize == MAX32 and l_values:
         l_csize = l_values.pop(0)
-    same = (l_version, l_flags, l_method, l_time, l_date, l_name) == (
-        need_version, flags, method, time, date, name)
+    # The version needed may differ between the two headers: Python's zipfile writes 20
+    # locally and 45 centrally when only the directory needs zip64 (an offset past 4 GiB).
+    same = (l_flags, l_method, l_time, l_date, l_name) == (flags, method, time, date, name)
+    if l_version != need_version:
+        layout.canonical.append(("zip.form", f"{label!r}: the local header's version needed "
+                                 f"({l_version}) differs from the directory's ({need_version})"))
     descriptor = flags & 0x8
     if not descriptor:
         same = same and (l_crc, l_csize, l_usize) == (crc, csize_r, usize_r)

@@ -10,8 +10,10 @@ builder can be pointed at either.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from fivesafes.models.ledger import Phase, Status
+if TYPE_CHECKING:  # types only: `verify` reads the terms without loading the models
+    from fivesafes.models.ledger import Phase, Status
 
 PROFILE = "https://w3id.org/5s-crate/0.4"
 PROFILE_NAME = "Five Safes RO-Crate 0.4"

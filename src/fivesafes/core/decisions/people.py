@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from fivesafes.core.decisions import projects
-from fivesafes.core.facts.values import Facts
 from fivesafes.models.policy import DecisionPhase, Policy, RegisteredPerson
 from fivesafes.models.project import ProjectFile
+
+if TYPE_CHECKING:  # a type only: facts.values imports the policy rules, which import this
+    from fivesafes.core.facts.values import Facts
 
 
 def registered(people: Mapping[str, RegisteredPerson], login: str) -> RegisteredPerson | None:

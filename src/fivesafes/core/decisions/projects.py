@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from fivesafes.core import layout
-from fivesafes.core.facts.values import Facts
 from fivesafes.models.project import Agreement, Project, ProjectFile
+
+if TYPE_CHECKING:  # a type only: facts.values imports the policy rules, which import this
+    from fivesafes.core.facts.values import Facts
 
 
 def day_of(stamp: str | None) -> dt.date | None:

@@ -19,20 +19,15 @@ from fivesafes.core import layout
 from fivesafes.core.crate.graph import Entity, Graph
 from fivesafes.core.findings import Finding
 from fivesafes.core.ids import derived_urn, is_urn_uuid
+from fivesafes.core.intake.inputs import Missing, Secret, workflow_inputs
+
+__all__ = ["Missing", "RequestDraft", "request_from_crate"]
 
 _SPAN = re.compile(r"\s*\(from (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})\)$")
 _LANGUAGE = re.compile(r"^The (\w+) workflow the request asks to run")
-_DEFAULT_INPUT = re.compile(r"^Input .+ of the workflow\.$")
 _ORCID = re.compile(r"^https?://orcid\.org/(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 _GITHUB = re.compile(r"^https://github\.com/([A-Za-z0-9-]+)$")
 LANGUAGES = ("cwl", "nextflow", "snakemake", "galaxy", "python", "r", "other")
-
-
-@dataclass(frozen=True)
-class Missing:
-    """A value the crate does not give; rendered as an empty value with a FILL IN comment."""
-
-    hint: str
 
 
 @dataclass
@@ -40,6 +35,8 @@ class RequestDraft:
     project: dict[str, Any] = field(default_factory=dict)
     workflow: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # project path -> crate-relative path of the bytes of each file input the crate carries
+    input_files: dict[str, str] = field(default_factory=dict)
 
 
 def _first(g: Graph, entity: Entity | None, prop: str) -> Entity | None:
@@ -113,26 +110,6 @@ def _requester(g: Graph, draft: RequestDraft, person: Entity | None) -> None:
     }
 
 
-def _inputs(g: Graph, action: Entity | None) -> list[dict[str, Any]]:
-    inputs: list[dict[str, Any]] = []
-    for obj in (g.get(i) for i in g.ids(action, "object")):
-        if obj is None or g.types(obj) == {"CreativeWork"}:
-            continue  # a CreativeWork object is the approved data (the dataset files), no input
-        parameter = _first(g, obj, "exampleOfWork")
-        item: dict[str, Any] = {"name": _text(parameter, "name") or _text(obj, "name")
-                                or obj["@id"]}
-        if g.is_a(obj["@id"], "File", "MediaObject"):
-            item["file"] = _text(obj, "localPath") or obj["@id"].removeprefix("#input/")
-        else:
-            value = obj.get("value")
-            item["value"] = value if isinstance(value, str | int | float | bool) else str(value)
-        text = _text(parameter, "description")
-        if text and not _DEFAULT_INPUT.match(text):
-            item["description"] = text
-        inputs.append(item)
-    return inputs
-
-
 def _workflow(g: Graph, draft: RequestDraft, action: Entity | None) -> None:
     main = _first(g, g.root, "mainEntity")
     wid = main["@id"] if main else None
@@ -149,13 +126,17 @@ def _workflow(g: Graph, draft: RequestDraft, action: Entity | None) -> None:
     version = main.get("version") if main else None
     if version is not None:
         table["version"] = str(version)
-    inputs = _inputs(g, action)
-    if inputs:
-        table["inputs"] = inputs
+    inputs = workflow_inputs(g, action, layout.WORKFLOW)
+    draft.findings += inputs.findings
+    draft.input_files.update(inputs.files)
+    if inputs.inputs:
+        table["inputs"] = inputs.inputs
     draft.workflow["workflow"] = table
 
 
 def _missing(value: Any, path: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, Secret):
+        return []  # reported as import.credential
     if isinstance(value, Missing):
         return [(path, value.hint)]
     if isinstance(value, dict):

@@ -2,8 +2,9 @@
 
 A request comes from a client outside the TRE. Five Safes RO-Crate says the TRE MUST NOT
 trust AssessActions a client put in its request (a client could claim its own sign-off), so
-every one is removed, and reported, before anything reads the crate; so are other recorded
-actions (downloads, updates) which only the TRE may record. Known defects of the official
+every one is removed, and reported, before anything reads the crate, however it is spelled
+(:mod:`fivesafes.core.intake.strip`); so are other recorded actions (downloads, updates)
+which only the TRE may record. Known defects of the official
 example crates are repaired with a warning instead of refusing them: ``"type"`` written for
 ``"@type"``, ``licence`` for ``license``, and the draft RO-Crate 1.2 context.
 """
@@ -13,10 +14,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from fivesafes.core.crate.graph import Graph, as_list
+from fivesafes.core.crate.graph import as_list
 from fivesafes.core.findings import Finding
+from fivesafes.core.intake.strip import context_terms, verdict
 
-TRE_ONLY = ("AssessAction", "DownloadAction", "UpdateAction", "AuthorizeAction", "RejectAction")
+_REMOVED = object()
 
 
 def _warn(file: str, rule: str, message: str, fix: str) -> Finding:
@@ -67,18 +69,39 @@ def intake(crate: Any, file: str) -> tuple[dict[str, Any], list[Finding]]:
     for node in graph:
         if isinstance(node, dict):
             _repair(node, file, found)
+    terms = context_terms(crate.get("@context"))
     removed: set[str] = set()
-    for node in graph:
+
+    def strip(node: dict[str, Any], kind: str, where: str) -> None:
+        removed.add(str(node.get("@id")))
+        rule = "import.assess-action-stripped" if kind == "assess" else "import.action-stripped"
+        kinds = "/".join(str(t) for t in as_list(node.get("@type")))
+        found.append(_warn(file, rule, f"{node.get('@id', where)}: client-submitted {kinds} "
+                           f"{node.get('name', '')!r} removed; only the TRE records phase "
+                           "actions", "nothing to do"))
+
+    def clean(value: Any, where: str) -> Any:
+        if isinstance(value, dict):
+            kind = verdict(value, terms) if "@type" in value else None
+            if kind is not None:
+                strip(value, kind, f"(embedded in {where})")
+                return _REMOVED
+            return {k: c for k, v in value.items() if (c := clean(v, where)) is not _REMOVED}
+        if isinstance(value, list):
+            return [c for v in value if (c := clean(v, where)) is not _REMOVED]
+        return value
+
+    for index, node in enumerate(graph):
         if not isinstance(node, dict):
             continue
-        kinds = Graph.types(node)
-        if kinds.intersection(TRE_ONLY):
-            removed.add(str(node.get("@id")))
-            rule = ("import.assess-action-stripped" if "AssessAction" in kinds
-                    else "import.action-stripped")
-            found.append(_warn(file, rule, f"{node.get('@id')}: client-submitted "
-                               f"{'/'.join(sorted(kinds))} {node.get('name', '')!r} removed; "
-                               "only the TRE records phase actions", "nothing to do"))
-    crate["@graph"] = [n for n in graph if not (isinstance(n, dict) and n.get("@id") in removed)]
+        kind = verdict(node, terms)
+        if kind is not None:
+            strip(node, kind, "")
+            continue
+        graph[index] = {k: clean(v, str(node.get("@id"))) if k != "@id" else v
+                        for k, v in node.items()}
+        graph[index] = {k: v for k, v in graph[index].items() if v is not _REMOVED}
+    crate["@graph"] = [n for n in graph
+                      if not (isinstance(n, dict) and verdict(n, terms) is not None)]
     _unmention(crate["@graph"], removed)
     return crate, found

@@ -15,6 +15,7 @@ from tomlkit.items import Table
 
 from fivesafes.core import layout
 from fivesafes.core.intake.from_crate import Missing, RequestDraft
+from fivesafes.core.intake.inputs import Secret
 
 ACCESS_PLACEHOLDER = """\
 #:schema ../../.schemas/access.schema.json
@@ -43,7 +44,10 @@ name = ""  # FILL IN: the TRE workspace or store that receives the extract
 
 def _fill(table: Table, data: dict[str, Any]) -> None:
     for key, value in data.items():
-        if isinstance(value, Missing):
+        if isinstance(value, Secret):
+            table.add(key, "")
+            table[key].comment(f"FILL IN: {value.hint}")
+        elif isinstance(value, Missing):
             table.add(key, "")
             table[key].comment(f"FILL IN: {value.hint} (not in the submitted crate)")
         elif isinstance(value, dict):

@@ -20,7 +20,12 @@ BAGIT_TXT = "bagit.txt"
 BAG_INFO = "bag-info.txt"
 PAYLOAD_DIR = "data/"
 
-_HEX512 = re.compile(r"^[0-9a-fA-F]{128}$")
+# RFC 8493 2.4: algorithm names are lower case; these are the ones a bag may use that
+# hashlib always has (hex digits of each digest). Others are reported, never guessed at.
+ALGORITHMS: dict[str, int] = {"md5": 32, "sha1": 40, "sha224": 56, "sha256": 64, "sha384": 96,
+                              "sha512": 128}
+_MANIFEST_NAME = re.compile(r"^(tag)?manifest-([a-z0-9]+)\.txt$")
+_LINE = re.compile(r"^([0-9a-fA-F]+)[ \t]+(.+)$")
 _OXUM = re.compile(r"^(\d+)\.(\d+)$")
 
 Problems = list[tuple[int, str]]
@@ -95,18 +100,30 @@ def parse_tag_file(text: str) -> tuple[list[tuple[str, str]], Problems]:
     return fields, problems
 
 
-def parse_manifest(text: str) -> tuple[dict[str, str], Problems]:
-    """``path -> lower-case hex sha-512``; malformed lines and repeated paths are problems."""
+def manifest_kind(name: str) -> tuple[bool, str] | None:
+    """``(is_tag_manifest, algorithm)`` of a top-level bag file name, None if no manifest."""
+    match = _MANIFEST_NAME.match(name)
+    return (bool(match.group(1)), match.group(2)) if match else None
+
+
+def parse_manifest(
+    text: str, algorithm: str = ALGORITHM
+) -> tuple[dict[str, str], Problems]:
+    """``path -> lower-case hex digest``; malformed lines and repeated paths are problems.
+
+    RFC 8493 2.1.3: a digest, one or more spaces or tabs, the path; hex in either case.
+    """
     entries: dict[str, str] = {}
     problems: Problems = []
+    digits = ALGORITHMS.get(algorithm)
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
         if not line.strip():
             continue
-        digest, _, path = line.partition(" ")
-        path = decode_path(path.lstrip(" \t"))
-        if not _HEX512.match(digest) or not path:
-            problems.append((number, f"not a '<sha512> <path>' line: {line[:80]!r}"))
+        match = _LINE.match(line)
+        digest, path = (match.group(1), decode_path(match.group(2))) if match else ("", "")
+        if not match or (digits is not None and len(digest) != digits) or not path:
+            problems.append((number, f"not a '<{algorithm}> <path>' line: {line[:80]!r}"))
             continue
         if path in entries:
             problems.append((number, f"{path} is listed twice"))
@@ -124,3 +141,19 @@ def parse_oxum(value: str) -> tuple[int, int] | None:
 def first(fields: list[tuple[str, str]], label: str) -> str | None:
     """The first value of ``label`` (labels compare case-sensitively, as RFC 8493 says)."""
     return next((value for name, value in fields if name == label), None)
+
+
+def parse_fetch(text: str) -> tuple[dict[str, str], Problems]:
+    """``path -> url`` of ``fetch.txt`` lines (``url length path``, RFC 8493 2.2.3)."""
+    entries: dict[str, str] = {}
+    problems: Problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        parts = line.split(None, 2)
+        if len(parts) != 3 or not (parts[1] == "-" or parts[1].isdigit()):
+            problems.append((number, f"not a '<url> <length> <path>' line: {line[:80]!r}"))
+            continue
+        entries[decode_path(parts[2])] = parts[0]
+    return entries, problems
