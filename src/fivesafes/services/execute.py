@@ -42,7 +42,7 @@ from fivesafes.core.lifecycle.retrieval import (
     retrieval_url,
 )
 from fivesafes.core.lifecycle.steps import execution_entry, execution_gate, next_attempt
-from fivesafes.models.ledger import ActionEntry, ActionRecord, Result, Status
+from fivesafes.models.ledger import ActionEntry, ActionRecord, Engine, Result, Status
 from fivesafes.models.policy import Policy
 
 
@@ -105,10 +105,11 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
                                options.data_dir, crate)
     status: Status = "completed"
     results: tuple[Result, ...] = ()
+    engine: Engine | None = None
     try:
         outcome = executor.run(context)
     except ExecutorFailed as exc:
-        status, why = "failed", f"executor {executor.kind}: {exc}"
+        status, why, engine = "failed", f"executor {executor.kind}: {exc}", exc.engine
     except Exception as exc:
         append_entry(root, execution_entry(
             request.id, attempt, "failed", start=start, end=clock.stamp(), agents=people,
@@ -117,10 +118,11 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
         raise
     else:
         why, results = f"executor {executor.kind}: {outcome.summary}", outcome.results
+        engine = outcome.engine
     record = append_entry(root, execution_entry(
         request.id, attempt, status, start=start, end=clock.stamp(), agents=people,
         evidence=run_evidence("execution", f"attempt-{attempt}:{status}", env, digest),
-        reason=why, results=results))
+        reason=why, results=results, engine=engine))
     return record.action[-1]
 
 

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from fivesafes.core.release.media_types import media_type
 from fivesafes.core.request.parsed import Request
-from fivesafes.models.ledger import Result
+from fivesafes.models.ledger import Engine, Result
 from fivesafes.models.policy import Policy
 
 STAGING_ENV = "FIVESAFES_STAGING_DIR"
@@ -25,7 +25,14 @@ CHUNK = 1024 * 1024
 
 
 class ExecutorFailed(Exception):
-    """The run failed; ``str(exc)`` is the reason recorded in the action record."""
+    """The run failed; ``str(exc)`` is the reason recorded in the action record.
+
+    ``engine`` says which workflow engine ran (and its run id) when one got that far.
+    """
+
+    def __init__(self, reason: str, engine: Engine | None = None) -> None:
+        super().__init__(reason)
+        self.engine = engine
 
 
 class StagingError(Exception):
@@ -142,6 +149,7 @@ class ExecutionContext:
 class ExecutionOutcome:
     results: tuple[Result, ...]
     summary: str = ""
+    engine: Engine | None = None  # the workflow engine that ran, for the record and crate
 
 
 class Executor(Protocol):

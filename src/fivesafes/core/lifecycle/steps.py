@@ -13,7 +13,7 @@ from typing import Any
 
 from fivesafes.core.crate.actions import current_entries
 from fivesafes.core.ids import derived_urn
-from fivesafes.models.ledger import ActionEntry, ActionRecord, Phase, Result, Status
+from fivesafes.models.ledger import ActionEntry, ActionRecord, Engine, Phase, Result, Status
 
 AUTOMATION = {"login": "fivesafes", "kind": "automation", "role": "automation"}
 
@@ -89,7 +89,8 @@ def changed_outputs(approved: list[Result], staged: list[Result]) -> list[str]:
 def execution_entry(request_id: str, attempt: int, status: Status, *, start: str,
                     end: str | None, evidence: dict[str, Any], reason: str = "",
                     results: tuple[Result, ...] = (),
-                    agents: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+                    agents: tuple[dict[str, Any], ...] = (),
+                    engine: Engine | None = None) -> dict[str, Any]:
     """An execution entry (TOML keys, without prev/digest)."""
     fields: dict[str, Any] = {
         "id": derived_urn(request_id, "execution", attempt, status),
@@ -99,4 +100,6 @@ def execution_entry(request_id: str, attempt: int, status: Status, *, start: str
     }
     if end:
         fields["end"] = end
+    if engine is not None:
+        fields["engine"] = engine.model_dump(by_alias=True, exclude_none=True)
     return fields
