@@ -159,6 +159,8 @@ def wes_double(shared: Path, **settings: Any) -> Iterator[tuple[str, Double]]:
                 return self._answer(200, {"run_id": double.create(fields, files).id})
             parts = path.split("/")
             if len(parts) == 3 and parts[2] == "cancel" and parts[1] in double.runs:
+                if self.headers.get("Content-Type") != "application/json":
+                    return self._answer(415, {"msg": "expected application/json"})
                 double.runs[parts[1]].cancelled = True
                 return self._answer(200, {"run_id": parts[1]})
             return self._answer(404, {"msg": "not found", "status_code": 404})

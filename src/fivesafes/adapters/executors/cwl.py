@@ -3,7 +3,7 @@
 The embedded engine for a TRE with one runner (the optional extra ``fivesafes-gitops[cwl]``
 installs cwltool beside fivesafes). The crate is opened, the inputs mapped and checked exactly
 as for ``wes``; cwltool then runs the main CWL file in the attempt's ``work/`` with its own
-output, temporary and cache folders there, in its own process group with the minimal
+output and temporary folders there, in its own process group with the minimal
 environment of the ``local`` executor (no token or secret of the job reaches the workflow),
 under the policy's timeout. Its output object (stdout) names the files it produced; they are
 copied into ``outputs/`` only from its output folder, which plays the part of the shared
@@ -110,10 +110,10 @@ class CwlExecutor:
         job_file = work / "cwl-job.json"
         job_file.write_text(json.dumps(job, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         produced = work / "cwl-outputs"
-        for folder in (produced, work / "cwl-tmp", work / "cwl-cache"):
+        for folder in (produced, work / "cwl-tmp"):
             folder.mkdir(parents=True, exist_ok=True)
         argv = [*prefix, "--outdir", str(produced), "--tmpdir-prefix", f"{work}/cwl-tmp/",
-                "--tmp-outdir-prefix", f"{work}/cwl-tmp/", "--cachedir", f"{work}/cwl-cache",
+                "--tmp-outdir-prefix", f"{work}/cwl-tmp/",
                 "--disable-color", "--skip-schemas",
                 str(crate.folder / crate.main), str(job_file)]
         env = {k: v for k, v in os.environ.items() if k in PASSED_ENV}

@@ -171,11 +171,14 @@ class WesExecutor:
         run_id = str(engine.run_id)
         state = self.wait(client, run_id, self.clock() + timeout)
         if state not in TERMINAL:
-            client.cancel(run_id)
-            state = self.wait(client, run_id, self.clock() + CANCEL_WAIT)
-            self.keep_logs(client, run_id, context)
-            raise ExecutorFailed(f"the workflow did not finish within {timeout} s: the engine's "
-                                 f"run {run_id} was cancelled (state {state})", engine)
+            late = f"the workflow did not finish within {timeout} s: the engine's run {run_id}"
+            try:
+                client.cancel(run_id)
+                state = self.wait(client, run_id, self.clock() + CANCEL_WAIT)
+                self.keep_logs(client, run_id, context)
+            except WesError as exc:
+                raise ExecutorFailed(f"{late} could not be cancelled ({exc})", engine) from None
+            raise ExecutorFailed(f"{late} was cancelled (state {state})", engine)
         log = self.keep_logs(client, run_id, context)
         if state in FAILED:
             raise ExecutorFailed(f"the engine's run {run_id} ended {state}"

@@ -188,7 +188,8 @@ class WesClient:
         return self.get(f"runs/{urllib.parse.quote(run_id, safe='')}")
 
     def cancel(self, run_id: str) -> None:
-        self.post(f"runs/{urllib.parse.quote(run_id, safe='')}/cancel")
+        self.post(f"runs/{urllib.parse.quote(run_id, safe='')}/cancel", b"{}",
+                  "application/json")
 
     def download(self, reference: str, target: Path, limit: int) -> bool:
         """A log file the run log names (relative or same-origin URL) into ``target``."""
