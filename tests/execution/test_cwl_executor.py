@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from cwl_support import COUNTS, INPUTS, crate_graph, cwl_project, run, sha512
+from exec_support import KIT
 
 from fivesafes.adapters.executors.bundle import CWL_COUNTS, bundled_workflow
 
@@ -37,6 +41,20 @@ def test_a_signed_off_cwl_crate_runs_with_cwltool(
     assert "identifier" not in create
     log = (staging / ATTEMPT / "logs" / "stderr.log").read_text()
     assert "Final process status is success" in log
+
+
+def test_the_crate_of_a_cwl_run_passes_the_shared_validator(
+        project: Path, mirror: Path, staging: Path, shared_validator: Path) -> None:
+    cwl_project(project, mirror, kind="cwl")
+    assert run(project, staging).status == "completed"
+    crate_graph(project)
+    done = subprocess.run([str(shared_validator), str(project / "crate"), "required"],
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "FIVESAFES_VALIDATOR": KIT})
+    if done.returncode == 2:
+        pytest.skip(f"the shared validator could not run: {done.stderr.strip()[-200:]}")
+    report = json.loads(done.stdout)
+    assert report["passed"], report.get("issues")
 
 
 def test_a_failing_step_is_recorded_failed_with_the_steps_name(

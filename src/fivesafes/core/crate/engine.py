@@ -54,9 +54,8 @@ def add_engine_run(graph: Graph, execution: ActionEntry | None, create_action: s
         "description": f"The workflow engine that ran the request's workflow ({engine.name} "
                        f"{engine.version}).",
     }
-    url = ENGINE_URLS.get(engine.name.lower())
-    if url:
-        app["url"] = url
+    # the validator asks every SoftwareApplication for a url; CWL's list names every engine
+    app["url"] = ENGINE_URLS.get(engine.name.lower(), "https://www.commonwl.org/implementations/")
     if engine.language:
         add_language(graph, workflow, engine.language, engine.language_version)
     run: Entity = {
