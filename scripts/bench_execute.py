@@ -27,10 +27,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "execution"))
+sys.path.insert(0, str(REPO))  # the tests package: the project and Toil helpers
 
-from cwl_support import cwl_project  # noqa: E402
-from toil_server import free_port, toil_bin, toil_server  # noqa: E402
+from tests.support.cwl import cwl_project  # noqa: E402
+from tests.support.toil_server import free_port, toil_bin, toil_server  # noqa: E402
 
 from fivesafes.adapters.executors.bundle import CWL_COUNTS, bundled_workflow  # noqa: E402
 from fivesafes.adapters.files.template import render_project  # noqa: E402

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engine_world import APPROVE, AUTHOR, HEAD, OLD, World, kinds, payload, records
+from tests.support.engine_world import APPROVE, AUTHOR, HEAD, OLD, World, kinds, payload, records
 
 from fivesafes.cli.main import cli
 from fivesafes.core.facts.actors import Actor

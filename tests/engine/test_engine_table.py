@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from engine_world import (
+from tests.support.engine_world import (
     APPROVE,
     APPROVE_D,
     HOLD,

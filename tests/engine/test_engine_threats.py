@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine_world import (
+from tests.support.engine_world import (
     APPROVE,
     APPROVE_D,
     AUTHOR,

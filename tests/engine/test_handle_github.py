@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engine_world import POLICY, template_files
 from tests.github_server import GitHubServer
 from tests.github_server.payloads import adapt, load, review_run
 from tests.github_server.plugin import github_env, github_server  # noqa: F401
+from tests.support.engine_world import POLICY, template_files
 
 from fivesafes.cli.main import cli
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from exec_support import json_service, set_executor
+from tests.support.execution import json_service, set_executor
 
 from fivesafes.adapters.catalogue.run import check_catalogue, enrich
 from fivesafes.cli.main import cli

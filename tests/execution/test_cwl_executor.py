@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cwl_support import COUNTS, INPUTS, crate_graph, cwl_project, run, sha512
-from exec_support import KIT
+from tests.support.cwl import COUNTS, INPUTS, crate_graph, cwl_project, run, sha512
+from tests.support.execution import KIT
 
 from fivesafes.adapters.executors.bundle import CWL_COUNTS, bundled_workflow
 

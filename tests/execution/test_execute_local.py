@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from exec_support import python_command, set_executor, sign_off
+from tests.support.execution import python_command, set_executor, sign_off
 
 from fivesafes.adapters.executors.base import StagingError, sha512_file
 from fivesafes.adapters.ledger.file import read_record

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import tomlkit
-from exec_support import set_executor, sign_off
+from tests.support.execution import set_executor, sign_off
 
 from fivesafes.adapters.executors.extract import WORKFLOW_ID, WORKFLOW_VERSION, workflow_crate
 from fivesafes.core import layout

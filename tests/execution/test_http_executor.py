@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from exec_support import json_service, set_executor, sign_off
+from tests.support.execution import json_service, set_executor, sign_off
 
 from fivesafes.adapters.catalogue.http_json import Service, ServiceError, post_json
 from fivesafes.adapters.executors.base import ExecutorFailed

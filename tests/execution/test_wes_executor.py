@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from cwl_support import COUNTS, INPUTS, crate_graph, cwl_project, run, sha512
-from wes_double import TOKEN, wes_double
+from tests.support.cwl import COUNTS, INPUTS, crate_graph, cwl_project, run, sha512
+from tests.support.wes_double import TOKEN, wes_double
 
 from fivesafes.adapters.executors.wes import WesExecutor, pause
 from fivesafes.adapters.executors.wes_client import WesError, check_url

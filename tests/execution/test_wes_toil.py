@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cwl_support import COUNTS, INPUTS, crate_graph, cwl_project, run, sha512
-from toil_server import ToilServer, toil_bin, toil_server
+from tests.support.cwl import COUNTS, INPUTS, crate_graph, cwl_project, run, sha512
+from tests.support.toil_server import ToilServer, toil_bin, toil_server
 
 from fivesafes.adapters.executors.bundle import CWL_COUNTS, bundled_workflow
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import tomlkit
 from click.testing import CliRunner
-from exec_support import python_command, serve, set_executor, sign_off
+from tests.support.execution import python_command, serve, set_executor, sign_off
 
 from fivesafes.adapters.executors.bundle import (
     COUNTS_BY_REGION,

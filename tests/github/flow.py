@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.github.staging import POLICY as STAGED_POLICY
 from tests.github_server import GitHubServer, World
 from tests.github_server.payloads import adapt, load
 from tests.github_server.world import Pull, Repo
+from tests.support.staging import POLICY as STAGED_POLICY
 
 from fivesafes.adapters.git.repo import Retry
 from fivesafes.adapters.github.api import GitHubApi

@@ -12,7 +12,7 @@ import click
 
 from fivesafes.adapters.files.template import InitError, init_project
 from fivesafes.adapters.git.process import GitError
-from fivesafes.cli.errors import EXTERNAL, USAGE, CommandError
+from fivesafes.cli.errors import CommandError
 from fivesafes.cli.findings_output import text_line
 from fivesafes.core.admin.init_plan import InitOptions
 
@@ -62,10 +62,10 @@ def init(directory: Path, title: str | None, requester_name: str | None,
         new_id = init_project(directory, options, git=not no_git)
     except InitError as exc:
         details = "".join(f"\n  {text_line(f)}" for f in exc.findings)
-        raise CommandError(f"{exc}{details}", USAGE) from exc
+        raise CommandError(f"{exc}{details}", exc.exit_code) from exc
     except GitError as exc:
-        raise CommandError(f"{exc}; the files are in {directory}, run git yourself", EXTERNAL
-                           ) from exc
+        raise CommandError(f"{exc}; the files are in {directory}, run git yourself",
+                           exc.exit_code) from exc
     click.echo(f"Created project {new_id} in {directory}")
     if github_repo:
         from fivesafes.cli.init_github import init_github

@@ -19,7 +19,7 @@ from fivesafes.adapters.github.admin import setup_github_repo, split_repo
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.env import api_url_from_env, server_url_from_env, token_from_env
 from fivesafes.adapters.github.errors import GitHubError
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
 from fivesafes.core.admin.repo_settings import LabelSpec, labels_from_toml
 from fivesafes.core.request.validate import validate_policy
@@ -82,7 +82,7 @@ def init_github(directory: Path, org_repo: str, app_id: int | None = None,
             description=f"Five Safes data access request ({policy.tre.name})")
     except (GitHubError, PushError) as exc:
         raise CommandError(f"{exc}; nothing is lost: fix it and run the command again",
-                           EXTERNAL) from exc
+                           exc.exit_code) from exc
     for change in changes:
         click.echo(f"github: {change}")
     if not changes:

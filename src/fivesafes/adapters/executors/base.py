@@ -17,6 +17,7 @@ from typing import Protocol
 
 from fivesafes.core.release.media_types import media_type
 from fivesafes.core.request.parsed import Request
+from fivesafes.errors import ExternalError, FindingsError
 from fivesafes.models.ledger import Engine, Result
 from fivesafes.models.policy import Policy
 
@@ -24,7 +25,7 @@ STAGING_ENV = "FIVESAFES_STAGING_DIR"
 CHUNK = 1024 * 1024
 
 
-class ExecutorFailed(Exception):
+class ExecutorFailed(ExternalError):
     """The run failed; ``str(exc)`` is the reason recorded in the action record.
 
     ``engine`` says which workflow engine ran (and its run id) when one got that far.
@@ -35,7 +36,7 @@ class ExecutorFailed(Exception):
         self.engine = engine
 
 
-class StagingError(Exception):
+class StagingError(FindingsError):
     """The staging folder is unusable (e.g. inside the git checkout)."""
 
 

@@ -17,7 +17,6 @@ attempt's ``logs/``, never the job log: a workflow may print data.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -27,6 +26,7 @@ from fivesafes.adapters.executors.base import ExecutionContext, ExecutionOutcome
 from fivesafes.adapters.executors.cwl_crate import CwlCrate, job_for, open_crate, stage_inputs
 from fivesafes.adapters.executors.cwl_outputs import collect_outputs
 from fivesafes.adapters.executors.wes_client import WesClient, WesError
+from fivesafes.adapters.files.atomic import write_text
 from fivesafes.models.ledger import Engine
 
 TERMINAL = frozenset({"COMPLETE", "EXECUTOR_ERROR", "SYSTEM_ERROR", "CANCELED"})
@@ -149,11 +149,8 @@ class WesExecutor:
             raise WesError(f"{exc}; the run may have been created: look for the tag "
                            f"fivesafes_execution={context.execution_id} in the service's runs "
                            "before running again (nothing was submitted twice)") from None
-        record = context.staging.root / RUN_FILE
-        temporary = record.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"run_id": run_id, "execution": context.execution_id},
-                                        sort_keys=True) + "\n", encoding="utf-8")
-        os.replace(temporary, record)
+        write_text(context.staging.root / RUN_FILE, json.dumps(
+            {"run_id": run_id, "execution": context.execution_id}, sort_keys=True) + "\n")
         return run_id
 
     def wait(self, client: WesClient, run_id: str, until: float) -> str:

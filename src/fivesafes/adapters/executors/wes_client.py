@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from fivesafes import __version__
-from fivesafes.adapters.catalogue.http_json import _NoRedirect
+from fivesafes.errors import ExternalError
 
 MAX_ANSWER = 20 * 1024 * 1024
 RETRY = frozenset({429, 500, 502, 503, 504})
 
 
-class WesError(Exception):
+class WesError(ExternalError):
     """A WES call failed. ``definite``: the service surely did not act on it (False when it
     may have, e.g. a timeout after sending); ``passing``: a read may succeed if retried."""
 
@@ -41,6 +41,14 @@ class WesError(Exception):
         super().__init__(message)
         self.definite = definite
         self.passing = passing
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: the token must never follow to another address."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> None:
+        raise urllib.error.HTTPError(req.full_url, code, "redirect refused", headers, fp)
 
 
 def check_url(url: str) -> str:

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from exec_support import serve
+from tests.support.execution import serve
 
 TOKEN = "wes-test-token-7f3a"
 

@@ -25,7 +25,7 @@ from fivesafes.core.facts.values import (
 from fivesafes.core.ledger import chain as ledger
 from fivesafes.models.ledger import ActionRecord
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1] / "engine"
 TEMPLATE = HERE.parents[1] / "templates" / "project-repo"
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 OLD = "1" * 40

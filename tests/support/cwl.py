@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from exec_support import set_executor, sign_off
+from tests.support.execution import set_executor, sign_off
 
 from fivesafes.adapters.executors.bundle import (
     CWL_COUNTS,
