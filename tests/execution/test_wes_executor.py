@@ -237,3 +237,20 @@ def test_a_non_cwl_crate_is_refused(project: Path, mirror: Path, staging: Path,
     assert "main entity counts_by_region.py is not CWL" in entry.reason
     assert double.calls == []
     assert read_record(project).action[-1].status == "failed"
+
+
+def test_validation_names_a_wes_policy_that_cannot_work(project: Path) -> None:
+    from click.testing import CliRunner
+    from tests.support.execution import set_executor
+
+    from fivesafes.cli.main import cli
+
+    set_executor(project, kind="wes", url="http://wes.tre.example/ga4gh/wes/v1")
+    result = CliRunner().invoke(cli, ["validate", str(project)])
+    assert result.exit_code == 1
+    assert "a wes executor needs an https url" in result.output
+    assert "is plain http to an address that is not loopback" in result.output
+    assert "a wes executor needs shared-dir" in result.output
+    set_executor(project, url="http://127.0.0.1:8080/ga4gh/wes/v1", **{"shared-dir": "/srv/x"})
+    result = CliRunner().invoke(cli, ["validate", str(project)])
+    assert "wes executor" not in result.output

@@ -12,7 +12,6 @@ NAME of the token variable, never the service's host or the token.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import ssl
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from fivesafes import __version__
+from fivesafes.core.request.values import engine_url_problem
 from fivesafes.errors import ExternalError
 
 MAX_ANSWER = 20 * 1024 * 1024
@@ -53,15 +53,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def check_url(url: str) -> str:
     """The base URL, or WesError: https, or http only to a loopback address."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if parts.scheme == "https" and host:
-        return url.rstrip("/")
-    if parts.scheme == "http" and loopback:
+    if engine_url_problem(url) is None:
         return url.rstrip("/")
     raise WesError("executor.url must be an https URL (plain http only on loopback): "
                    "a WES service carries the bearer token and the workflow")
