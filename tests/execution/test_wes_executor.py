@@ -12,6 +12,7 @@ from tests.support.wes_double import TOKEN, wes_double
 
 from fivesafes.adapters.executors.wes import WesExecutor, pause
 from fivesafes.adapters.executors.wes_client import WesError, check_url
+from fivesafes.adapters.files.project import ProjectError
 from fivesafes.adapters.ledger.file import read_record
 
 ENV = {"WES_TOKEN": TOKEN}
@@ -75,6 +76,13 @@ def test_a_cwl_crate_runs_on_wes_and_the_record_lists_the_engines_output(
     # the run id was kept the moment the run existed; the engine's logs stay in staging
     kept = json.loads((staging / ATTEMPT / "wes-run.json").read_text())
     assert kept["run_id"] == "run-1"
+    executions = [e for e in read_record(project).action if e.phase == "execution"]
+    assert [e.status for e in executions] == ["active", "active", "completed"]
+    assert executions[0].engine is None
+    assert executions[1].engine is not None
+    assert executions[1].engine.run_id == "run-1"
+    assert executions[1].reason == "executor wes: Toil created run run-1"
+    assert len({e.id for e in executions}) == 3
     logs = staging / ATTEMPT / "logs"
     assert (logs / "engine-stdout.log").read_text() == "engine says hello\n"
     assert not (logs / "engine-stderr.log").exists()  # another origin: never fetched
@@ -204,8 +212,8 @@ def test_without_a_shared_folder_nothing_is_submitted(
         project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     with wes_double(tmp_path / "shared") as (url, double):
         cwl_project(project, mirror, kind="wes", url=url)
-        entry = run(project, staging, ENV, executor=fast())
-    assert "needs executor.shared-dir" in entry.reason
+        with pytest.raises(ProjectError, match="a wes executor needs shared-dir"):
+            run(project, staging, ENV, executor=fast())
     assert double.calls == []
 
 

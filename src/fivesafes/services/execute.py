@@ -101,9 +101,17 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
         evidence=run_evidence("execution", f"attempt-{attempt}:active", env, digest),
         reason=f"executor {policy.executor.kind} started"))
     executor = options.executor or executor_for(policy.executor.kind)
+
+    def run_created(engine: Engine) -> None:
+        append_entry(root, execution_entry(
+            request.id, attempt, "active", start=start, end=None, agents=people,
+            evidence=run_evidence("execution", f"attempt-{attempt}:run-created", env, digest),
+            reason=f"executor {executor.kind}: {engine.name} created run {engine.run_id}",
+            engine=engine, step="run-created"))
+
     context = ExecutionContext(root, request, policy, staging,
                                derived_urn(request.id, "execution-run", attempt), env,
-                               options.data_dir, crate)
+                               options.data_dir, crate, run_created)
     status: Status = "completed"
     results: tuple[Result, ...] = ()
     engine: Engine | None = None

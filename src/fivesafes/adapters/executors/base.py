@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -144,6 +144,8 @@ class ExecutionContext:
     env: Mapping[str, str] = field(default_factory=dict)
     data_dir: Path | None = None
     workflow_crate: Path | None = None  # the retrieved crate, when the workflow is a URL
+    # called the moment an engine has created its run (wes): the run id goes into the record
+    run_created: Callable[[Engine], None] | None = None
 
 
 @dataclass(frozen=True)

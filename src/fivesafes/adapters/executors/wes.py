@@ -129,6 +129,8 @@ class WesExecutor:
         except WesError as exc:
             raise ExecutorFailed(str(exc)) from None
         engine = engine.model_copy(update={"run_id": run_id})
+        if context.run_created is not None:
+            context.run_created(engine)
         try:
             return self.follow(client, context, crate, engine, Path(shared))
         except WesError as exc:

@@ -90,10 +90,11 @@ def execution_entry(request_id: str, attempt: int, status: Status, *, start: str
                     end: str | None, evidence: dict[str, Any], reason: str = "",
                     results: tuple[Result, ...] = (),
                     agents: tuple[dict[str, Any], ...] = (),
-                    engine: Engine | None = None) -> dict[str, Any]:
-    """An execution entry (TOML keys, without prev/digest)."""
+                    engine: Engine | None = None, step: str | None = None) -> dict[str, Any]:
+    """An execution entry (TOML keys, without prev/digest); ``step`` names a second entry of
+    the same status in one attempt (the engine's run created while it is active)."""
     fields: dict[str, Any] = {
-        "id": derived_urn(request_id, "execution", attempt, status),
+        "id": derived_urn(request_id, "execution", attempt, status, *([step] if step else [])),
         "phase": "execution", "status": status, "start": start, "attempt": attempt,
         "reason": reason, "agents": [AUTOMATION, *agents], "evidence": evidence,
         "results": [r.model_dump(by_alias=True, exclude_none=True) for r in results],
