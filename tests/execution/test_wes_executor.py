@@ -183,6 +183,16 @@ def test_an_output_outside_the_shared_folder_is_refused(
     assert not any((staging / ATTEMPT / "outputs").rglob("*"))
 
 
+def test_an_output_of_another_run_in_the_shared_folder_is_refused(
+        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    with wes_double(shared, behaviour="other-run") as (url, _):
+        setup(project, mirror, url, shared)
+        entry = run(project, staging, ENV, executor=fast())
+    assert entry.status == "failed"
+    assert "output counts (theirs.csv) lies outside the shared folder" in entry.reason
+
+
 def test_creating_a_run_is_never_retried(
         project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"

@@ -41,7 +41,7 @@ class Double:
     shared: Path
     token: str | None = TOKEN
     versions: tuple[str, ...] = ("v1.0", "v1.1", "v1.2")
-    behaviour: str = "complete"  # complete, fail, hang, outside, create-500
+    behaviour: str = "complete"  # complete, fail, hang, outside, other-run, create-500
     content: bytes = b"region,count\nnorth,2\n"
     runs: dict[str, Run] = field(default_factory=dict)
     calls: list[tuple[str, str]] = field(default_factory=list)
@@ -61,6 +61,13 @@ class Double:
         if self.behaviour == "complete":
             run.states.append("COMPLETE")
             run.outputs = {"counts": out, "note": "a plain value"}
+        elif self.behaviour == "other-run":
+            other = self.shared / "run-0" / "outputs" / "theirs.csv"
+            other.parent.mkdir(parents=True)
+            other.write_bytes(b"another request's data\n")
+            run.states.append("COMPLETE")
+            run.outputs = {"counts": {**out, "location": other.as_uri(), "basename":
+                                      "theirs.csv", "size": other.stat().st_size}}
         elif self.behaviour == "outside":
             run.states.append("COMPLETE")
             run.outputs = {"counts": {**out, "location": "file:///etc/passwd"}}

@@ -9,9 +9,10 @@ server stores and echoes them, so nothing of the runner's environment ever does.
 written into the attempt's folder the moment the run exists (creation is never retried: that
 could start the workflow twice). The run is polled with growing pauses and cancelled when the
 policy's timeout passes. On COMPLETE, output files are copied only from the shared folder the
-engine and the runner both see (``executor.shared-dir``); on EXECUTOR_ERROR, SYSTEM_ERROR or
-CANCELED the attempt fails with the state and the failing step. The engine's logs go to the
-attempt's ``logs/``, never the job log: a workflow may print data.
+engine and the runner both see (``executor.shared-dir``), and from the run's own folder in it
+when there is one, so a run can never hand in another run's files; on EXECUTOR_ERROR,
+SYSTEM_ERROR or CANCELED the attempt fails with the state and the failing step. The engine's
+logs go to the attempt's ``logs/``, never the job log: a workflow may print data.
 """
 
 from __future__ import annotations
@@ -187,8 +188,10 @@ class WesExecutor:
         if not isinstance(outputs, dict):
             raise ExecutorFailed(f"the engine's run {run_id} completed without an outputs "
                                  "object", engine)
+        own = shared / run_id  # Toil's layout: a run's files under <work_dir>/<run id>/
         try:
-            results = collect_outputs(outputs, shared, context.staging.outputs)
+            results = collect_outputs(outputs, own if own.is_dir() else shared,
+                                      context.staging.outputs)
         except ExecutorFailed as exc:
             raise ExecutorFailed(str(exc), engine) from None
         if not results:
