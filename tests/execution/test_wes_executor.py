@@ -7,13 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from tests.support.cwl import COUNTS, INPUTS, crate_graph, cwl_project, run, sha512
+from tests.support.execution import set_executor
 from tests.support.wes_double import TOKEN, wes_double
 
 from fivesafes.adapters.executors.wes import WesExecutor, pause
 from fivesafes.adapters.executors.wes_client import WesError, check_url
 from fivesafes.adapters.files.project import ProjectError
 from fivesafes.adapters.ledger.file import read_record
+from fivesafes.cli.main import cli
 
 ENV = {"WES_TOKEN": TOKEN}
 ATTEMPT = "0e1f0000-0000-4000-8000-000000000001/attempt-1"
@@ -98,6 +101,21 @@ def test_a_cwl_crate_runs_on_wes_and_the_record_lists_the_engines_output(
     language = graph[workflow["programmingLanguage"]["@id"]]
     assert (language["alternateName"], language["version"]) == ("CWL", "1.2")
     assert url.split("/")[2] not in json.dumps(graph)  # the engine's host is never written
+
+
+def test_the_cli_runs_it_and_the_job_log_holds_nothing_of_the_engine(
+        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    with wes_double(shared, unavailable=2) as (url, double):
+        setup(project, mirror, url, shared)
+        result = CliRunner().invoke(cli, ["execute", str(project), "--staging-dir",
+                                          str(staging), "--no-commit"], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "engine says hello" not in result.output
+    assert "region,count" not in result.output
+    statuses = [c for c in double.calls if c[1].endswith("/status")]
+    assert len(statuses) >= 3  # two 503 answers were retried
+    assert read_record(project).action[-1].status == "completed"
 
 
 def test_the_shipped_workflows_own_result_is_what_the_double_reports(
@@ -258,11 +276,6 @@ def test_a_non_cwl_crate_is_refused(project: Path, mirror: Path, staging: Path,
 
 
 def test_validation_names_a_wes_policy_that_cannot_work(project: Path) -> None:
-    from click.testing import CliRunner
-    from tests.support.execution import set_executor
-
-    from fivesafes.cli.main import cli
-
     set_executor(project, kind="wes", url="http://wes.tre.example/ga4gh/wes/v1")
     result = CliRunner().invoke(cli, ["validate", str(project)])
     assert result.exit_code == 1

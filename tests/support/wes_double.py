@@ -45,6 +45,7 @@ class Double:
     content: bytes = b"region,count\nnorth,2\n"
     runs: dict[str, Run] = field(default_factory=dict)
     calls: list[tuple[str, str]] = field(default_factory=list)
+    unavailable: int = 0  # answer this many status calls with 503 first
     auth: list[str | None] = field(default_factory=list)
 
     def create(self, fields: dict[str, str], files: dict[str, bytes]) -> Run:
@@ -149,6 +150,9 @@ def wes_double(shared: Path, **settings: Any) -> Iterator[tuple[str, Double]]:
             run = double.runs.get(parts[1]) if len(parts) > 1 else None
             if parts[0] != "runs" or run is None:
                 return self._answer(404, {"msg": "not found", "status_code": 404})
+            if parts[2:] == ["status"] and double.unavailable:
+                double.unavailable -= 1
+                return self._answer(503, {"msg": "busy", "status_code": 503})
             if parts[2:] == ["status"]:
                 return self._answer(200, {"run_id": run.id, "state": double.state(run)})
             return self._answer(200, double.log(run))
