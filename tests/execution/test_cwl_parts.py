@@ -14,6 +14,7 @@ from fivesafes.adapters.executors.cwl_outputs import collect_outputs
 from fivesafes.core.cwl.interface import CwlError, interface, parse_type
 from fivesafes.core.cwl.job import build_job
 from fivesafes.core.cwl.outputs import format_media_type, output_items
+from fivesafes.core.cwl.references import remote_references
 from fivesafes.models.workflow import Input
 
 DOC = {
@@ -150,3 +151,14 @@ def test_outputs_that_do_not_check_out_are_refused(tmp_path: Path, case: str,
     }
     with pytest.raises(ExecutorFailed, match=message):
         collect_outputs(objects[case], shared, tmp_path / "outputs")
+
+
+def test_references_the_engine_would_fetch_are_found() -> None:
+    doc = {"steps": {"a": {"run": "tools/a.cwl"}, "b": {"run": "https://example.org/b.cwl"},
+                     "c": {"run": {"class": "CommandLineTool", "requirements": [
+                         {"$import": "http://example.org/req.yml"}]}}},
+           "$schemas": ["file:///etc/schema.rdf"],
+           "doc": "see https://www.commonwl.org/", "format": "http://edamontology.org/x"}
+    assert remote_references(doc) == ["file:///etc/schema.rdf", "http://example.org/req.yml",
+                                      "https://example.org/b.cwl"]
+    assert remote_references({"steps": {"a": {"run": "#main/tool"}}}) == []

@@ -4,6 +4,7 @@ recorded (the real Toil server runs in test_wes_toil.py)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from tests.support.cwl import COUNTS, INPUTS, crate_graph, cwl_project, run, sha
 from tests.support.execution import set_executor
 from tests.support.wes_double import TOKEN, wes_double
 
+from fivesafes.adapters.executors.bundle import COUNTS_BY_REGION, CWL_COUNTS, bundled_workflow
 from fivesafes.adapters.executors.wes import WesExecutor, pause
 from fivesafes.adapters.executors.wes_client import WesError, check_url
 from fivesafes.adapters.files.project import ProjectError
@@ -261,10 +263,23 @@ def test_polls_slow_down_on_long_runs() -> None:
     assert pause(3600) == 30.0
 
 
+def test_a_step_the_engine_would_fetch_from_elsewhere_is_refused(
+        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "fetching-crate"
+    shutil.copytree(bundled_workflow(CWL_COUNTS), folder)
+    main = folder / "counts.cwl"
+    main.write_text(main.read_text().replace("run: tools/order.cwl",
+                                             "run: https://example.org/order.cwl"))
+    with wes_double(tmp_path / "shared") as (url, double):
+        cwl_project(project, mirror, folder=folder, kind="wes", url=url,
+                    **{"shared-dir": str(tmp_path / "shared"), "token-secret": "WES_TOKEN"})
+        entry = run(project, staging, ENV, executor=fast())
+    assert "counts.cwl would make the engine fetch https://example.org/order.cwl" in entry.reason
+    assert double.calls == []
+
+
 def test_a_non_cwl_crate_is_refused(project: Path, mirror: Path, staging: Path,
                                     tmp_path: Path) -> None:
-    from fivesafes.adapters.executors.bundle import COUNTS_BY_REGION, bundled_workflow
-
     with wes_double(tmp_path / "shared") as (url, double):
         cwl_project(project, mirror, folder=bundled_workflow(COUNTS_BY_REGION), kind="wes",
                     url=url, **{"shared-dir": str(tmp_path / "shared"),

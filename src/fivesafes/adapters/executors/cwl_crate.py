@@ -26,6 +26,7 @@ from ruamel.yaml.error import YAMLError
 from fivesafes.adapters.executors.base import ExecutionContext, ExecutorFailed
 from fivesafes.core.cwl.interface import CwlError, Interface, interface
 from fivesafes.core.cwl.job import build_job
+from fivesafes.core.cwl.references import remote_references
 
 METADATA = "ro-crate-metadata.json"
 MAX_MEMBERS = 2000
@@ -146,7 +147,24 @@ def open_crate(context: ExecutionContext) -> CwlCrate:
         raise ExecutorFailed(f"the main CWL file {main} cannot be run: {exc}"[:400]) from None
     files = tuple(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                          if p.is_file() and not p.is_symlink()))
+    refuse_fetching(folder, files)
     return CwlCrate(folder, main, files, iface)
+
+
+def refuse_fetching(folder: Path, files: tuple[str, ...]) -> None:
+    """Refuse a crate whose CWL files would make the engine fetch code from elsewhere."""
+    for name in files:
+        if not name.endswith((".cwl", ".yml", ".yaml")):
+            continue
+        try:
+            doc = YAML(typ="safe", pure=True).load((folder / name).read_text(encoding="utf-8"))
+        except (YAMLError, UnicodeDecodeError):
+            continue  # not a CWL document; the engine reports it if a step uses it
+        urls = remote_references(doc)
+        if urls:
+            raise ExecutorFailed(f"{name} would make the engine fetch {urls[0]} when it runs; "
+                                 "everything that runs must be in the signed-off Workflow "
+                                 "RO-Crate")
 
 
 def plain_name(name: str) -> str:
