@@ -11,9 +11,14 @@ from pathlib import Path
 
 import pytest
 from tests.support.cwl import COUNTS, INPUTS, crate_graph, cwl_project, run, sha512
-from tests.support.execution import KIT
+from tests.support.execution import KIT, decide_disclosure
 
 from fivesafes.adapters.executors.bundle import CWL_COUNTS, bundled_workflow
+from fivesafes.adapters.release.verify import Limits, verify_release
+from fivesafes.cli.crate_cmd import software
+from fivesafes.services.disclose import prepare
+from fivesafes.services.execute import RunOptions
+from fivesafes.services.publish import PublishOptions, publish
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("cwltool") is None,
                                 reason="cwltool is not installed (pip install -e '.[cwl]')")
@@ -55,6 +60,21 @@ def test_the_crate_of_a_cwl_run_passes_the_shared_validator(
         pytest.skip(f"the shared validator could not run: {done.stderr.strip()[-200:]}")
     report = json.loads(done.stdout)
     assert report["passed"], report.get("issues")
+
+
+def test_a_cwl_run_goes_through_disclosure_into_a_verified_release(
+        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+    cwl_project(project, mirror, kind="cwl")
+    assert run(project, staging).status == "completed"
+    prepare(project, RunOptions(staging_root=staging))
+    decide_disclosure(project)
+    published = publish(project, PublishOptions(
+        software=software(), run=RunOptions(staging_root=staging, env={}),
+        directory=tmp_path / "release", env={}))
+    report = verify_release(Path(published.locations[0]), Limits(), progress=False)
+    assert report.ok, report
+    words = ("OrganizeAction", "SoftwareApplication", "programmingLanguage", "identifier")
+    assert not [f for f in report.findings if any(w in f.message for w in words)]
 
 
 def test_a_failing_step_is_recorded_failed_with_the_steps_name(
