@@ -14,8 +14,8 @@ from fivesafes.adapters.github.admin import setup_github_repo
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import GitHubError
 from fivesafes.adapters.github.retry import RetryPolicy
-from fivesafes.cli.init_github import load_labels, load_policy
 from fivesafes.cli.main import cli
+from fivesafes.services.github_setup import load_labels, load_policy
 
 LABELS = f"/repos/{REPO}/labels"
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from tests.admin.conftest import REPO
 from tests.github_server import GitHubServer
 
-from fivesafes.cli.init_github import init_github
 from fivesafes.cli.main import cli
+from fivesafes.services.github_setup import init_github
 
 
 def run_doctor(project: Path, *extra: str) -> tuple[int, list[dict[str, object]]]:

@@ -24,7 +24,7 @@ def expected_rows(db: Path, sql: str) -> int:
 def set_format(root: Path, fmt: str) -> None:
     path = root / layout.ACCESS
     doc = tomlkit.parse(path.read_text())
-    doc["destination"]["format"] = fmt  # type: ignore[index]
+    doc["destination"]["format"] = fmt
     path.write_text(tomlkit.dumps(doc))
 
 

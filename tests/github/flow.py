@@ -55,7 +55,7 @@ class Flow:
                                                author="alex-researcher")
         self.facts = GitHubFacts(api, "acme/project")
         self.applier = GitHubApplier(api, "acme/project", echo=lambda line: None, committer=
-                                     git_committer(str(remote), retry=Retry(sleep=lambda _: 0)))
+                                     git_committer(str(remote), retry=Retry(sleep=lambda _: None)))
         self.deliveries = 0
 
     def event(self, payload: str, sender: str, **extra: Any) -> Plan:

@@ -17,9 +17,9 @@ import click
 from fivesafes.adapters.files.workflow_pins import WorkflowError, find_uses, workflow_files
 from fivesafes.adapters.github.admin import inspect_github_repo, split_repo
 from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
-from fivesafes.cli.init_github import github_client, load_labels, load_policy
 from fivesafes.core.admin.pins import pin_findings
 from fivesafes.core.findings import Finding, errors
+from fivesafes.services.github_setup import github_client, load_labels, load_policy
 
 
 def local_findings(project: Path) -> list[Finding]:

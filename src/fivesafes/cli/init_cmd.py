@@ -48,7 +48,7 @@ def init(directory: Path, title: str | None, requester_name: str | None,
     --github on an existing project, which then only creates or repairs the GitHub side.
     """
     if github_repo:
-        from fivesafes.cli.init_github import init_github, is_project
+        from fivesafes.services.github_setup import init_github, is_project
 
         if is_project(directory):
             init_github(directory, github_repo, app_id)
@@ -68,7 +68,7 @@ def init(directory: Path, title: str | None, requester_name: str | None,
                            exc.exit_code) from exc
     click.echo(f"Created project {new_id} in {directory}")
     if github_repo:
-        from fivesafes.cli.init_github import init_github
+        from fivesafes.services.github_setup import init_github
 
         init_github(directory, github_repo, app_id)
         return
