@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -142,7 +143,7 @@ def test_outputs_that_do_not_check_out_are_refused(tmp_path: Path, case: str,
     os.symlink(secret, shared / "escape.txt")
     (shared / "d").mkdir()
     os.symlink(secret, shared / "d" / "escape.txt")
-    objects = {
+    objects: dict[str, dict[str, Any]] = {
         "size": {"o": _file(shared / "t.csv", size=99)},
         "checksum": {"o": _file(shared / "t.csv", checksum="sha1$" + "0" * 40)},
         "link": {"o": _file(shared / "escape.txt")},

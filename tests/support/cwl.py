@@ -33,10 +33,11 @@ INPUTS: list[dict[str, Any]] = [
 ]
 
 
-def cwl_project(project: Path, mirror: Path, inputs: list[dict[str, Any]] | None = None,
-                folder: Path | None = None, **executor: Any) -> Path:
+def cwl_project(project: Path, mirror: Path, inputs: Any = None, folder: Any = None,
+                **executor: Any) -> Path:
     """Point ``project`` at the CWL crate (placed in ``mirror``), with ``executor`` settings,
-    and sign it off."""
+    and sign it off. ``inputs`` (a list of workflow.toml inputs) and ``folder`` (another crate
+    folder) are typed Any only so that executor settings can be spread in as ``**{...}``."""
     add_to_mirror(mirror, CWL_COUNTS_URL, folder or bundled_workflow(CWL_COUNTS))
     (project / "resources" / "inputs").mkdir(parents=True, exist_ok=True)
     (project / "resources" / "inputs" / "patients.csv").write_text(TABLE)

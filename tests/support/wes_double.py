@@ -102,7 +102,8 @@ def _multipart(headers: Any, body: bytes) -> tuple[dict[str, str], dict[str, byt
     files: dict[str, bytes] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
+        raw = part.get_payload(decode=True)
+        payload = raw if isinstance(raw, bytes) else b""
         filename = part.get_filename()
         if filename:
             files[filename] = payload
