@@ -300,3 +300,13 @@ def test_validation_names_a_wes_policy_that_cannot_work(project: Path) -> None:
     set_executor(project, url="http://127.0.0.1:8080/ga4gh/wes/v1", **{"shared-dir": "/srv/x"})
     result = CliRunner().invoke(cli, ["validate", str(project)])
     assert "wes executor" not in result.output
+
+
+def test_a_failure_without_a_failing_task_names_the_engines_exit_code() -> None:
+    from fivesafes.adapters.executors.wes import failing_step
+
+    assert failing_step({"task_logs": [], "run_log": {"exit_code": 2}}, "counts.cwl") == \
+        " (the engine exited with code 2)"
+    assert failing_step({"task_logs": [{"name": "counts.cwl", "exit_code": 1}]},
+                        "counts.cwl") == "; failing step counts.cwl (exit code 1)"
+    assert failing_step({}, "counts.cwl") == ""

@@ -71,7 +71,9 @@ def failing_step(log: Mapping[str, Any], main: str) -> str:
              and t.get("exit_code") not in (0, None)]
     steps = [t for t in tasks if str(t.get("name")) != main] or tasks
     if not steps:
-        return ""
+        run_log = log.get("run_log")
+        code = run_log.get("exit_code") if isinstance(run_log, dict) else None
+        return f" (the engine exited with code {code})" if isinstance(code, int) else ""
     task = max(steps, key=lambda t: len(str(t.get("name", ""))))
     return f"; failing step {task.get('name')} (exit code {task.get('exit_code')})"
 
