@@ -116,7 +116,8 @@ class CwlExecutor:
                 "--tmp-outdir-prefix", f"{work}/cwl-tmp/",
                 "--disable-color", "--skip-schemas",
                 str(crate.folder / crate.main), str(job_file)]
-        env = {k: v for k, v in os.environ.items() if k in PASSED_ENV}
+        # HOME is the attempt's work folder: nothing of the runner's home is read or written
+        env = {k: v for k, v in os.environ.items() if k in PASSED_ENV} | {"HOME": str(work)}
         timeout = context.policy.executor.timeout
         out, err = staging.logs / "cwltool-stdout.json", staging.logs / "stderr.log"
         try:
