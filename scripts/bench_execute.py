@@ -9,8 +9,7 @@ stopped by pid) against ``toil-cwl-runner`` run directly; and ``kind = "cwl"`` a
 ``cwltool`` run directly. Each executor time covers the whole of ``execute`` (retrieval from
 the mirror with its sha-512, the record, the engine, copying and hashing the outputs). The
 time reported is the best of --repeat runs, the executor and its engine taking turns (the
-machine may be shared). Target: each executor
-at most 1.25 x its engine run directly. Toil comes from ``.venv-toil`` (``.ci/run`` installs
+machine may be shared). Target: each executor at most 1.25 x its engine run directly. Toil comes from ``.venv-toil`` (``.ci/run`` installs
 it) or ``FIVESAFES_TOIL_VENV``; cwltool from the ``cwl`` extra.
 """
 
