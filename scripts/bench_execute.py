@@ -3,14 +3,15 @@
 
     .venv/bin/python scripts/bench_execute.py [--repeat 3] [--json] [--only wes|cwl]
 
-The shipped CWL Workflow RO-Crate (``counts-by-column``) runs on the same input table four ways:
+The shipped CWL Workflow RO-Crate (``cwl-counts``) runs on the same input table four ways:
 ``fivesafes execute`` with ``kind = "wes"`` on Toil's WES server (loopback, started here and
 stopped by pid) against ``toil-cwl-runner`` run directly; and ``kind = "cwl"`` against
 ``cwltool`` run directly. Each executor time covers the whole of ``execute`` (retrieval from
 the mirror with its sha-512, the record, the engine, copying and hashing the outputs). The
 time reported is the best of --repeat runs, the executor and its engine taking turns (the
-machine may be shared). Target: each executor at most 1.25 x its engine run directly. Toil comes from ``.venv-toil`` (``.ci/run`` installs
-it) or ``FIVESAFES_TOIL_VENV``; cwltool from the ``cwl`` extra.
+machine may be shared). Target: each executor at most 1.25 x its engine run directly. Toil
+comes from ``.venv-toil`` (``.ci/run`` installs it) or ``FIVESAFES_TOIL_VENV``; cwltool from
+the ``cwl`` extra.
 """
 
 from __future__ import annotations
