@@ -24,6 +24,7 @@ from typing import Any
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import GitHubError, Need
+from fivesafes.adapters.github.org_policy import resolve_org_policy
 from fivesafes.adapters.github.records import CommitInfo, stamp
 from fivesafes.adapters.github.trailers import co_authors
 from fivesafes.adapters.runner.actions import run_context
@@ -144,7 +145,9 @@ class GitHubFacts:
         branch = event.default_branch or self.api.default_branch(repo)
         policy = self.api.file_at(repo, layout.POLICY, branch)
         record = self.api.file_at(repo, layout.ACTIONS, branch)
-        base = facts.Facts(run=self.run, default_branch=branch, policy=policy, record=record)
+        org = resolve_org_policy(policy, api=self.api)
+        base = facts.Facts(run=self.run, default_branch=branch, policy=policy, record=record,
+                           org_policy=org)
         if event.pr is None:
             return base
         pr = self.api.pull(repo, event.pr, branch)
@@ -162,7 +165,7 @@ class GitHubFacts:
             label_events=label_events, teams=teams,
             permissions={login: self.api.permission(repo, login) for login in people},
             files=self.api.files_at(repo, pr.head_sha, wanted_file), policy=policy,
-            record=record)
+            record=record, org_policy=org)
 
     def _members(self, team: str, people: Iterable[str]) -> list[str]:
         org, slug = team.split("/")

@@ -22,6 +22,7 @@ from fivesafes.core.facts.values import (
     Review,
     RunContext,
 )
+from fivesafes.core.org.merge import OrgSource
 from fivesafes.errors import UsageError
 
 
@@ -129,7 +130,17 @@ def _facts(data: Mapping[str, Any]) -> Facts:
         files={str(k): _bytes(v, f"files.{k}") for k, v in files.items()},
         policy=None if data.get("policy") is None else _bytes(data["policy"], "policy"),
         record=None if data.get("record") is None else _bytes(data["record"], "record"),
+        org_policy=_org_policy(data.get("org_policy")),
     )
+
+
+def _org_policy(data: Any) -> OrgSource | None:
+    if not isinstance(data, dict):
+        return None
+    text = data.get("data")
+    return OrgSource(str(data.get("label", "")),
+                     None if text is None else _bytes(text, "org_policy.data"),
+                     str(data.get("reason", "")))
 
 
 def facts_to_json(facts: Facts) -> dict[str, Any]:
@@ -169,4 +180,7 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         "files": {k: _text(v) for k, v in sorted(facts.files.items())},
         "policy": None if facts.policy is None else _text(facts.policy),
         "record": None if facts.record is None else _text(facts.record),
+        **({} if facts.org_policy is None else {"org_policy": {
+            "label": facts.org_policy.label, "reason": facts.org_policy.reason,
+            "data": None if facts.org_policy.data is None else _text(facts.org_policy.data)}}),
     }

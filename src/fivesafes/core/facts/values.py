@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from fivesafes.core.facts.actors import Actor
+from fivesafes.core.org.merge import OrgSource
 
 PrState = Literal["open", "closed"]
 FileStatus = Literal["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"]
@@ -135,3 +136,5 @@ class Facts:
     files: Mapping[str, bytes] = field(default_factory=dict)
     policy: bytes | None = None
     record: bytes | None = None
+    # the organisation's central policy, when ``policy`` extends it (None: it extends nothing)
+    org_policy: OrgSource | None = None
