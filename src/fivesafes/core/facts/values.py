@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fivesafes.core.facts.actors import Actor
-from fivesafes.core.org.merge import OrgSource
+
+if TYPE_CHECKING:  # only an annotation here: importing it at run time is an import cycle
+    from fivesafes.core.org.merge import OrgSource
 
 PrState = Literal["open", "closed"]
 FileStatus = Literal["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"]
