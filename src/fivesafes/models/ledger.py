@@ -74,6 +74,16 @@ class Result(TomlModel):
     rows: int | None = None
 
 
+class Engine(TomlModel):
+    """The workflow engine that ran an execution (wes and cwl executors), as the crate says."""
+
+    name: str = Field(description="e.g. Toil, cwltool.")
+    version: str
+    run_id: str | None = Field(default=None, description="wes: the engine's run id.")
+    language: str | None = Field(default=None, description="The workflow's language, e.g. CWL.")
+    language_version: str | None = Field(default=None, description="e.g. v1.2.")
+
+
 class Release(TomlModel):
     """Where a publication went."""
 
@@ -109,6 +119,7 @@ class ActionEntry(TomlModel):
     evidence: Evidence
     findings: list[str] = Field(default_factory=list, description="file:line: message lines.")
     results: list[Result] = Field(default_factory=list)
+    engine: Engine | None = None
     release: Release | None = None
     prev: str = Field(pattern=r"^[0-9a-f]{64}$")
     digest: str = Field(pattern=r"^[0-9a-f]{64}$")

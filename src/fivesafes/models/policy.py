@@ -108,7 +108,7 @@ class Workflows(TomlModel):
 class Executor(TomlModel):
     """How the approved workflow runs inside the TRE."""
 
-    kind: Literal["local", "extract", "http"] = "local"
+    kind: Literal["local", "extract", "http", "wes", "cwl"] = "local"
     command: list[str] = Field(
         default_factory=list,
         description="local: argv; {workflow}, {inputs}, {outputs} and {source} are substituted.",
@@ -122,8 +122,14 @@ class Executor(TomlModel):
         description="Folder on the TRE runner where staff place approved Workflow RO-Crate zips, "
         "each named <sha-256 of its distribution URL>.zip; set, workflows are never downloaded.",
     )
-    url: str | None = Field(default=None, description="http: base URL of the publisher service.")
+    url: str | None = Field(default=None, description="http: base URL of the publisher service; "
+                            "wes: the WES base URL (https, or http on loopback only).")
     api_key_secret: str | None = Field(default=None, description="http: NAME of the API key env.")
+    token_secret: str | None = Field(
+        default=None, description="wes: NAME of the environment variable holding a bearer token.")
+    shared_dir: str | None = Field(
+        default=None, description="wes: folder where the engine's outputs are readable from the "
+        "runner; outputs anywhere else are refused.")
     runner_labels: list[str] = Field(default_factory=lambda: ["self-hosted"])
     retention_days: int | None = Field(
         default=None, ge=0,

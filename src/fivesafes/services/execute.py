@@ -46,7 +46,7 @@ from fivesafes.core.lifecycle.retrieval import (
 from fivesafes.core.lifecycle.steps import execution_entry, execution_gate, next_attempt
 from fivesafes.core.request.parsed import Request
 from fivesafes.errors import FindingsError
-from fivesafes.models.ledger import ActionEntry, ActionRecord, Result, Status
+from fivesafes.models.ledger import ActionEntry, ActionRecord, Engine, Result, Status
 from fivesafes.models.policy import Policy
 
 
@@ -113,15 +113,24 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
         evidence=run_evidence("execution", f"attempt-{attempt}:active", env, digest),
         reason=f"executor {policy.executor.kind} started"))
     executor = options.executor or executor_for(policy.executor.kind)
+
+    def run_created(engine: Engine) -> None:
+        append_entry(root, execution_entry(
+            request.id, attempt, "active", start=start, end=None, agents=people,
+            evidence=run_evidence("execution", f"attempt-{attempt}:run-created", env, digest),
+            reason=f"executor {executor.kind}: {engine.name} created run {engine.run_id}",
+            engine=engine, step="run-created"))
+
     context = ExecutionContext(root, request, policy, staging,
                                derived_urn(request.id, "execution-run", attempt), env,
-                               options.data_dir, crate)
+                               options.data_dir, crate, run_created)
     status: Status = "completed"
     results: tuple[Result, ...] = ()
+    engine: Engine | None = None
     try:
         outcome = executor.run(context)
     except ExecutorFailed as exc:
-        status, why = "failed", f"executor {executor.kind}: {exc}"
+        status, why, engine = "failed", f"executor {executor.kind}: {exc}", exc.engine
     except Exception as exc:
         append_entry(root, execution_entry(
             request.id, attempt, "failed", start=start, end=clock.stamp(), agents=people,
@@ -130,10 +139,11 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
         raise
     else:
         why, results = f"executor {executor.kind}: {outcome.summary}", outcome.results
+        engine = outcome.engine
     record = append_entry(root, execution_entry(
         request.id, attempt, status, start=start, end=clock.stamp(), agents=people,
         evidence=run_evidence("execution", f"attempt-{attempt}:{status}", env, digest),
-        reason=why, results=results))
+        reason=why, results=results, engine=engine))
     return record.action[-1]
 
 

@@ -1,7 +1,9 @@
 """Executors: how an approved request runs inside the TRE, chosen by the policy.
 
 ``local`` runs the policy's command, ``extract`` copies the approved data, ``http`` asks a
-publisher service. All meet :class:`~fivesafes.adapters.executors.base.Executor`.
+publisher service, ``wes`` submits a CWL Workflow RO-Crate to a GA4GH WES engine (Toil) and
+``cwl`` runs it with cwltool on the runner.
+All meet :class:`~fivesafes.adapters.executors.base.Executor`.
 """
 
 from __future__ import annotations
@@ -23,4 +25,12 @@ def executor_for(kind: str) -> Executor:
         from fivesafes.adapters.executors.http import HttpExecutor
 
         return HttpExecutor()
-    raise ValueError(f"unknown executor kind {kind!r}: use local, extract or http")
+    if kind == "wes":
+        from fivesafes.adapters.executors.wes import WesExecutor
+
+        return WesExecutor()
+    if kind == "cwl":
+        from fivesafes.adapters.executors.cwl import CwlExecutor
+
+        return CwlExecutor()
+    raise ValueError(f"unknown executor kind {kind!r}: use local, extract, http, wes or cwl")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -18,7 +18,7 @@ from typing import Protocol
 from fivesafes.core.release.media_types import media_type
 from fivesafes.core.request.parsed import Request
 from fivesafes.errors import ExternalError, FindingsError
-from fivesafes.models.ledger import Result
+from fivesafes.models.ledger import Engine, Result
 from fivesafes.models.policy import Policy
 
 STAGING_ENV = "FIVESAFES_STAGING_DIR"
@@ -26,7 +26,14 @@ CHUNK = 1024 * 1024
 
 
 class ExecutorFailed(ExternalError):
-    """The run failed; ``str(exc)`` is the reason recorded in the action record."""
+    """The run failed; ``str(exc)`` is the reason recorded in the action record.
+
+    ``engine`` says which workflow engine ran (and its run id) when one got that far.
+    """
+
+    def __init__(self, reason: str, engine: Engine | None = None) -> None:
+        super().__init__(reason)
+        self.engine = engine
 
 
 class StagingError(FindingsError):
@@ -137,12 +144,15 @@ class ExecutionContext:
     env: Mapping[str, str] = field(default_factory=dict)
     data_dir: Path | None = None
     workflow_crate: Path | None = None  # the retrieved crate, when the workflow is a URL
+    # called the moment an engine has created its run (wes): the run id goes into the record
+    run_created: Callable[[Engine], None] | None = None
 
 
 @dataclass(frozen=True)
 class ExecutionOutcome:
     results: tuple[Result, ...]
     summary: str = ""
+    engine: Engine | None = None  # the workflow engine that ran, for the record and crate
 
 
 class Executor(Protocol):

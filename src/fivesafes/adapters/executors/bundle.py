@@ -21,6 +21,10 @@ from fivesafes.core.lifecycle.retrieval import mirror_name
 COUNTS_BY_REGION = "counts-by-region"
 # The demo analysis as published: the template's workflow.toml names this URL.
 COUNTS_BY_REGION_URL = "https://workflowhub.eu/workflows/1234/ro_crate?version=3"
+CWL_COUNTS = "cwl-counts"
+# The shipped CWL example (wes and cwl executors), as a TRE's mirror would hold it.
+CWL_COUNTS_ID = "https://workflowhub.eu/workflows/4321?version=1"
+CWL_COUNTS_URL = "https://workflowhub.eu/workflows/4321/ro_crate?version=1"
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644 << 16
 

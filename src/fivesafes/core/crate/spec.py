@@ -29,6 +29,7 @@ from fivesafes.core.crate.actions import (
     scrub,
     secret_words,
 )
+from fivesafes.core.crate.engine import add_engine_run
 from fivesafes.core.crate.entities import (
     DEFAULT_LICENSE,
     Entity,
@@ -109,8 +110,13 @@ def build_crate(
     mentions: list[str] = []
     for phase in PHASE_ORDER:
         if phase == "execution":
-            mentions.append(_create_action(graph, ctx, current.get(phase), requester,
-                                           result_ids, words, researchers))
+            action_id = _create_action(graph, ctx, current.get(phase), requester,
+                                       result_ids, words, researchers)
+            mentions.append(action_id)
+            engine_run = add_engine_run(graph, current.get(phase), action_id, workflow,
+                                        software_id)
+            if engine_run:
+                mentions.append(engine_run)
         elif phase in current:
             action = add_phase_action(graph, ctx, current[phase], results=result_ids,
                                       words=words)

@@ -13,7 +13,7 @@ from typing import Any
 
 from fivesafes.core.crate.actions import current_entries
 from fivesafes.core.ids import derived_urn
-from fivesafes.models.ledger import ActionEntry, ActionRecord, Phase, Result, Status
+from fivesafes.models.ledger import ActionEntry, ActionRecord, Engine, Phase, Result, Status
 
 AUTOMATION = {"login": "fivesafes", "kind": "automation", "role": "automation"}
 
@@ -92,14 +92,18 @@ def changed_outputs(approved: list[Result], staged: list[Result]) -> list[str]:
 def execution_entry(request_id: str, attempt: int, status: Status, *, start: str,
                     end: str | None, evidence: dict[str, Any], reason: str = "",
                     results: tuple[Result, ...] = (),
-                    agents: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
-    """An execution entry (TOML keys, without prev/digest)."""
+                    agents: tuple[dict[str, Any], ...] = (),
+                    engine: Engine | None = None, step: str | None = None) -> dict[str, Any]:
+    """An execution entry (TOML keys, without prev/digest); ``step`` names a second entry of
+    the same status in one attempt (the engine's run created while it is active)."""
     fields: dict[str, Any] = {
-        "id": derived_urn(request_id, "execution", attempt, status),
+        "id": derived_urn(request_id, "execution", attempt, status, *([step] if step else [])),
         "phase": "execution", "status": status, "start": start, "attempt": attempt,
         "reason": reason, "agents": [AUTOMATION, *agents], "evidence": evidence,
         "results": [r.model_dump(by_alias=True, exclude_none=True) for r in results],
     }
     if end:
         fields["end"] = end
+    if engine is not None:
+        fields["engine"] = engine.model_dump(by_alias=True, exclude_none=True)
     return fields

@@ -2,7 +2,8 @@
 
 An approver list that cannot reach the required count, a phase distinct from itself,
 allowed-source prefixes that would also match other hosts, labels shared by two decisions,
-an executor without a command, a licence that is not an SPDX URL.
+an executor without a command or a wes executor without an https url or shared folder, a
+licence that is not an SPDX URL.
 """
 
 from __future__ import annotations
@@ -90,6 +91,17 @@ def _executor(doc: Doc, model: Policy) -> list[Finding]:
                 out.append(doc.at(("executor", "command", i), "policy.executor",
                                   f"command placeholder {token} is unknown",
                                   f"use one of {', '.join(PLACEHOLDERS)}", "warning"))
+    if ex.kind == "wes":
+        problem = checks.engine_url_problem(ex.url or "")
+        if problem:
+            out.append(doc.at(("executor", "url"), "policy.executor",
+                              f"a wes executor needs an https url; {ex.url!r} {problem}",
+                              "set url to the WES base URL, e.g. "
+                              "https://wes.tre.example/ga4gh/wes/v1"))
+        if not ex.shared_dir:
+            out.append(doc.at(("executor",), "policy.executor",
+                              "a wes executor needs shared-dir, where the engine's outputs "
+                              "are readable from the runner", 'add shared-dir = "/shared/wes"'))
     if ex.kind == "http":
         problem = checks.https_problem(ex.url or "")
         if problem:

@@ -7,6 +7,7 @@ caller puts after the value (``orcid 0000-0001-9842-9711 has a wrong check digit
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -97,6 +98,21 @@ def https_problem(value: str) -> str | None:
     if not parts.hostname or parts.username or parts.password:
         return "is not a plain https URL (it needs a host and no user or password)"
     return None
+
+
+def engine_url_problem(value: str) -> str | None:
+    """Like :func:`https_problem`, but plain http is allowed to a loopback address (an engine
+    on the runner itself): the address an executor's token and workflow are sent to."""
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    if parts.scheme == "http" and not (parts.username or parts.password):
+        try:
+            if host == "localhost" or ipaddress.ip_address(host).is_loopback:
+                return None
+        except ValueError:
+            pass
+        return "is plain http to an address that is not loopback"
+    return https_problem(value)
 
 
 def is_versioned(url: str) -> bool:

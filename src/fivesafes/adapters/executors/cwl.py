@@ -1,0 +1,144 @@
+"""The ``cwl`` executor: the request's CWL Workflow RO-Crate runs with cwltool on the runner.
+
+The embedded engine for a TRE with one runner (the optional extra ``fivesafes-gitops[cwl]``
+installs cwltool beside fivesafes). The crate is opened, the inputs mapped and checked exactly
+as for ``wes``; cwltool then runs the main CWL file in the attempt's ``work/`` with its own
+output and temporary folders there, in its own process group with the minimal
+environment of the ``local`` executor (no token or secret of the job reaches the workflow),
+under the policy's timeout. Its output object (stdout) names the files it produced; they are
+copied into ``outputs/`` only from its output folder, which plays the part of the shared
+folder. Its logs stay in ``logs/``.
+
+:func:`run_engine` is the one place the engine process starts: the seam where the runner's
+sandbox wraps it.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from fivesafes.adapters.executors.base import ExecutionContext, ExecutionOutcome, ExecutorFailed
+from fivesafes.adapters.executors.cwl_crate import job_for, open_crate, stage_inputs
+from fivesafes.adapters.executors.cwl_outputs import collect_outputs
+from fivesafes.models.ledger import Engine
+
+FAILED_STEP = re.compile(rb"^\S+ \[step ([A-Za-z0-9_.-]+)\] completed permanentFail", re.M)
+PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SOURCE_DATE_EPOCH")
+GRACE_SECONDS = 5
+
+
+class EngineTimeout(Exception):
+    pass
+
+
+def cwltool_command() -> tuple[list[str], str]:
+    """(argv prefix, version) of cwltool: the installed module, else ``cwltool`` on PATH."""
+    if importlib.util.find_spec("cwltool") is not None:
+        # not ``-m cwltool``: its __main__ drops the exit status of a failed workflow
+        return ([sys.executable, "-c", "import sys; from cwltool.main import run; "
+                 "sys.exit(run())"], importlib.metadata.version("cwltool"))
+    found = shutil.which("cwltool")
+    if found is None:
+        raise ExecutorFailed("the cwl executor needs cwltool on the runner: install "
+                             "fivesafes-gitops[cwl]")
+    answer = subprocess.run([found, "--version"], capture_output=True, text=True,
+                            timeout=60, check=False)
+    return [found], (answer.stdout.split() or ["unknown"])[-1]
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        try:
+            process.wait(timeout=GRACE_SECONDS)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def run_engine(argv: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr: Path,
+               timeout: float) -> int:
+    """Run the engine in its own process group; its exit code, or EngineTimeout."""
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        try:
+            process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            raise ExecutorFailed(f"cwltool could not be started "
+                                 f"({exc.strerror or type(exc).__name__})") from None
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise EngineTimeout from None
+        finally:
+            _stop(process)
+
+
+def failing_step(log: Path) -> str:
+    """The failing step's name as cwltool logs it (the name only: a log may hold data)."""
+    try:
+        found = FAILED_STEP.findall(log.read_bytes()[-1024 * 1024:])
+    except OSError:
+        return ""
+    return f"; failing step {found[0].decode()}" if found else ""
+
+
+class CwlExecutor:
+    kind = "cwl"
+
+    def run(self, context: ExecutionContext) -> ExecutionOutcome:
+        prefix, version = cwltool_command()
+        staging = context.staging
+        staging.create()
+        crate = open_crate(context)
+        job = job_for(context, crate, stage_inputs(context), absolute=True)
+        engine = Engine(name="cwltool", version=version, language="CWL",
+                        language_version=crate.version)
+        work = staging.work
+        job_file = work / "cwl-job.json"
+        job_file.write_text(json.dumps(job, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        produced = work / "cwl-outputs"
+        for folder in (produced, work / "cwl-tmp"):
+            folder.mkdir(parents=True, exist_ok=True)
+        argv = [*prefix, "--outdir", str(produced), "--tmpdir-prefix", f"{work}/cwl-tmp/",
+                "--tmp-outdir-prefix", f"{work}/cwl-tmp/",
+                "--disable-color", "--skip-schemas",
+                str(crate.folder / crate.main), str(job_file)]
+        # HOME is the attempt's work folder: nothing of the runner's home is read or written
+        env = {k: v for k, v in os.environ.items() if k in PASSED_ENV} | {"HOME": str(work)}
+        timeout = context.policy.executor.timeout
+        out, err = staging.logs / "cwltool-stdout.json", staging.logs / "stderr.log"
+        try:
+            code = run_engine(argv, work, env, out, err, timeout)
+        except EngineTimeout:
+            raise ExecutorFailed(f"the workflow did not finish within {timeout} s: cwltool was "
+                                 "stopped", engine) from None
+        if code != 0:
+            raise ExecutorFailed(f"cwltool exited with status {code}{failing_step(err)}; its "
+                                 "logs are kept in the staging folder, outside git", engine)
+        try:
+            outputs = json.loads(out.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise ExecutorFailed("cwltool printed no output object", engine) from None
+        if not isinstance(outputs, dict):
+            raise ExecutorFailed("cwltool printed no output object", engine)
+        try:
+            results = collect_outputs(outputs, produced, staging.outputs)
+        except ExecutorFailed as exc:
+            raise ExecutorFailed(str(exc), engine) from None
+        if not results:
+            raise ExecutorFailed("the workflow produced no output files", engine)
+        return ExecutionOutcome(results, f"{len(results)} output file(s) from cwltool "
+                                f"{version}", engine)
