@@ -1,21 +1,59 @@
-"""``outputs/manifest.toml``: the outputs a disclosure decision is bound to."""
+"""``outputs/manifest.toml``: the outputs a disclosure decision is bound to.
+
+Besides each proposed output (path, size, sha-512, media type) it carries what the checks
+found (each finding with a stable ``id`` a checker's override names), the researcher's
+exception requests, and the staged files that are never proposed (ACRO's own bookkeeping,
+its "do not release" summaries, federated evidence), listed with their digest and the reason,
+so checkers see everything the run wrote and publication can tell them apart.
+"""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
 from fivesafes.models.base import TomlModel
 from fivesafes.models.ledger import Result
 
+FindingSeverity = Literal["error", "warning", "review"]
+
 
 class DisclosureFinding(TomlModel):
-    """A finding of a built-in disclosure check, for the checkers to weigh."""
+    """A finding of a disclosure check, for the checkers to weigh."""
 
     rule: str
     path: str
     line: int | None = None
     message: str
-    severity: str = "warning"
+    severity: str = Field(
+        default="warning",
+        description="error: blocks release unless a checker overrides it with a reason; "
+        "review: a checker must look (never passed automatically); warning: for information.")
+    id: str | None = Field(default=None, description="Stable id an override or exception names.")
+    column: str | None = Field(default=None, description="The table column, when in a table.")
+    cell: str | None = Field(default=None, description="Row and column of the cell.")
+    fix: str | None = None
+    source: str | None = Field(default=None, description="fivesafes or acro.")
+
+
+class ExceptionRequest(TomlModel):
+    """A researcher's request that a finding be accepted, with their reason."""
+
+    finding: str = Field(description="The id of the finding (or '*' for every finding of path).")
+    path: str
+    reason: str
+    source: str = Field(default="researcher", description="acro (its exception) or researcher.")
+    structural_zero: bool = False
+
+
+class Excluded(TomlModel):
+    """A staged file the run wrote that is never proposed for release."""
+
+    path: str
+    size: int = Field(ge=0)
+    sha512: str = Field(pattern=r"^[0-9a-f]{128}$")
+    reason: str
 
 
 class OutputsManifest(TomlModel):
@@ -23,6 +61,9 @@ class OutputsManifest(TomlModel):
 
     request: str = Field(description="urn:uuid of the project/request.")
     execution: str = Field(description="urn:uuid of the execution action that made them.")
+    attempt: int | None = Field(default=None, description="The execution attempt.")
     output: list[Result] = Field(default_factory=list)
     finding: list[DisclosureFinding] = Field(default_factory=list)
+    exception: list[ExceptionRequest] = Field(default_factory=list)
+    excluded: list[Excluded] = Field(default_factory=list)
     acro_summary: str | None = None

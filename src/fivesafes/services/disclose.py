@@ -10,6 +10,8 @@ caught here already.
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,7 @@ from fivesafes.core.engine.pr_phases import DISCLOSURE_BRANCH_PREFIX
 from fivesafes.core.lifecycle.steps import changed_outputs, completed_execution, disclosure_gate
 from fivesafes.core.outputs.sdc import DisclosureReport, OutputSample, check_outputs
 from fivesafes.models.ledger import ActionEntry, Result
-from fivesafes.models.manifest import OutputsManifest
+from fivesafes.models.manifest import Excluded, OutputsManifest
 from fivesafes.models.policy import Policy
 from fivesafes.services.execute import GateClosed, RunOptions, attempt_staging
 
@@ -50,18 +52,43 @@ def _is_text(media_type: str) -> bool:
     return media_type.startswith("text/") or media_type == "application/json"
 
 
+def _parquet_csv(path: Path) -> str | None:
+    """A parquet table as CSV text for the checks (None without pyarrow or when unreadable)."""
+    try:
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+    except ImportError:
+        return None
+    try:
+        table = pq.read_table(path)
+        sink = io.BytesIO()
+        pacsv.write_csv(table.slice(0, 100_000), sink)
+    except Exception:  # an unreadable table is reviewed by a person instead
+        return None
+    return sink.getvalue().decode("utf-8", errors="replace")
+
+
 def samples(outputs: Path, results: Sequence[Result]) -> list[OutputSample]:
-    """What the checks see of each output: decoded text of text-like files, bounded."""
+    """What the checks see of each output: decoded text of text-like files, bounded, and the
+    sha-256 ACRO's checksums are compared with."""
     found: list[OutputSample] = []
     for result in results:
         relative = result.path.removeprefix("outputs/")
-        text, truncated = None, False
+        text, truncated, converted = None, False, False
+        digest = hashlib.sha256()
+        with (outputs / relative).open("rb") as handle:
+            head = handle.read(TEXT_LIMIT + 1)
+            digest.update(head)
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
         if _is_text(result.media_type):
-            with (outputs / relative).open("rb") as handle:
-                data = handle.read(TEXT_LIMIT + 1)
-            truncated = len(data) > TEXT_LIMIT
-            text = data[:TEXT_LIMIT].decode("utf-8", errors="replace")
-        found.append(OutputSample(relative, result.size, result.media_type, text, truncated))
+            truncated = len(head) > TEXT_LIMIT
+            text = head[:TEXT_LIMIT].decode("utf-8", errors="replace")
+        elif result.media_type == "application/vnd.apache.parquet":
+            text = _parquet_csv(outputs / relative)
+            converted = text is not None
+        found.append(OutputSample(relative, result.size, result.media_type, text, truncated,
+                                  digest.hexdigest(), converted))
     return found
 
 
@@ -70,16 +97,29 @@ def render_manifest(manifest: OutputsManifest) -> str:
     for line in HEADER:
         doc.add(tomlkit.comment(line))
     data = manifest.model_dump(by_alias=True, exclude_none=True, mode="json")
-    for key in ("request", "execution", "acro-summary"):
+    for key in ("request", "execution", "attempt", "acro-summary"):
         if key in data:
             doc.add(key, data[key])
-    for key in ("output", "finding"):
+    for key in ("output", "finding", "exception", "excluded"):
         if data.get(key):
             table = tomlkit.aot()
             for item in data[key]:
                 table.append(tomlkit.item(item))
             doc.add(key, table)
     return tomlkit.dumps(doc)
+
+
+def build_manifest(request_id: str, execution: ActionEntry,
+                   report: DisclosureReport) -> OutputsManifest:
+    """Proposed outputs (every result but the never-proposed ones), findings, exceptions."""
+    proposed = [r for r in execution.results if r.path not in report.excluded]
+    excluded = [Excluded(path=r.path, size=r.size, sha512=r.sha512,
+                         reason=report.excluded[r.path])
+                for r in execution.results if r.path in report.excluded]
+    return OutputsManifest(request=request_id, execution=execution.id,
+                           attempt=execution.attempt, output=proposed,
+                           finding=list(report.findings), exception=list(report.exceptions),
+                           excluded=excluded, acro_summary=report.acro_summary)
 
 
 def staged_results(root: Path, policy: Policy, request_id: str, execution: ActionEntry,
@@ -114,9 +154,7 @@ def prepare(root: Path, options: RunOptions | None = None) -> Disclosed:
     sampled = samples(staged, current) if staged is not None else [
         OutputSample(r.path, r.size, r.media_type) for r in current]
     report = check_outputs(sampled, project.policy.disclosure)
-    manifest = OutputsManifest(request=project.request.id, execution=execution.id,
-                               output=list(execution.results), finding=list(report.findings),
-                               acro_summary=report.acro_summary)
+    manifest = build_manifest(project.request.id, execution, report)
     text = render_manifest(manifest)
     path = root / layout.OUTPUTS_MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
