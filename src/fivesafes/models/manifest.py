@@ -9,42 +9,13 @@ so checkers see everything the run wrote and publication can tell them apart.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from fivesafes.models.base import TomlModel
+from fivesafes.models.disclosure import DisclosureFinding, ExceptionRequest
 from fivesafes.models.ledger import Result
 
-FindingSeverity = Literal["error", "warning", "review"]
-
-
-class DisclosureFinding(TomlModel):
-    """A finding of a disclosure check, for the checkers to weigh."""
-
-    rule: str
-    path: str
-    line: int | None = None
-    message: str
-    severity: str = Field(
-        default="warning",
-        description="error: blocks release unless a checker overrides it with a reason; "
-        "review: a checker must look (never passed automatically); warning: for information.")
-    id: str | None = Field(default=None, description="Stable id an override or exception names.")
-    column: str | None = Field(default=None, description="The table column, when in a table.")
-    cell: str | None = Field(default=None, description="Row and column of the cell.")
-    fix: str | None = None
-    source: str | None = Field(default=None, description="fivesafes or acro.")
-
-
-class ExceptionRequest(TomlModel):
-    """A researcher's request that a finding be accepted, with their reason."""
-
-    finding: str = Field(description="The id of the finding (or '*' for every finding of path).")
-    path: str
-    reason: str
-    source: str = Field(default="researcher", description="acro (its exception) or researcher.")
-    structural_zero: bool = False
+__all__ = ["DisclosureFinding", "ExceptionRequest", "Excluded", "OutputsManifest"]
 
 
 class Excluded(TomlModel):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -156,13 +156,28 @@ class GitHubFacts:
         # maintainer teams matter only to dispatches (re-running a failed execution)
         wanted = policy_teams(policy, maintainers=event.name == "workflow_dispatch")
         teams = {team: frozenset(self._members(team, people)) for team in wanted}
+        changed = self.api.pull_files(repo, pr.number)
+        files = self.api.files_at(repo, pr.head_sha, wanted_file)
         return facts.Facts(
             run=self.run, default_branch=branch, pr=pr, commits=commits,
-            changed=self.api.pull_files(repo, pr.number), reviews=reviews,
+            changed=changed, reviews=reviews,
             label_events=label_events, teams=teams,
             permissions={login: self.api.permission(repo, login) for login in people},
-            files=self.api.files_at(repo, pr.head_sha, wanted_file), policy=policy,
-            record=record)
+            files=files, policy=policy, record=record,
+            manifests=self._reviewed_manifests(pr, reviews, files))
+
+    def _reviewed_manifests(self, pr: facts.PullRequest, reviews: Iterable[facts.Review],
+                            files: Mapping[str, bytes]) -> dict[str, bytes]:
+        """The outputs manifest at each older commit a review of a disclosure PR was made
+        on: a decision binds to the outputs it saw, and carries over while they are unchanged."""
+        if layout.OUTPUTS_MANIFEST not in files:
+            return {}
+        found: dict[str, bytes] = {}
+        for sha in sorted({r.commit_id for r in reviews if r.commit_id} - {pr.head_sha}):
+            data = self.api.file_at(self.repository, layout.OUTPUTS_MANIFEST, sha)
+            if data is not None:
+                found[sha] = data
+        return found
 
     def _members(self, team: str, people: Iterable[str]) -> list[str]:
         org, slug = team.split("/")

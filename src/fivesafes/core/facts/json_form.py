@@ -99,7 +99,7 @@ def _facts(data: Mapping[str, Any]) -> Facts:
     )
     reviews = tuple(
         Review(int(r["id"]), _actor(r["user"]), r["state"].upper(), str(r["commit_id"]),
-               str(r.get("submitted_at", "")))
+               str(r.get("submitted_at", "")), str(r.get("body") or ""))
         for r in data.get("reviews", ())
     )
     label_events = tuple(
@@ -128,6 +128,8 @@ def _facts(data: Mapping[str, Any]) -> Facts:
         files={str(k): _bytes(v, f"files.{k}") for k, v in files.items()},
         policy=None if data.get("policy") is None else _bytes(data["policy"], "policy"),
         record=None if data.get("record") is None else _bytes(data["record"], "record"),
+        manifests={str(k): _bytes(v, f"manifests.{k}")
+                   for k, v in (data.get("manifests") or {}).items()},
     )
 
 
@@ -158,7 +160,8 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         "changed": [{"path": f.path, "status": f.status, "previous_path": f.previous_path}
                     for f in facts.changed],
         "reviews": [{"id": r.id, "user": _actor_json(r.user), "state": r.state,
-                     "commit_id": r.commit_id, "submitted_at": r.submitted_at}
+                     "commit_id": r.commit_id, "submitted_at": r.submitted_at,
+                     **({"body": r.body} if r.body else {})}
                     for r in facts.reviews],
         "label_events": [{"id": e.id, "event": e.event, "label": e.label,
                           "actor": _actor_json(e.actor), "created_at": e.created_at}
@@ -168,4 +171,6 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         "files": {k: _text(v) for k, v in sorted(facts.files.items())},
         "policy": None if facts.policy is None else _text(facts.policy),
         "record": None if facts.record is None else _text(facts.record),
+        **({"manifests": {k: _text(v) for k, v in sorted(facts.manifests.items())}}
+           if facts.manifests else {}),
     }
