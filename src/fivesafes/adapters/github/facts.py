@@ -157,13 +157,12 @@ class GitHubFacts:
         wanted = policy_teams(policy, maintainers=event.name == "workflow_dispatch")
         teams = {team: frozenset(self._members(team, people)) for team in wanted}
         changed = self.api.pull_files(repo, pr.number)
+        permissions = {login: self.api.permission(repo, login) for login in people}
         files = self.api.files_at(repo, pr.head_sha, wanted_file)
         return facts.Facts(
             run=self.run, default_branch=branch, pr=pr, commits=commits,
-            changed=changed, reviews=reviews,
-            label_events=label_events, teams=teams,
-            permissions={login: self.api.permission(repo, login) for login in people},
-            files=files, policy=policy, record=record,
+            changed=changed, reviews=reviews, label_events=label_events, teams=teams,
+            permissions=permissions, files=files, policy=policy, record=record,
             manifests=self._reviewed_manifests(pr, reviews, files))
 
     def _reviewed_manifests(self, pr: facts.PullRequest, reviews: Iterable[facts.Review],
