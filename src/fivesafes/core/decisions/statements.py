@@ -52,7 +52,7 @@ def _line(line: str) -> Said | str | None:
     verb = verb.lower()
     if verb not in VERBS:
         return f"'{line[:60]}': starts with none of {', '.join(VERBS)}"
-    target, sep, reason = rest.partition(": ")
+    target, _, reason = rest.partition(": ")
     target, reason = target.strip().rstrip(":"), reason.strip()
     prefix = None
     if verb != "override" and " " in target:

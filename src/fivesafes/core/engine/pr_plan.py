@@ -13,6 +13,11 @@ from fivesafes.core.decisions.gates import Decision, Refusal
 from fivesafes.core.decisions.tally import verdicts
 from fivesafes.core.decisions.trigger import judge, stale_label_event
 from fivesafes.core.engine.comment import render
+from fivesafes.core.engine.disclosure_record import (
+    disclosure_fields,
+    people,
+    review_statements,
+)
 from fivesafes.core.engine.plan import (
     AddLabel,
     Annotation,
@@ -124,12 +129,23 @@ def pr_event_plan(
                                  f"by @{refusal.login} on #{pr.number}")]
         return Plan(a.checked.phase, "refused", f"{a.checked.phase} attempt by "
                     f"@{refusal.login} refused: {refusal.why}", tuple(effects), a.state)
-    if isinstance(verdict, Decision) and verdict.verdict == "reject" and found is not None:
+    extra = {"statements": review_statements([verdict], facts)} if isinstance(
+        verdict, Decision) else {}
+    if isinstance(verdict, Decision) and verdict.verdict == "reject" and found is not None \
+            and a.state in (phases.REJECTED, phases.DISCLOSURE_REJECTED):
         rec = entries.record(event, facts, now, phase=a.checked.phase, status="failed",
                              reason=a.reason, digest=a.checked.digest, decisions=[verdict],
-                             request=a.checked.request)
+                             request=a.checked.request, extra=extra | disclosure_fields(a))
         effects += [rec, _commit(facts, event, f"fivesafes: {a.checked.phase} of "
                                  f"#{pr.number} rejected by @{verdict.login}")]
+    elif isinstance(verdict, Decision) and a.state == phases.DISCLOSURE_CHANGES:
+        # Recorded so the same signed-off request may be re-run (a new execution attempt).
+        rec = entries.record(event, facts, now, phase="disclosure", status="pending",
+                             reason=a.reason, digest=a.checked.digest, decisions=[verdict],
+                             request=a.checked.request, role="checker",
+                             extra=extra | disclosure_fields(a))
+        effects += [rec, _commit(facts, event, f"fivesafes: changes to the outputs of "
+                                 f"#{pr.number} requested by @{verdict.login}")]
     reason = a.reason
     if event.kind == "synchronize" and look_again:
         reason += "; a new commit invalidated the approval(s) of " + ", ".join(
@@ -161,10 +177,17 @@ def _merge_plan(event: Event, facts: Facts, now: str, a: Assessment) -> Plan:
                 event, facts, now, phase=phase, status="completed", digest=c.digest,
                 reason=f"{phase} passed at {pr.head_sha}", request=c.request,
                 findings=c.check if phase == "check" else c.validation))
+    deciders = list(a.tally.approvals)
+    if a.outputs is not None:  # per output: every checker whose statement decided one
+        known = {d.login.lower() for d in deciders}
+        deciders += [Decision(login, "approve", "label", 0, now) for login in people(a)
+                     if login.lower() not in known]
     records.append(entries.record(
         event, facts, now, phase=c.phase, status="completed", reason=a.reason,
-        digest=c.digest, decisions=a.tally.approvals, request=c.request,
-        role="approver" if c.kind == "request" else "checker"))
+        digest=c.digest, decisions=deciders, request=c.request,
+        role="approver" if c.kind == "request" else "checker",
+        extra={"statements": review_statements(a.tally.approvals, facts),
+               **disclosure_fields(a)}))
     inputs = {"pr": str(pr.number), "sha": sha, "digest": c.digest, "delivery": event.delivery}
     effects += [*records,
                 _commit(facts, event, f"fivesafes: {c.phase} of #{pr.number} recorded"),

@@ -8,7 +8,7 @@ event produces the same id and is recognised as already recorded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fivesafes.core.decisions.gates import Decision, Refusal
@@ -40,6 +40,7 @@ def record(
     digest: str | None = None, decisions: Sequence[Decision] = (),
     refusals: Sequence[Refusal] = (), findings: Sequence[Finding] = (),
     request: Request | None = None, role: str = "approver",
+    extra: Mapping[str, Any] | None = None,
 ) -> Record:
     """A ``record`` effect: one entry (TOML keys, without prev/digest)."""
     pr = facts.pr
@@ -70,4 +71,7 @@ def record(
         "evidence": evidence,
         "findings": [f.render() for f in findings],
     }
+    for key, value in (extra or {}).items():
+        if value:  # empty additions stay out, as in entries written before them
+            entry[key] = value
     return Record(entry)
