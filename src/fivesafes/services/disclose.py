@@ -166,11 +166,18 @@ def branch_name(attempt: int) -> str:
     return f"{DISCLOSURE_BRANCH_PREFIX}/attempt-{attempt}"
 
 
-def commit_on_branch(root: Path, result: Disclosed, push: bool) -> str:
-    """Commit the manifest alone on a new disclosure branch, then return to where we were."""
+def commit_on_branch(root: Path, result: Disclosed, push: bool,
+                     onto: str | None = None) -> str:
+    """Commit the manifest alone on a new disclosure branch (or, revising, ``onto`` the
+    existing one, so the new outputs replace the old on the same pull request), then return
+    to where we were."""
     back = lifecycle_git.current_branch(root)
-    branch = branch_name(result.attempt)
-    lifecycle_git.switch(root, branch, create=True)
+    branch = onto or branch_name(result.attempt)
+    path = root / layout.OUTPUTS_MANIFEST
+    if onto is not None:
+        path.unlink(missing_ok=True)  # the branch tracks the old one: let git switch
+    lifecycle_git.switch(root, branch, create=onto is None)
+    write_atomic(path, result.text)
     try:
         lifecycle_git.commit_paths(root, [layout.OUTPUTS_MANIFEST],
                                    f"fivesafes: outputs of execution attempt {result.attempt} "

@@ -41,7 +41,13 @@ from fivesafes.core.lifecycle.retrieval import (
     retrieval_entry,
     retrieval_url,
 )
-from fivesafes.core.lifecycle.steps import execution_entry, execution_gate, next_attempt
+from fivesafes.core.lifecycle.steps import (
+    execution_entry,
+    execution_gate,
+    latest,
+    next_attempt,
+    revising,
+)
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Result, Status
 from fivesafes.models.policy import Policy
 
@@ -62,6 +68,17 @@ class RunOptions:
 def attempt_staging(root: Path, policy: Policy, request_id: str, attempt: int,
                     options: RunOptions) -> Staging:
     return staging_for(root, staging_root(policy, options.staging_root), request_id, attempt)
+
+
+def feedback(record: ActionRecord, policy: Policy) -> dict[str, Any] | None:
+    """What output checkers asked of the latest outputs, when this run revises them."""
+    if not revising(record):
+        return None
+    disclosure = latest(record, "disclosure")
+    assert disclosure is not None
+    asked = {o.path: o.reason for o in disclosure.outputs if o.outcome == "changes-requested"}
+    return {"attempt": next_attempt(record), "min-cell-count": policy.disclosure.min_cell_count,
+            "changes-requested": asked or dict.fromkeys(disclosure.changes_requested, "")}
 
 
 def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
@@ -102,7 +119,7 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
     executor = options.executor or executor_for(policy.executor.kind)
     context = ExecutionContext(root, request, policy, staging,
                                derived_urn(request.id, "execution-run", attempt), env,
-                               options.data_dir, crate)
+                               options.data_dir, crate, feedback(project.record, policy))
     status: Status = "completed"
     results: tuple[Result, ...] = ()
     try:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from fivesafes.core.release.media_types import media_type
 from fivesafes.core.request.parsed import Request
@@ -136,6 +136,9 @@ class ExecutionContext:
     env: Mapping[str, str] = field(default_factory=dict)
     data_dir: Path | None = None
     workflow_crate: Path | None = None  # the retrieved crate, when the workflow is a URL
+    # What output checkers asked of the previous attempt (the revise loop), for the workflow:
+    # {"attempt": n, "min-cell-count": m, "changes-requested": {output path: reason}}.
+    feedback: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

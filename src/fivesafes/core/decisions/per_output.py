@@ -80,16 +80,19 @@ def manifest_of(data: bytes | None) -> OutputsManifest | None:
         return None
 
 
-def _latest_reviews(facts: Facts) -> list[Review]:
-    latest: dict[str, Review] = {}
-    for review in facts.reviews:
-        key = review.user.login.lower()
-        if review.state in STATEFUL_REVIEWS and (
-                key not in latest
-                or (review.submitted_at, review.id) >= (latest[key].submitted_at,
-                                                        latest[key].id)):
-            latest[key] = review
-    return [latest[k] for k in sorted(latest) if latest[k].state != "DISMISSED"]
+def _reviews_in_order(facts: Facts) -> list[Review]:
+    """Every deciding review, oldest first: a checker's later statement on an output replaces
+    their earlier one, and what they said of other outputs still stands. A dismissed review
+    takes back everything its author said before it."""
+    ordered = sorted((r for r in facts.reviews if r.state in STATEFUL_REVIEWS),
+                     key=lambda r: (r.submitted_at, r.id))
+    kept: list[Review] = []
+    for review in ordered:
+        if review.state == "DISMISSED":
+            kept = [r for r in kept if r.user.login.lower() != review.user.login.lower()]
+        else:
+            kept.append(review)
+    return kept
 
 
 def _apply(outputs: dict[str, _Output], seen: dict[str, str], login: str, source: str,
@@ -117,6 +120,7 @@ def _apply(outputs: dict[str, _Output], seen: dict[str, str], login: str, source
                 notes.append(f"@{login}: the {s.verb} of `{path}` was for other bytes of it; "
                              "decide again on the current outputs")
                 continue
+            out.statements = [x for x in out.statements if x.login.lower() != login.lower()]
             out.statements.append(Statement(login=login, verdict=s.verb, source=source,
                                             reason=s.reason))
 
@@ -132,7 +136,7 @@ def _decisions(facts: Facts, pr: PullRequest, policy: Policy, record: ActionReco
             verb = "approve" if d.verdict == "approve" else "reject"
             _apply(outputs, head_seen, d.login, f"label:{d.source_id}",
                    [Said(verb, "*", f"label {d.label}")], notes)  # type: ignore[arg-type]
-    for review in _latest_reviews(facts):
+    for review in _reviews_in_order(facts):
         if ineligible(review.user, "disclosure", policy, facts, pr, record) is not None:
             continue  # the tally lists it as refused, with the reason
         parsed = parse(review.body)

@@ -62,6 +62,9 @@ def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[s
                                valid_err[0].render() if valid_err else "no errors", sha, facts))
         decided: StatusState = ("success" if t.met else "failure" if t.rejections
                                 else "pending")
+        if a.outputs is not None:  # disclosure decided per output
+            decided = {"completed": "success", "failed": "failure"}.get(  # type: ignore[assignment]
+                a.outcome, "pending")
         effects.append(_status(t.phase, decided, a.reason, sha, facts))
     for f in (*c.check, *c.validation):
         if not f.file.startswith("("):
