@@ -53,8 +53,10 @@ def test_long_table_with_a_count_header_variant() -> None:
 def test_wide_crosstab_every_cell_and_margin() -> None:
     text = "region,F,M,All\nEast,4,3,7\nNorth,94,59,153\nSouth,67,73,140\nAll,165,135,300\n"
     table = parse("t.csv", text)
-    assert table is not None and table.crosstab
-    assert table.margin_rows == frozenset({3}) and table.margin_columns == frozenset({3})
+    assert table is not None
+    assert table.crosstab
+    assert table.margin_rows == frozenset({3})
+    assert table.margin_columns == frozenset({3})
     assert [x[0] for x in found(text)] == [
         "min-cell-count@t.csv:2:F", "min-cell-count@t.csv:2:M", "min-cell-count@t.csv:2:All"]
 
@@ -118,7 +120,9 @@ def test_differencing_against_a_total_in_another_output() -> None:
                             sample("summary.json", summary, "application/json")], RULES)
     [f] = report.findings
     assert (f.id, f.severity) == ("differencing@counts.csv:2:patients", "error")
-    assert "summary.json" in f.message and f.fix and "secondary suppression" in f.fix
+    assert "summary.json" in f.message
+    assert f.fix
+    assert "secondary suppression" in f.fix
 
 
 def test_differencing_reveals_a_group_left_out() -> None:
@@ -169,5 +173,6 @@ def test_findings_never_quote_values_or_row_labels() -> None:
     text = "diagnosis,n\nVery rare syndrome,3\nCommon cold,500\n"
     report = check_outputs([sample("t.csv", text)], RULES)
     committed = json.dumps([f.model_dump() for f in report.findings])
-    assert "rare" not in committed and '"3"' not in committed
+    assert "rare" not in committed
+    assert '"3"' not in committed
     assert all(f.fix for f in report.findings)
