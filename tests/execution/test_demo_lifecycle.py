@@ -169,3 +169,33 @@ def test_demo_releases_no_small_count_and_records_what_was_found_and_decided(
     assert "identifier.email@notes.txt:2" in notes["description"]
     assert b"Output checking" in preview
     assert b"withheld" in preview
+
+
+def test_verify_fails_a_release_shipping_an_unapproved_or_unoverridden_output(
+        demo_runs: list[tuple[Path, Path]]) -> None:
+    from fivesafes.core.release.action_audit import audit_actions
+
+    _, release = demo_runs[0]
+    with zipfile.ZipFile(release) as archive:
+        names = archive.namelist()
+        crate = json.loads(archive.read(next(n for n in names
+                                             if n.endswith("/data/ro-crate-metadata.json"))))
+    payload = {n.split("/data/", 1)[1] for n in names if "/data/" in n}
+    assert audit_actions(crate, "crate", payload) == []
+
+    def audited(change: dict[str, object], path: str = "counts_by_region.csv") -> list[str]:
+        graph = [dict(e) for e in crate["@graph"]]
+        for e in graph:
+            if e.get("name") == f"Disclosure check of outputs/{path}: approved":
+                e.update({k: v for k, v in change.items() if v is not None})
+                if "agent" in change and change["agent"] is None:
+                    e.pop("agent")
+        return [f.rule for f in audit_actions({**crate, "@graph": graph}, "crate", payload)]
+
+    assert audited({"actionStatus": "http://schema.org/FailedActionStatus"}) == [
+        "action.output-not-approved"]
+    assert audited({"agent": None}) == ["action.output-not-approved"]
+    assert audited({"error": ["error finding min-cell-count@x:3:n was not overridden"]}) == [
+        "action.output-finding-not-overridden"]
+    assert audited({"object": {"@id": "outputs/elsewhere.csv"}}) == [
+        "action.output-unchecked"]
