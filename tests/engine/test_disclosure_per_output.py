@@ -201,3 +201,24 @@ def test_a_sign_off_rejection_reason_reaches_the_record() -> None:
     [entry] = records(plan)
     assert (entry["phase"], entry["status"]) == ("sign-off", "failed")
     assert entry["statements"][0]["reason"] == "Dates are outside the project."
+
+
+def test_the_comment_shows_each_output_its_findings_and_who_acts_next(d: World) -> None:
+    from fivesafes.core.engine.plan import Annotation, Comment
+
+    plan = d.run(review(d, "erin", "CHANGES_REQUESTED", block(
+        "changes counts.csv: suppress the small cell", "reject notes.txt: an e-mail")))
+    [comment] = [e for e in plan.effects if isinstance(e, Comment)]
+    body = comment.body
+    assert "| `counts.csv` | 10 B | text/csv | ✏️ changes" in body
+    assert "| `notes.txt` | 5 B | text/plain | ⛔ withheld" in body
+    assert "| `summary.json` | 7 B | application/json | ⏳" in body
+    assert f"`{SMALL}` line 3, column 'n'" in body
+    assert "@erin **changes**: suppress the small cell" in body
+    assert "**Next:** the researcher revises the analysis" in body
+    [note] = [e for e in plan.effects if isinstance(e, Annotation)
+              and e.file == "outputs/manifest.toml"]
+    text = d.files["outputs/manifest.toml"].decode().splitlines()
+    assert note.line is not None
+    assert text[note.line - 1] == f'id = "{SMALL}"'
+    assert note.level == "error"

@@ -13,6 +13,7 @@ from fivesafes.core.decisions.gates import Decision, Refusal
 from fivesafes.core.decisions.tally import verdicts
 from fivesafes.core.decisions.trigger import judge, stale_label_event
 from fivesafes.core.engine.comment import render
+from fivesafes.core.engine.disclosure_comment import finding_annotations
 from fivesafes.core.engine.disclosure_record import (
     disclosure_fields,
     people,
@@ -70,6 +71,7 @@ def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[s
         if not f.file.startswith("("):
             effects.append(Annotation(f.file, f.line, "error" if f.severity == "error"
                                       else "warning", f.render(), f.rule))
+    effects += finding_annotations(a, facts)
     body = render(a, facts, notes=notes, look_again=look_again, state=state, reason=reason)
     effects += [Comment(a.pr.number, body), Summary(body)]
     return effects
