@@ -42,7 +42,7 @@ from fivesafes.core.findings import errors
 from fivesafes.core.lifecycle.steps import latest
 from fivesafes.demo import github as demo_github
 from fivesafes.demo import synthetic_source
-from fivesafes.services.disclose import Disclosed, commit_on_branch, prepare
+from fivesafes.services.disclose import Disclosed, commit_on_branch, prepare, revision_branch
 from fivesafes.services.execute import RunOptions, execute
 from fivesafes.services.publish import PublishOptions, publish
 
@@ -264,6 +264,8 @@ def _disclose(lay: DemoLayout, say: Say, software: Software, env: dict[str, str]
     result = prepare(root, RunOptions(staging_root=lay.staging))
     _show_findings(say, result)
     as_person("automation")
+    if revision_branch(root) != branch:
+        raise DemoError(f"re-run: the new outputs do not go onto {branch}")
     commit_on_branch(root, result, push=True, onto=branch)
     expect(pr.pushed(root, clock.stamp()), "pending", say, "pull request #2")
     expect(pr.approve(root, second, clock.stamp(), SECOND_LOOK), "pending", say, "disclosure")

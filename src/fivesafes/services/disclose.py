@@ -22,9 +22,15 @@ from fivesafes.adapters.executors.base import collect_results
 from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.files.toml_edit import write_atomic
 from fivesafes.adapters.git import lifecycle as lifecycle_git
+from fivesafes.adapters.git.process import run, run_unchecked
 from fivesafes.core import layout
 from fivesafes.core.engine.pr_phases import DISCLOSURE_BRANCH_PREFIX
-from fivesafes.core.lifecycle.steps import changed_outputs, completed_execution, disclosure_gate
+from fivesafes.core.lifecycle.steps import (
+    changed_outputs,
+    changes_asked,
+    completed_execution,
+    disclosure_gate,
+)
 from fivesafes.core.outputs.sdc import DisclosureReport, OutputSample, check_outputs
 from fivesafes.models.ledger import ActionEntry, Result
 from fivesafes.models.manifest import Excluded, OutputsManifest
@@ -160,6 +166,26 @@ def prepare(root: Path, options: RunOptions | None = None) -> Disclosed:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, text)
     return Disclosed(manifest, text, report, execution.attempt)
+
+
+def revision_branch(root: Path) -> str | None:
+    """The disclosure branch whose pull request the new outputs replace, when output checkers
+    asked for changes: the branch of the latest attempt, local or on origin (fetched)."""
+    if not changes_asked(load_project(root).record):
+        return None
+    pattern = f"refs/heads/{DISCLOSURE_BRANCH_PREFIX}/attempt-*"
+    names = set(run(root, "for-each-ref", "--format=%(refname:short)", pattern).split())
+    remote = run_unchecked(root, "ls-remote", "--heads", "origin", pattern)
+    if remote.returncode == 0:
+        names |= {line.split("refs/heads/", 1)[1] for line in remote.stdout.splitlines()
+                  if "refs/heads/" in line}
+    if not names:
+        return None
+    branch = max(names, key=lambda n: int(n.rsplit("-", 1)[-1]) if n.rsplit("-", 1)[-1]
+                 .isdigit() else 0)
+    if branch not in run(root, "for-each-ref", "--format=%(refname:short)", pattern).split():
+        run(root, "fetch", "-q", "origin", f"{branch}:{branch}")
+    return branch
 
 
 def branch_name(attempt: int) -> str:

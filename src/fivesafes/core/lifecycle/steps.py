@@ -42,6 +42,14 @@ def execution_gate(record: ActionRecord, request_digest: str) -> str | None:
     return None
 
 
+def changes_asked(record: ActionRecord) -> bool:
+    """Whether the latest disclosure decision asked for changes (the outputs of any attempt
+    since then replace the old ones on the same disclosure pull request)."""
+    disclosure = latest(record, "disclosure")
+    return disclosure is not None and disclosure.status == "pending" \
+        and bool(disclosure.changes_requested)
+
+
 def revising(record: ActionRecord) -> bool:
     """Whether output checkers asked for changes to the latest outputs: the same signed-off
     request may then run again (a new attempt) without a new sign-off."""
