@@ -7,10 +7,12 @@ import dataclasses
 import tomllib
 
 import pytest
-from engine_world import APPROVE_D, World, disclosure_world, records
+from tests.support.engine_world import APPROVE_D, World, disclosure_world, records
 
 from fivesafes.core.decisions.assess import assess
 from fivesafes.core.decisions.statements import parse
+from fivesafes.core.facts.events import Event
+from fivesafes.core.facts.values import Facts
 from fivesafes.core.lifecycle import phases
 from fivesafes.core.lifecycle.steps import execution_gate, revising
 from fivesafes.models.ledger import ActionRecord
@@ -60,7 +62,7 @@ def d() -> World:
     return world
 
 
-def review(d: World, login: str, state: str, body: str, commit: str | None = None):
+def review(d: World, login: str, state: str, body: str, commit: str | None = None) -> Event:
     event = d.review(login, state, commit)
     d.reviews[-1] = dataclasses.replace(d.reviews[-1], body=body)
     return event
@@ -155,7 +157,7 @@ def test_new_outputs_reset_changed_decisions_and_keep_the_unchanged(d: World) ->
     facts_manifests = {old_head: old}
     original = d.facts
 
-    def facts():  # the adapter reads the manifest at each reviewed commit
+    def facts() -> Facts:  # the adapter reads the manifest at each reviewed commit
         return dataclasses.replace(original(), manifests=facts_manifests)
 
     d.facts = facts  # type: ignore[method-assign]

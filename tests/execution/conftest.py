@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(HERE))
 
 from fivesafes.adapters.executors.bundle import (  # noqa: E402
     COUNTS_BY_REGION,
@@ -65,7 +63,7 @@ def project(tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     monkeypatch.delenv("FIVESAFES_WORKFLOW_MIRROR", raising=False)
     root = tmp_path / "project"
     render_project(root, InitOptions(project_id=PROJECT_ID))
-    from exec_support import set_executor
+    from tests.support.execution import set_executor
 
     set_executor(root, **{"workflow-mirror": str(mirror)})
     return root
@@ -82,7 +80,7 @@ def shared_validator() -> Path:
 
 @pytest.fixture(scope="session")
 def tls_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from exec_support import self_signed
+    from tests.support.execution import self_signed
 
     return self_signed(tmp_path_factory.mktemp("tls"))
 

@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from exec_support import decide_disclosure, set_executor, sign_off
+from tests.support.execution import decide_disclosure, set_executor, sign_off
 
 from fivesafes.cli.crate_cmd import software
 from fivesafes.models.manifest import OutputsManifest

@@ -20,10 +20,11 @@ from fivesafes.core import layout
 from fivesafes.core.findings import Finding
 from fivesafes.core.request import catalogue
 from fivesafes.core.request.parsed import Request
+from fivesafes.errors import ExternalError
 from fivesafes.models.policy import Policy
 
 
-class CatalogueUnavailable(Exception):
+class CatalogueUnavailable(ExternalError):
     """The catalogue could not be read (source or service unreachable, or not configured)."""
 
 
