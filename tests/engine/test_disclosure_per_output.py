@@ -224,3 +224,27 @@ def test_the_comment_shows_each_output_its_findings_and_who_acts_next(d: World) 
     assert note.line is not None
     assert text[note.line - 1] == f'id = "{SMALL}"'
     assert note.level == "error"
+
+
+def test_the_researcher_requests_an_exception_in_the_disclosure_pull_request(
+        d: World) -> None:
+    from fivesafes.core.engine.plan import Comment
+    from fivesafes.core.facts.values import ChangedFile
+
+    d.changed.append(ChangedFile("outputs/exceptions.toml", "added"))
+    d.files["outputs/exceptions.toml"] = (
+        f'[[exception]]\nfinding = "{SMALL}"\nreason = "the ONS publishes this count"\n'
+        '[[exception]]\nfinding = "nope@x.csv:1"\nreason = "?"\n').encode()
+    plan = d.run(review(d, "erin", "APPROVED", block("approve summary.json")))
+    assert plan.outcome == "pending"  # the pull request may change this file
+    [comment] = [e for e in plan.effects if isinstance(e, Comment)]
+    assert (f"🙋 exception requested (researcher) for `{SMALL}`: the ONS publishes this "
+            "count") in comment.body
+    assert "'nope@x.csv:1', which is no finding of the manifest" in comment.body
+    for login in ("erin", "frank"):
+        d.run(review(d, login, "APPROVED", block(
+            "approve *", f"override {SMALL}: agreed with the request")))
+    d.merged = True
+    [entry] = [r for r in records(d.run(d.merge())) if r["phase"] == "disclosure"]
+    assert [(e["finding"], e["source"]) for e in entry["exceptions"]][0] == (SMALL,
+                                                                              "researcher")

@@ -83,7 +83,7 @@ class DemoPullRequest:
             for line in run(root, "diff", "--name-status", self.base_sha, head).splitlines()
             if line.strip())
         paths = run(root, "ls-tree", "-r", "--name-only", head, "--", "resources",
-                    layout.OUTPUTS_MANIFEST).split()
+                    layout.OUTPUTS_MANIFEST, "outputs/exceptions.toml").split()
         files = {p: run(root, "show", f"{head}:{p}").encode() for p in paths}
         commits = tuple(
             Commit(sha, self.author.login, self.author.login, is_bot=self.author.is_bot)

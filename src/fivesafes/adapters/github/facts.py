@@ -28,13 +28,14 @@ from fivesafes.adapters.github.records import CommitInfo, stamp
 from fivesafes.adapters.github.trailers import co_authors
 from fivesafes.adapters.runner.actions import run_context
 from fivesafes.core import layout
+from fivesafes.core.engine.pr_exceptions import PR_EXCEPTIONS
 from fivesafes.core.facts import values as facts
 from fivesafes.core.facts.events import Event
 
 
 def wanted_file(path: str) -> bool:
     """The request files read at the head SHA: ``resources/**`` and the outputs manifest."""
-    return path.startswith("resources/") or path == layout.OUTPUTS_MANIFEST
+    return path.startswith("resources/") or path in (layout.OUTPUTS_MANIFEST, PR_EXCEPTIONS)
 
 
 def policy_teams(policy: bytes | None, *, maintainers: bool = False) -> list[str]:
