@@ -246,5 +246,5 @@ def test_the_researcher_requests_an_exception_in_the_disclosure_pull_request(
             "approve *", f"override {SMALL}: agreed with the request")))
     d.merged = True
     [entry] = [r for r in records(d.run(d.merge())) if r["phase"] == "disclosure"]
-    assert [(e["finding"], e["source"]) for e in entry["exceptions"]][0] == (SMALL,
+    assert next((e["finding"], e["source"]) for e in entry["exceptions"]) == (SMALL,
                                                                               "researcher")
