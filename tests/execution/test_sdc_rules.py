@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -176,3 +177,17 @@ def test_findings_never_quote_values_or_row_labels() -> None:
     assert "rare" not in committed
     assert '"3"' not in committed
     assert all(f.fix for f in report.findings)
+
+
+def test_parquet_tables_are_read_for_review(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from fivesafes.adapters.executors.base import collect_results
+    from fivesafes.services.disclose import samples
+
+    pq.write_table(pa.table({"region": ["North", "Isles"], "n": [120, 4]}),
+                   tmp_path / "counts.parquet")
+    report = check_outputs(samples(tmp_path, collect_results(tmp_path)), RULES)
+    assert [(f.id, f.severity) for f in report.findings] == [
+        ("parquet@counts.parquet", "review"), ("min-cell-count@counts.parquet:3:n", "error")]
