@@ -9,14 +9,15 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bin=${VENV_BIN:-.venv/bin}
 
-workflows=(.github/workflows/*.yml templates/project-repo/.github/workflows/*.yml)
+workflows=(.github/workflows/*.yml templates/project-repo/.github/workflows/*.yml
+           templates/org-repo/.github/workflows/*.yml)
 actions=(actions/*/action.yml)
 dependabot=(templates/project-repo/.github/dependabot.yml)
 [[ -f .github/dependabot.yml ]] && dependabot+=(.github/dependabot.yml)
 
-echo "zizmor (offline): .github/workflows actions templates/project-repo/.github"
+echo "zizmor (offline): .github/workflows actions templates/project-repo/.github templates/org-repo/.github"
 "$bin/zizmor" --offline --quiet --config .github/zizmor.yml --strict-collection \
-  .github/workflows actions templates/project-repo/.github
+  .github/workflows actions templates/project-repo/.github templates/org-repo/.github
 
 echo "check-jsonschema: ${#workflows[@]} workflows, ${#actions[@]} actions, ${#dependabot[@]} Dependabot files"
 "$bin/check-jsonschema" --builtin-schema vendor.github-workflows "${workflows[@]}"

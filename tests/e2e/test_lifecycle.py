@@ -58,7 +58,9 @@ def test_push_after_approval_invalidates_it(stage: Stage) -> None:
                     stage.payload("pull_request.synchronize", pull, "researcher"))
     assert run.results == {"validation": "success"}, run.output()
     assert stage.writes() == ["DELETE /repos/{repo}/issues/1/labels/5s%3Aapprove-sign-off",
-                              *PUBLISH, f"PATCH /repos/{{repo}}/issues/comments/{comment.id}"]
+                              *PUBLISH, f"PATCH /repos/{{repo}}/issues/comments/{comment.id}",
+                              # the new head needs new reviews: the deciders are asked again
+                              "POST /repos/{repo}/pulls/1/requested_reviewers"]
     assert stage.reads() == pr_reads(1, ["researcher", "alice"])
     assert pull.labels == []
     # the new head starts over; the approved commit keeps what it had
@@ -169,7 +171,8 @@ def test_disclosure_by_two_checkers_publishes_a_release(stage: Stage, tmp_path: 
     run = stage.run("pull_request_target",
                     stage.payload("pull_request.opened", disclosure, "github-actions[bot]"))
     assert run.results == {"disclosure": "success"}, run.output()
-    assert stage.writes() == [*PUBLISH, "POST /repos/{repo}/issues/2/comments"]
+    assert stage.writes() == [*PUBLISH, "POST /repos/{repo}/issues/2/comments",
+                              "POST /repos/{repo}/pulls/2/requested_reviewers"]
     assert stage.status_contexts(disclosure.head_sha)[-1] == (DISCLOSURE_STATUS, "pending")
     comment = stage.sticky(2)
     assert "0 of 2" in comment.body

@@ -32,7 +32,7 @@ def test_valid_request_opened(stage: Stage) -> None:
     sha = pull.head_sha
     comment = stage.sticky(pull.number)
     assert stage.writes() == ["POST /repos/{repo}/statuses/{sha}"] * 3 + [
-        "POST /repos/{repo}/issues/1/comments"]
+        "POST /repos/{repo}/issues/1/comments", "POST /repos/{repo}/pulls/1/requested_reviewers"]
     assert stage.reads() == pr_reads(1, ["researcher"])
     # the request files are read at the head commit, the policy from the default branch
     assert f"GET /repos/{REPO}/git/trees/{sha}?recursive=1" in stage.server.lines()
@@ -40,7 +40,8 @@ def test_valid_request_opened(stage: Stage) -> None:
                                           (SIGN_OFF_STATUS, "pending")]
     assert pull.labels == []
     assert "`sign-off-pending`" in comment.body
-    assert "`@example-tre/sign-off-approvers`" in comment.body
+    assert "`@example-tre/sign-off-approvers`" not in comment.body  # a mention, not code
+    assert comment.body.splitlines()[1].startswith("**Your move, @example-tre/sign-off-approvers")
     assert stage.tip() == before  # nothing is recorded before a decision
 
 

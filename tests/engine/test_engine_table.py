@@ -37,7 +37,8 @@ def test_opened_valid_request_waits_for_sign_off(world: World) -> None:
     body = plan.of_kind("comment")[0].body  # type: ignore[union-attr]
     assert body.startswith("<!-- fivesafes:sticky -->")
     assert "@alice" in body
-    assert "`@tre/stewards`" in body
+    assert "`@tre/stewards`" not in body  # a real mention notifies the team (issue 13)
+    assert "@tre/stewards" in body.splitlines()[1]  # the first line: whose move it is
     assert "class sign_off_pending current" in body
 
 

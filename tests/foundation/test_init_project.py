@@ -33,7 +33,10 @@ def test_init_then_validate_is_clean(tmp_path: Path) -> None:
     assert data["project"]["id"] in out
     code, out = run("validate", str(dest))
     assert code == 0, out
-    assert "0 error(s), 0 warning(s)" in out
+    assert "valid: 0 error(s)" in out
+    warnings = [line for line in out.splitlines() if ": warning: " in line]
+    assert warnings
+    assert all("still holds the template's example value" in line for line in warnings)
     log = subprocess.run(["git", "-C", str(dest), "log", "--format=%s"], capture_output=True,
                          text=True, check=True).stdout
     assert data["project"]["id"] in log

@@ -55,7 +55,14 @@ class Render:
             html_url=f"{self.api}/{repo.full_name}", visibility="private" if repo.private
             else "public", clone_url=f"{self.api}/{repo.full_name}.git",
             upload_url=f"{self.api}/uploads/repos/{repo.full_name}/releases{{/id}}",
-            **repo.settings)
+            topics=list(repo.topics), **self._template(repo, schema), **repo.settings)
+
+    def _template(self, repo: Repo, schema: str) -> dict[str, Any]:
+        """``template_repository`` (full repositories only), when made from a template."""
+        template = self.world.repos.get(repo.template or "")
+        if schema != "full-repository" or template is None:
+            return {}
+        return {"template_repository": self.repo(template)}
 
     def label(self, repo: Repo, label: Label) -> dict[str, Any]:
         return self.shapes.make(
@@ -91,7 +98,11 @@ class Render:
             merged_at=pull.created_at if pull.merged else None, _links=link,
             author_association="CONTRIBUTOR", mergeable_state="clean", auto_merge=None,
             commits_url=f"{url}/commits", comments_url=f"{issue}/comments",
-            statuses_url=link["statuses"]["href"])
+            statuses_url=link["statuses"]["href"],
+            requested_reviewers=[self.user(u) for u in pull.requested_reviewers],
+            requested_teams=[{**self.team(self.world.teams[(repo.owner, t)]), "parent": None}
+                             for t in pull.requested_teams if (repo.owner, t) in
+                             self.world.teams])
 
     def commit(self, repo: Repo, commit: Commit) -> dict[str, Any]:
         url = f"{self.repo_url(repo)}/commits/{commit.sha}"

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.github_server import routes_admin, routes_pulls, routes_repos  # noqa: F401 (register)
+from tests.github_server import (  # noqa: F401 (register)
+    routes_admin,
+    routes_org,
+    routes_pulls,
+    routes_repos,
+)
 from tests.github_server.gitmirror import sync
 from tests.github_server.openapi import OpenApi, RequestViolation, SchemaViolation
 from tests.github_server.render import Render

@@ -61,6 +61,8 @@ class Pull:
     labels: list[str] = field(default_factory=list)
     draft: bool = False
     head_repo: str | None = None  # owner/name of a fork the head branch lives in
+    requested_reviewers: list[str] = field(default_factory=list)  # logins asked to review
+    requested_teams: list[str] = field(default_factory=list)  # team slugs asked to review
 
 @dataclass
 class Review:
@@ -190,6 +192,8 @@ class Repo:
     dispatches: list[dict[str, Any]] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)  # oldest first
     git_dir: Path | None = None  # mirrored from this (bare) git repository when set
+    topics: list[str] = field(default_factory=list)
+    template: str | None = None  # owner/name of the template it was made from
 
     @property
     def full_name(self) -> str:

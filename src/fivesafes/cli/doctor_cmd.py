@@ -17,12 +17,13 @@ import click
 from fivesafes.adapters.files.workflow_pins import WorkflowError, find_uses, workflow_files
 from fivesafes.adapters.github.admin import inspect_github_repo, split_repo
 from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
-from fivesafes.core.admin.pins import pin_findings
+from fivesafes.core.admin.pins import OUR_REPOSITORY, pin_findings
 from fivesafes.core.findings import Finding, errors
+from fivesafes.models.policy import Policy
 from fivesafes.services.github_setup import github_client, load_labels, load_policy
 
 
-def local_findings(project: Path) -> list[Finding]:
+def local_findings(project: Path, repository: str = OUR_REPOSITORY) -> list[Finding]:
     found: list[Finding] = []
     files = workflow_files(project)
     if not files:
@@ -32,10 +33,31 @@ def local_findings(project: Path) -> list[Finding]:
     for path in files:
         rel = path.relative_to(project).as_posix()
         try:
-            found += pin_findings(find_uses(path.read_text(encoding="utf-8"), rel))
+            found += pin_findings(find_uses(path.read_text(encoding="utf-8"), rel), repository)
         except WorkflowError as exc:
             found.append(Finding(rel, None, None, "workflow-yaml", str(exc), "fix the YAML"))
     return found
+
+
+NOT_OFFLINE = ("Not checked offline (add --github ORG/NAME): the ruleset and who may bypass it, "
+               "the Actions token settings, the labels on GitHub, and whether the policy's "
+               "approvers and teams exist and have the access their role needs.")
+
+
+def policy_findings(project: Path, policy: Policy) -> list[Finding]:
+    """CODEOWNERS against the policy, and the template's example values still in place."""
+    from fivesafes.adapters.files.project import UnreadableProject, scan_tree
+    from fivesafes.core.admin.codeowners import codeowners_findings
+    from fivesafes.core.request.examples import example_warnings
+
+    path = project / ".github" / "CODEOWNERS"
+    found = codeowners_findings(path.read_text(encoding="utf-8") if path.is_file() else None,
+                                policy)
+    try:
+        files, _ = scan_tree(project)
+    except UnreadableProject:
+        return found
+    return found + example_warnings(files)
 
 
 @click.command()
@@ -43,7 +65,10 @@ def local_findings(project: Path) -> list[Finding]:
 @click.option("--github", "github_repo", metavar="ORG/NAME",
               help="Also inspect the repository's settings on GitHub (needs GITHUB_TOKEN).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-def doctor(project_dir: Path, github_repo: str | None, as_json: bool) -> None:
+@click.option("--org-policy", type=click.Path(path_type=Path, dir_okay=False),
+              help="The central policy as a local file, for a policy that extends it.")
+def doctor(project_dir: Path, github_repo: str | None, as_json: bool,
+           org_policy: Path | None) -> None:
     """Report weak protection of a project repository, with the fix for each.
 
     Checks that workflows pin what they run (a full SHA, or a release tag of
@@ -54,8 +79,9 @@ def doctor(project_dir: Path, github_repo: str | None, as_json: bool) -> None:
     """
     if not project_dir.is_dir():
         raise CommandError(f"{project_dir}: no such folder", USAGE)
-    policy = load_policy(project_dir)
-    found = local_findings(project_dir)
+    policy = load_policy(project_dir, org_policy)
+    found = local_findings(project_dir, policy.automation.repository)
+    found += policy_findings(project_dir, policy)
     if github_repo:
         try:
             split_repo(github_repo)
@@ -69,5 +95,7 @@ def doctor(project_dir: Path, github_repo: str | None, as_json: bool) -> None:
         for finding in found:
             click.echo(f"{finding.severity}: {finding.render()}")
         click.echo(f"{len(found)} finding(s)" if found else "No weaknesses found.")
+    if not github_repo:
+        click.echo(NOT_OFFLINE, err=as_json)
     if errors(found):
         raise SystemExit(FINDINGS)

@@ -36,11 +36,30 @@ from fivesafes.core.admin.init_plan import InitOptions
                    "to repair drift.")
 @click.option("--app-id", type=int,
               help="The automation's GitHub App id: the only actor that may bypass the ruleset.")
+@click.option("--maintainer", "maintainers", multiple=True, metavar="LOGIN_OR_TEAM",
+              help="Maintainer of the project repository (login or @org/team); repeat.")
+@click.option("--tre-name", help="Name of the Trusted Research Environment.")
+@click.option("--tre-url", help="https address of the TRE.")
+@click.option("--tre-ror", help="ROR id of the organisation running the TRE.")
+@click.option("--executor", type=click.Choice(["local", "extract", "http"]),
+              help="How approved workflows run in the TRE.")
+@click.option("--publication", "publication", multiple=True,
+              type=click.Choice(["directory", "github-release"]),
+              help="Where approved releases go; repeat for both.")
+@click.option("--extends", metavar="ORG/REPO[/PATH][@REF]",
+              help="The organisation's central policy this project extends (and may only "
+                   "tighten); the project policy then holds only the reference and what "
+                   "--approver/--checker/--maintainer tighten.")
+@click.option("--automation", metavar="ORG/REPO",
+              help="The repository of the actions and reusable workflow (your fork or mirror "
+                   "of fivesafes-gitops); the workflows and the policy name it.")
 def init(directory: Path, title: str | None, requester_name: str | None,
          requester_orcid: str | None, requester_email: str | None,
          requester_github: str | None, approvers: tuple[str, ...], checkers: tuple[str, ...],
          project_id: str | None, no_git: bool, github_repo: str | None,
-         app_id: int | None) -> None:
+         app_id: int | None, maintainers: tuple[str, ...], tre_name: str | None,
+         tre_url: str | None, tre_ror: str | None, executor: str | None,
+         publication: tuple[str, ...], extends: str | None, automation: str | None) -> None:
     """Create a project repository in DIRECTORY (new or empty) from the template.
 
     Writes the request files, the policy and the JSON Schemas, assigns a fresh project id,
@@ -57,6 +76,8 @@ def init(directory: Path, title: str | None, requester_name: str | None,
         title=title, requester_name=requester_name, requester_orcid=requester_orcid,
         requester_email=requester_email, requester_github=requester_github,
         approvers=approvers, checkers=checkers, project_id=project_id,
+        maintainers=maintainers, tre_name=tre_name, tre_url=tre_url, tre_ror=tre_ror,
+        executor=executor, publication=publication, extends=extends, automation=automation,
     )
     try:
         new_id = init_project(directory, options, git=not no_git)
@@ -67,6 +88,7 @@ def init(directory: Path, title: str | None, requester_name: str | None,
         raise CommandError(f"{exc}; the files are in {directory}, run git yourself",
                            exc.exit_code) from exc
     click.echo(f"Created project {new_id} in {directory}")
+    _name_leftovers(directory)
     if github_repo:
         from fivesafes.services.github_setup import init_github
 
@@ -74,3 +96,20 @@ def init(directory: Path, title: str | None, requester_name: str | None,
         return
     click.echo("Next: edit the files under resources/, then run "
                f"`fivesafes validate {directory}`")
+
+
+def _name_leftovers(directory: Path) -> None:
+    """Say which of the template's example values the options left in place."""
+    from fivesafes.adapters.files.project import UnreadableProject, scan_tree
+    from fivesafes.core.request.examples import example_warnings
+
+    try:
+        files, _ = scan_tree(directory)
+    except UnreadableProject:
+        return
+    left = example_warnings(files)
+    if left:
+        click.echo(f"{len(left)} example value(s) of the template are still in place "
+                   "(`fivesafes validate` names each):")
+        for finding in left:
+            click.echo(f"  {finding.where}: {finding.message}")

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "demo": "fivesafes.cli.demo_cmd:demo",
     "doctor": "fivesafes.cli.doctor_cmd:doctor",
     "upgrade": "fivesafes.cli.upgrade_cmd:upgrade",
+    "org": "fivesafes.cli.org_cmd:org",
 }
 
 

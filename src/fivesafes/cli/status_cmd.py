@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from fivesafes.adapters.github.org_policy import resolve_org_policy
 from fivesafes.cli.errors import USAGE, CommandError
 from fivesafes.cli.ledger_cmd import load
 from fivesafes.core import layout
@@ -54,14 +55,18 @@ def _print(v: View) -> None:
 @click.argument("project_dir", required=False, default=".",
                 type=click.Path(path_type=Path, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-def status(project_dir: Path, as_json: bool) -> None:
+@click.option("--org-policy", type=click.Path(path_type=Path, dir_okay=False),
+              help="The organisation's central policy as a local file, for a policy that "
+                   "extends it.")
+def status(project_dir: Path, as_json: bool, org_policy: Path | None) -> None:
     """Where the request stands: phase, what is pending and from whom, last decisions."""
     if not project_dir.is_dir():
         raise CommandError(f"{project_dir}: no such folder; fix: give the project folder",
                            USAGE)
     record = load(project_dir)
     policy_path = project_dir / layout.POLICY
-    policy, _ = validate_policy(policy_path.read_bytes() if policy_path.is_file() else None)
+    data = policy_path.read_bytes() if policy_path.is_file() else None
+    policy, _ = validate_policy(data, resolve_org_policy(data, org_policy))
     v = view(record, policy)
     if as_json:
         click.echo(json.dumps(view_to_json(v), indent=2))

@@ -15,6 +15,7 @@ import click
 from fivesafes.adapters.files.workflow_pins import upgrade_project, workflow_files
 from fivesafes.cli.errors import USAGE, CommandError
 from fivesafes.core.admin.pins import RELEASE_RE, SHA_RE
+from fivesafes.services.github_setup import automation_repository
 
 
 @click.command()
@@ -23,11 +24,15 @@ from fivesafes.core.admin.pins import RELEASE_RE, SHA_RE
 @click.option("--sha", metavar="40HEX",
               help="Pin the release's full commit SHA (with a `# vX.Y.Z` comment) instead of "
                    "the tag.")
-def upgrade(project_dir: Path, tag: str, sha: str | None) -> None:
+@click.option("--org-policy", type=click.Path(path_type=Path, dir_okay=False),
+              help="The central policy as a local file (names the automation's repository).")
+def upgrade(project_dir: Path, tag: str, sha: str | None, org_policy: Path | None) -> None:
     """Pin the project's workflows to release TAG of fivesafes-gitops.
 
-    Rewrites every `uses: fivesafes/fivesafes-gitops/...@REF` in PROJECT_DIR/.github/workflows,
-    leaving comments, quoting and layout as they were. Commit the result in a pull request.
+    Rewrites every `uses: ORG/REPO/...@REF` of the automation's repository (the policy's
+    [automation] repository, fivesafes/fivesafes-gitops unless a fork is named) in
+    PROJECT_DIR/.github/workflows, leaving comments, quoting and layout as they were. Commit
+    the result in a pull request.
     """
     if not RELEASE_RE.match(tag):
         raise CommandError(f"--to {tag}: a release tag looks like v1.2.3", USAGE)
@@ -37,7 +42,8 @@ def upgrade(project_dir: Path, tag: str, sha: str | None) -> None:
     if not workflow_files(project_dir):
         raise CommandError(f"{project_dir}/.github/workflows: no workflow files; is this a "
                            "project repository?", USAGE)
-    changed = upgrade_project(project_dir, tag, sha)
+    changed = upgrade_project(project_dir, tag, sha,
+                              automation_repository(project_dir, org_policy))
     pin = f"{sha} # {tag}" if sha else tag
     if not changed:
         click.echo(f"Already at {pin}: nothing changed")

@@ -11,10 +11,12 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.files.project import scan_tree
+from fivesafes.adapters.github.org_policy import resolve_org_policy
 from fivesafes.cli.errors import FINDINGS, OK
 from fivesafes.cli.findings_output import FORMATS, Format, emit
 from fivesafes.core import layout
 from fivesafes.core.findings import errors
+from fivesafes.core.request.examples import example_warnings
 from fivesafes.core.request.validate import validate_policy, validate_request
 
 
@@ -28,8 +30,11 @@ from fivesafes.core.request.validate import validate_policy, validate_request
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
               help="With --catalogue: the TRE data folder holding file sources such as SQLite "
                    "(default: $FIVESAFES_DATA_DIR).")
+@click.option("--org-policy", type=click.Path(path_type=Path, dir_okay=False),
+              help="The organisation's central policy as a local file, for a policy that "
+                   "extends it (default: read from its repository through the API).")
 def validate(project_dir: Path, fmt: Format, with_catalogue: bool,
-             data_dir: Path | None) -> None:
+             data_dir: Path | None, org_policy: Path | None) -> None:
     """Check every request file and the policy of PROJECT_DIR (default: here).
 
     Reports TOML syntax, schema (unknown keys with did-you-mean, wrong types), ORCID check
@@ -39,9 +44,11 @@ def validate(project_dir: Path, fmt: Format, with_catalogue: bool,
     project folder.
     """
     files, findings = scan_tree(project_dir)
-    policy, policy_findings = validate_policy(files.get(layout.POLICY))
+    policy_data = files.get(layout.POLICY)
+    policy, policy_findings = validate_policy(
+        policy_data, resolve_org_policy(policy_data, org_policy))
     result = validate_request(files, policy)
-    findings = findings + policy_findings + result.findings
+    findings = findings + policy_findings + result.findings + example_warnings(files)
     if with_catalogue and not errors(findings):
         from fivesafes.adapters.catalogue.run import check_catalogue
 

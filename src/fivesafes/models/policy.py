@@ -211,8 +211,42 @@ class Researchers(TomlModel):
     )
 
 
+# -- organisation scale: extends, the automation's repository, reminders ---------------------
+DEFAULT_AUTOMATION = "fivesafes/fivesafes-gitops"
+
+
+class Automation(TomlModel):
+    """Where the actions and the reusable workflow live (a fork or mirror of the automation)."""
+
+    repository: str = Field(
+        default=DEFAULT_AUTOMATION, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$",
+        description="ORG/REPO holding the actions and the reusable workflow; upgrade, doctor "
+        "and the crate's SoftwareApplication follow it.")
+
+
+class Reminders(TomlModel):
+    """When a waiting request is brought back to its deciders, and how they are told."""
+
+    remind_after: int = Field(default=7, ge=1, description="Days a request may wait in a "
+                              "decision phase before a reminder is posted.")
+    webhook_secret: str | None = Field(
+        default=None, pattern=r"^[A-Z][A-Z0-9_]*$",
+        description="NAME of the secret holding a webhook URL to notify (never the URL).")
+    smtp_secret: str | None = Field(
+        default=None, pattern=r"^[A-Z][A-Z0-9_]*$",
+        description="NAME of the secret holding the TRE's SMTP URL "
+        "(smtp://user:password@host:port), never the URL.")
+    email_to: list[str] = Field(default_factory=list, description="Addresses to e-mail.")
+
+
 class Policy(TomlModel):
     """The whole of ``.github/fivesafes.toml``."""
+
+    extends: str | None = Field(
+        default=None, description="The organisation's policy this one tightens: "
+        "ORG/REPO[/PATH][@REF] (PATH defaults to fivesafes.toml, REF to the default branch).")
+    automation: Automation = Field(default_factory=Automation)
+    reminders: Reminders = Field(default_factory=Reminders)
 
     tre: Tre
     phases: Phases

@@ -19,11 +19,12 @@ from fivesafes.adapters.github.admin import setup_github_repo, split_repo
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.env import api_url_from_env, server_url_from_env, token_from_env
 from fivesafes.adapters.github.errors import GitHubError
+from fivesafes.adapters.github.org_policy import resolve_org_policy
 from fivesafes.core import layout
 from fivesafes.core.admin.repo_settings import LabelSpec, labels_from_toml
 from fivesafes.core.request.validate import validate_policy
 from fivesafes.errors import ExternalError, FindingsError, UsageError
-from fivesafes.models.policy import Policy
+from fivesafes.models.policy import DEFAULT_AUTOMATION, Policy
 
 LABELS = ".github/labels.toml"
 
@@ -33,15 +34,31 @@ def is_project(directory: Path) -> bool:
     return (directory / layout.POLICY).is_file()
 
 
-def load_policy(project: Path) -> Policy:
+def load_policy(project: Path, org_policy: Path | None = None) -> Policy:
     path = project / layout.POLICY
     data = path.read_bytes() if path.is_file() else None
-    policy, findings = validate_policy(data)
+    policy, findings = validate_policy(data, resolve_org_policy(data, org_policy))
     if policy is None:
         details = "".join(f"\n  {f.render()}" for f in findings) or (
             f"\n  {layout.POLICY}: missing; fix: run `fivesafes init` or restore the file")
         raise FindingsError(f"{project}: no usable policy{details}")
     return policy
+
+
+def automation_repository(project: Path, org_policy: Path | None = None) -> str:
+    """The repository of the actions and reusable workflow the project's policy names (its
+    ``[automation]``, the central policy's when it extends one); upstream when unknown."""
+    path = project / layout.POLICY
+    data = path.read_bytes() if path.is_file() else None
+    policy, _ = validate_policy(data, resolve_org_policy(data, org_policy))
+    if policy is not None:
+        return policy.automation.repository
+    try:
+        table = tomllib.loads((data or b"").decode("utf-8")).get("automation", {})
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        table = {}
+    value = table.get("repository") if isinstance(table, dict) else None
+    return value if isinstance(value, str) and "/" in value else DEFAULT_AUTOMATION
 
 
 def load_labels(project: Path, policy: Policy) -> list[LabelSpec]:

@@ -24,6 +24,7 @@ from fivesafes.core.engine.plan import (
     Plan,
     Record,
     RemoveLabel,
+    RequestReviewers,
     Status,
     Summary,
 )
@@ -51,6 +52,9 @@ def describe(effect: Effect) -> str:
         return f"start {effect.target} for #{effect.pr} at {effect.sha[:12]}"
     if isinstance(effect, Annotation):
         return f"annotation {effect.level}: {effect.message}"
+    if isinstance(effect, RequestReviewers):
+        who = [*effect.users, *(f"team {t}" for t in effect.teams)]
+        return f"ask {', '.join(who)} to review #{effect.pr}"
     assert isinstance(effect, Summary)
     return f"step summary ({len(effect.markdown)} characters)"
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fivesafes.adapters.github.org_policy import resolve_org_policy
 from fivesafes.adapters.ledger.file import LedgerError, read_record
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding, errors
@@ -155,7 +156,7 @@ def load_project(root: Path, *, policy_data: bytes | None = None) -> LoadedProje
     files, found = scan_tree(root)
     if policy_data is None:
         policy_data = files.get(layout.POLICY)
-    policy, policy_found = validate_policy(policy_data)
+    policy, policy_found = validate_policy(policy_data, resolve_org_policy(policy_data))
     result = validate_request(files, policy)
     found = found + policy_found + result.findings
     if errors(found) or result.request is None or policy is None:

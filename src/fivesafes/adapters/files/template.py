@@ -12,16 +12,23 @@ import shutil
 import tempfile
 import tomllib
 import uuid
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 from fivesafes.adapters.files.toml_edit import edit_file, write_atomic
 from fivesafes.adapters.git import local as git_local
 from fivesafes.core import layout
-from fivesafes.core.admin.init_plan import InitOptionError, InitOptions, plan_edits
+from fivesafes.core.admin.init_plan import (
+    InitOptionError,
+    InitOptions,
+    extending_policy,
+    plan_edits,
+)
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.ids import is_urn_uuid
 from fivesafes.errors import UsageError
+from fivesafes.models.policy import DEFAULT_AUTOMATION
 
 IGNORED = shutil.ignore_patterns(".keep", "__pycache__", "*.pyc", ".DS_Store")
 
@@ -74,7 +81,8 @@ def _sync_codeowners(folder: Path, template_policy: dict[str, object]) -> None:
     if not path.is_file():
         return
     text = original = path.read_text(encoding="utf-8")
-    chosen = tomllib.loads((folder / layout.POLICY).read_text(encoding="utf-8"))["phases"]
+    chosen = tomllib.loads((folder / layout.POLICY).read_text(encoding="utf-8")).get(
+        "phases", {})
     phases = template_policy.get("phases")
     for phase, rule in (phases.items() if isinstance(phases, dict) else []):
         old = rule.get("approvers", []) if isinstance(rule, dict) else []
@@ -88,11 +96,26 @@ def _sync_codeowners(folder: Path, template_policy: dict[str, object]) -> None:
 
 def _validate(root: Path) -> list[Finding]:
     from fivesafes.adapters.files.project import scan_tree
+    from fivesafes.adapters.github.org_policy import resolve_org_policy
     from fivesafes.core.request.validate import validate_policy, validate_request
 
     files, findings = scan_tree(root)
-    policy, policy_findings = validate_policy(files.get(layout.POLICY))
+    data = files.get(layout.POLICY)
+    policy, policy_findings = validate_policy(data, resolve_org_policy(data))
+    # a central policy that cannot be read now is named, not fatal: the project is created
+    # and every later check fails closed until it can be read
+    policy_findings = [replace(f, severity="warning") if f.rule == "policy.extends-unreadable"
+                       else f for f in policy_findings]
     return findings + policy_findings + validate_request(files, policy).findings
+
+
+def _retarget_automation(folder: Path, repository: str) -> None:
+    """Point the workflows' ``uses:`` at the automation's fork or mirror."""
+    for path in sorted((folder / ".github" / "workflows").glob("*.y*ml")):
+        text = path.read_text(encoding="utf-8")
+        new = text.replace(f"{DEFAULT_AUTOMATION}/", f"{repository}/")
+        if new != text:
+            write_atomic(path, new)
 
 
 def render_into(folder: Path, options: InitOptions) -> str:
@@ -110,7 +133,14 @@ def render_into(folder: Path, options: InitOptions) -> str:
     except InitOptionError as exc:
         raise InitError(str(exc)) from exc
     for relative, changes in edits.items():
+        if relative == layout.POLICY and options.extends:
+            continue
         edit_file(folder / relative, changes)
+    if options.extends:
+        write_atomic(folder / layout.POLICY,
+                     extending_policy(options.extends, edits.get(layout.POLICY, [])))
+    if options.automation:
+        _retarget_automation(folder, options.automation)
     _sync_codeowners(folder, old_policy)
     if options.title is not None:
         _retitle_readme(folder / "README.md", old_title["project"]["title"], options.title)

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from fivesafes.adapters.files.toml_edit import write_atomic
-from fivesafes.core.admin.pins import Uses, upgraded
+from fivesafes.core.admin.pins import OUR_REPOSITORY, Uses, upgraded
 from fivesafes.errors import UsageError
 
 WORKFLOWS = ".github/workflows"
@@ -65,12 +65,13 @@ def find_uses(text: str, path: str) -> list[Uses]:
     return found
 
 
-def rewrite(text: str, uses: list[Uses], tag: str, sha: str | None) -> tuple[str, int]:
+def rewrite(text: str, uses: list[Uses], tag: str, sha: str | None,
+            repository: str = OUR_REPOSITORY) -> tuple[str, int]:
     """``text`` with our pins moved to ``tag`` (or ``sha`` commented ``# tag``); (text, count)."""
     lines = text.splitlines(keepends=True)
     count = 0
     for item in uses:
-        change = upgraded(item, tag, sha)
+        change = upgraded(item, tag, sha, repository)
         if change is None:
             continue
         value, comment = change
@@ -92,7 +93,8 @@ def rewrite(text: str, uses: list[Uses], tag: str, sha: str | None) -> tuple[str
     return "".join(lines), count
 
 
-def upgrade_project(project: Path, tag: str, sha: str | None) -> list[tuple[Path, int]]:
+def upgrade_project(project: Path, tag: str, sha: str | None,
+                    repository: str = OUR_REPOSITORY) -> list[tuple[Path, int]]:
     """Move every pin of this repository in the project's workflows; (file, changes) each.
 
     Every file is parsed and rewritten in memory first, so a broken file stops the upgrade
@@ -102,7 +104,7 @@ def upgrade_project(project: Path, tag: str, sha: str | None) -> list[tuple[Path
     for path in workflow_files(project):
         text = path.read_text(encoding="utf-8")
         rel = path.relative_to(project).as_posix()
-        new, count = rewrite(text, find_uses(text, rel), tag, sha)
+        new, count = rewrite(text, find_uses(text, rel), tag, sha, repository)
         if count:
             find_uses(new, rel)  # the result must still parse
             planned.append((path, new, count))

@@ -31,6 +31,7 @@ from fivesafes.core.engine.plan import (
     Plan,
     Record,
     RemoveLabel,
+    RequestReviewers,
     Status,
     Summary,
 )
@@ -78,6 +79,14 @@ class GitHubApplier:
                                     effect.title, stream=sys.stderr)
             elif isinstance(effect, Summary):
                 append_summary(effect.markdown, self.env)
+            elif isinstance(effect, RequestReviewers):
+                owner = repo.split("/")[0].lower()
+                teams = [t.split("/", 1)[1] for t in effect.teams
+                         if t.split("/", 1)[0].lower() == owner]
+                if not github_writes.request_reviewers(self.api, repo, effect.pr,
+                                                       effect.users, teams):
+                    self.echo(f"GitHub refused the review request on #{effect.pr} (someone "
+                              "lacks access to the repository); the comment mentions them")
 
     def _commit(self, effect: Commit, entries: list[Mapping[str, Any]]) -> bool:
         if self.committer is None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import GitHubError, Need
+from fivesafes.adapters.github.org_policy import resolve_org_policy
 from fivesafes.adapters.github.records import CommitInfo, stamp
 from fivesafes.adapters.github.trailers import co_authors
 from fivesafes.adapters.runner.actions import run_context
@@ -145,7 +146,9 @@ class GitHubFacts:
         branch = event.default_branch or self.api.default_branch(repo)
         policy = self.api.file_at(repo, layout.POLICY, branch)
         record = self.api.file_at(repo, layout.ACTIONS, branch)
-        base = facts.Facts(run=self.run, default_branch=branch, policy=policy, record=record)
+        org = resolve_org_policy(policy, api=self.api)
+        base = facts.Facts(run=self.run, default_branch=branch, policy=policy, record=record,
+                           org_policy=org)
         if event.pr is None:
             return base
         pr = self.api.pull(repo, event.pr, branch)
@@ -163,7 +166,7 @@ class GitHubFacts:
         return facts.Facts(
             run=self.run, default_branch=branch, pr=pr, commits=commits,
             changed=changed, reviews=reviews, label_events=label_events, teams=teams,
-            permissions=permissions, files=files, policy=policy, record=record,
+            permissions=permissions, files=files, policy=policy, record=record, org_policy=org,
             manifests=self._reviewed_manifests(pr, reviews, files))
 
     def _reviewed_manifests(self, pr: facts.PullRequest, reviews: Iterable[facts.Review],

@@ -117,3 +117,18 @@ def dispatch_workflow(api: GitHubApi, repo: str, ref: str, inputs: Mapping[str, 
     need = Need(f"starting workflow {workflow} on {ref}", "actions: write", repo)
     api.request("POST", f"/repos/{repo}/actions/workflows/{quote(workflow)}/dispatches",
                 need, {"ref": ref, "inputs": dict(inputs)})
+
+
+def request_reviewers(api: GitHubApi, repo: str, number: int, users: Sequence[str],
+                      teams: Sequence[str]) -> bool:
+    """Ask ``users`` and ``teams`` (slugs) to review #``number``; False when GitHub refuses
+    (someone without access, the author): the sticky comment still mentions them."""
+    need = Need(f"requesting reviews on #{number}", "pull-requests: write", repo)
+    try:
+        api.request("POST", f"/repos/{repo}/pulls/{number}/requested_reviewers", need,
+                    {"reviewers": list(users), "team_reviewers": list(teams)})
+    except GitHubError as exc:
+        if exc.status == 422:
+            return False
+        raise
+    return True

@@ -37,6 +37,16 @@ class InitOptions:
     project_id: str | None = None
     # Reserved for `fivesafes init --github ORG/NAME` (create the repository on GitHub).
     github: str | None = None
+    # what a maintainer sets (issue 13): the TRE, maintainers, executor, publication, the
+    # central policy extended, and the repository of the automation (a fork)
+    maintainers: tuple[str, ...] = ()
+    tre_name: str | None = None
+    tre_url: str | None = None
+    tre_ror: str | None = None
+    executor: str | None = None
+    publication: tuple[str, ...] = ()
+    extends: str | None = None
+    automation: str | None = None
 
 
 def approver_slug(value: str, option: str) -> str:
@@ -87,7 +97,82 @@ def plan_edits(options: InitOptions, project_id: str, required: dict[str, int]) 
     if options.checkers:
         policy += _phase_edits("disclosure", options.checkers, "--checker",
                                required.get("disclosure", 1))
+    policy += _maintainer_edits(options)
     edits: FileEdits = {layout.PROJECT: project}
     if policy:
         edits[layout.POLICY] = policy
     return edits
+
+
+EXECUTORS = ("local", "extract", "http")
+TARGETS = ("directory", "github-release")
+REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
+
+
+def _maintainer_edits(options: InitOptions) -> list[tuple[KeyPath, object]]:
+    """The policy keys of ``--maintainer``, ``--tre-*``, ``--executor``, ``--publication``
+    and ``--automation``; each value is checked so a typo is an option error, not a finding."""
+    out: list[tuple[KeyPath, object]] = []
+    if options.maintainers:
+        out.append((("maintainers", "owners"), list(dict.fromkeys(
+            approver_slug(v, "--maintainer") for v in options.maintainers))))
+    if options.extends and (options.tre_name or options.tre_url or options.tre_ror
+                            or options.executor or options.publication or options.automation):
+        raise InitOptionError("--extends: the TRE, executor, publication and automation are "
+                              "the organisation's policy's; leave out --tre-*, --executor, "
+                              "--publication and --automation")
+    for key, value in (("name", options.tre_name), ("url", options.tre_url),
+                       ("ror", options.tre_ror)):
+        if value is not None:
+            out.append((("tre", key), value))
+    if options.executor is not None:
+        if options.executor not in EXECUTORS:
+            raise InitOptionError(f"--executor {options.executor!r}: use one of "
+                                  f"{', '.join(EXECUTORS)}")
+        out.append((("executor", "kind"), options.executor))
+    if options.publication:
+        wrong = [t for t in options.publication if t not in TARGETS]
+        if wrong:
+            raise InitOptionError(f"--publication {wrong[0]!r}: use one of "
+                                  f"{', '.join(TARGETS)}")
+        out.append((("publication", "targets"), list(dict.fromkeys(options.publication))))
+    if options.automation is not None:
+        if not REPO.match(options.automation):
+            raise InitOptionError(f"--automation {options.automation!r}: give ORG/REPO")
+        out.append((("automation", "repository"), options.automation))
+    return out
+
+
+def extending_policy(extends: str, edits: list[tuple[KeyPath, object]]) -> str:
+    """The policy of a project that extends the organisation's: the reference and only what
+    the options tightened (approvers, checkers, maintainers), each with why it may be set."""
+    lines = [
+        "#:schema ../.schemas/policy.schema.json",
+        "# The policy of this project repository. It extends the organisation's central policy",
+        "# (the TRE, approver teams, thresholds, executor, publication) and may only tighten it:",
+        "# more approvers required, fewer approvers, stricter disclosure thresholds, narrower",
+        "# workflow sources. A loosening is refused naming both files and lines. Read from the",
+        "# DEFAULT branch only; maintainers own it.",
+        f"extends = {_toml_string(extends)}",
+    ]
+    tables: dict[tuple[str, ...], list[str]] = {}
+    for path, value in edits:
+        table, key = tuple(str(k) for k in path[:-1]), str(path[-1])
+        tables.setdefault(table, []).append(f"{key} = {_toml_value(value)}")
+    for table, pairs in tables.items():
+        lines += ["", f"[{'.'.join(table)}]", *pairs]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return _toml_string(str(value))

@@ -16,6 +16,7 @@ deliberately absent files; pass ``attached_results=True`` when they are in the p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from fivesafes.core.crate import profile_04 as p
@@ -52,7 +53,7 @@ from fivesafes.core.crate.safe_data import add_requested_data
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Result
-from fivesafes.models.policy import Policy
+from fivesafes.models.policy import DEFAULT_AUTOMATION, Policy
 
 __all__ = ["Published", "Software", "build_crate", "crate_results"]
 
@@ -100,7 +101,7 @@ def build_crate(
     requester = add_requester(graph, request, project_id)
     researchers = add_researchers(graph, request, project_id)
     tre = _add_tre(graph, policy)
-    software_id = add_software(graph, software, tre)
+    software_id = add_software(graph, automation_of(software, policy), tre)
     retrieval = current.get("workflow-retrieval")
     retrieved = retrieval.end if retrieval and retrieval.status == "completed" else None
     workflow = add_workflow(graph, request.workflow.workflow, retrieved)
@@ -219,3 +220,11 @@ def _note_release(root: Entity, tag: str, zip_sha512: str | None) -> None:
     if zip_sha512:
         text += f" (zip sha-512 {zip_sha512})"
     root["description"] = root["description"] + text + "."
+
+
+def automation_of(software: Software, policy: Policy | None) -> Software:
+    """The automation as the policy names it: a fork or mirror replaces the upstream URL."""
+    repository = policy.automation.repository if policy is not None else DEFAULT_AUTOMATION
+    if repository == DEFAULT_AUTOMATION or not software.url.endswith("/" + DEFAULT_AUTOMATION):
+        return software
+    return replace(software, url=software.url.removesuffix(DEFAULT_AUTOMATION) + repository)

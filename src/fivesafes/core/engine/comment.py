@@ -44,6 +44,36 @@ def _finding_lines(findings: Sequence[Finding], facts: Facts, sha: str) -> list[
     return lines
 
 
+def mentions(who: Sequence[str]) -> str:
+    """``@alice, @org/team``: logins and teams as GitHub mentions, so they are notified."""
+    return ", ".join(x if x.startswith("@") else f"@{x}" for x in who)
+
+
+def next_move(a: Assessment, state: str) -> str:
+    """The first line people read: whose move it is, and what to do."""
+    c, t = a.checked, a.tally
+    author = f"@{a.pr.author.login}"
+    errors = [f for f in (*c.check, *c.validation) if f.severity == "error"]
+    if state != a.state:  # merged: the automation carries on
+        return f"**Next: the automation ({state}).** Nothing to do on this pull request."
+    if errors:
+        return (f"**Your move, {author}:** fix the {len(errors)} problem(s) listed below and "
+                "push; the checks run again.")
+    if t.rejections:
+        who = mentions(sorted({d.login for d in t.rejections}))
+        return (f"**Your move, {author}:** {c.phase} was rejected by {who}; address their "
+                "review and push, or close the pull request.")
+    if t.holds:
+        who = mentions(sorted({d.login for d in t.holds}))
+        return f"**Waiting on {who}:** the request is on hold until they remove the hold label."
+    if t.met:
+        then = "execution starts" if c.kind == "request" else "the release is published"
+        return f"**Your move, {author} or a maintainer:** merge this pull request; {then}."
+    who = mentions(a.candidates) or "nobody the policy allows (fix .github/fivesafes.toml)"
+    return (f"**Your move, {who}:** {t.missing} more approval(s) of `{a.pr.head_sha[:12]}` "
+            f"needed (label `{a.approve_label}` or an approving review).")
+
+
 def _row(name: str, ok: bool | None, detail: str) -> str:
     icon = "⏳" if ok is None else ("✅" if ok else "❌")
     return f"| {name} | {icon} | {detail} |"
@@ -60,6 +90,8 @@ def render(a: Assessment, facts: Facts, *, notes: Sequence[str] = (),
     valid_errors = [f for f in c.validation if f.severity == "error"]
     lines = [
         STICKY_MARKER,
+        next_move(a, state),
+        "",
         f"### Five Safes {c.kind}: `{state}` {ICONS.get(a.outcome, '')}",
         "",
         reason or a.reason,
@@ -94,7 +126,7 @@ def render(a: Assessment, facts: Facts, *, notes: Sequence[str] = (),
     if a.outputs is not None:
         lines += section(a)
     elif not t.met and not t.rejections and c.passed and state == a.state:
-        who = ", ".join(f"`{x}`" if x.startswith("@") else f"@{x}" for x in a.candidates)
+        who = mentions(a.candidates)
         lines.append(f"**Needed:** {t.missing} more distinct approval(s) at `{sha[:12]}` "
                      f"(label `{a.approve_label}` or an approving review) from: "
                      f"{who or 'nobody the policy allows: fix .github/fivesafes.toml'}.")

@@ -125,8 +125,20 @@ class Summary:
     kind: Literal["summary"] = field(default="summary", init=False)
 
 
+@dataclass(frozen=True)
+class RequestReviewers:
+    """Ask the phase's deciders to review (GitHub's request-reviewers): ``users`` are logins,
+    ``teams`` are ``org/slug``. Asking again changes nothing."""
+
+    pr: int
+    users: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    kind: Literal["request-reviewers"] = field(default="request-reviewers", init=False)
+
+
 Effect = (
     Record | AddLabel | RemoveLabel | Comment | Status | Commit | Annotation | Dispatch | Summary
+    | RequestReviewers
 )
 EFFECT_TYPES: dict[str, type[Effect]] = {
     "record": Record,
@@ -138,6 +150,7 @@ EFFECT_TYPES: dict[str, type[Effect]] = {
     "annotation": Annotation,
     "dispatch": Dispatch,
     "summary": Summary,
+    "request-reviewers": RequestReviewers,
 }
 
 
@@ -198,8 +211,9 @@ def effect_from_json(data: Mapping[str, Any]) -> Effect:
     if cls is None:
         raise ValueError(f"unknown effect kind {kind!r}")
     args = {k: v for k, v in data.items() if k != "kind"}
-    if "paths" in args:
-        args["paths"] = tuple(args["paths"])
+    for key in ("paths", "users", "teams"):
+        if key in args:
+            args[key] = tuple(args[key])
     return cls(**args)
 
 

@@ -68,7 +68,7 @@ def plan_event(event: Event, facts: Facts, now: str) -> Plan:
     if pr is None or pr.number != event.pr:
         return Plan("none", "failed", f"the facts hold no pull request #{event.pr}; "
                     "nothing can be decided")
-    policy, findings = check_policy(facts.policy)
+    policy, findings = check_policy(facts.policy, facts.org_policy)
     if event.kind == "dispatch":
         if policy is None:  # no comment or statuses: a dispatch never edits the pull request
             return _fail_closed(event, facts, dispatch_phase(event), findings)
@@ -113,7 +113,7 @@ def _push_plan(record: ActionRecord, facts: Facts) -> Plan:
     """A push to the default branch: the record must still verify, the policy still parse."""
     findings = ledger.verify_chain(record.action)
     if facts.policy is not None:
-        findings += check_policy(facts.policy)[1]
+        findings += check_policy(facts.policy, facts.org_policy)[1]
     effects: list[Effect] = [
         Annotation(f.file, f.line, "error" if f.severity == "error" else "warning",
                    f.render(), f.rule) for f in findings

@@ -29,6 +29,7 @@ from fivesafes.core.engine.plan import (
     Effect,
     Plan,
     RemoveLabel,
+    RequestReviewers,
     Status,
     StatusState,
     Summary,
@@ -126,6 +127,9 @@ def pr_event_plan(
     if event.kind in ("opened", "reopened") and a.checked.kind == "disclosure" \
             and DISCLOSURE_LABEL not in pr.labels:
         effects.insert(0, AddLabel(pr.number, DISCLOSURE_LABEL))
+    asked = review_request(event, a)
+    if asked is not None:
+        effects.append(asked)
     if refusal is not None:
         rec = entries.record(event, facts, now, phase=a.checked.phase, status="refused",
                              reason=f"refused: {refusal.why}", digest=a.checked.digest,
@@ -198,3 +202,24 @@ def _merge_plan(event: Event, facts: Facts, now: str, a: Assessment) -> Plan:
                 _commit(facts, event, f"fivesafes: {c.phase} of #{pr.number} recorded"),
                 Dispatch(target, pr.number, sha, c.digest, inputs)]
     return Plan(c.phase, "completed", reason, tuple(effects), state)
+
+
+ENTERS_DECISION = ("opened", "reopened", "synchronize")  # ready_for_review is "reopened"
+
+
+def review_request(event: Event, a: Assessment) -> RequestReviewers | None:
+    """Ask the phase's users and teams to review when the pull request enters its decision
+    (opened or pushed, checks passing, approvals still missing); None otherwise.
+
+    Who already approved this head, the author and those separated from the phase are not
+    asked (they are not candidates). Teams are ``org/slug``; the applier asks those of the
+    repository's own organisation (GitHub refuses others; the comment mentions them).
+    """
+    t = a.tally
+    if event.kind not in ENTERS_DECISION or not a.checked.passed or t.met or t.rejections:
+        return None
+    users = tuple(c for c in a.candidates if not c.startswith("@"))
+    teams = tuple(c[1:] for c in a.candidates if c.startswith("@") and "/" in c)
+    if not users and not teams:
+        return None
+    return RequestReviewers(a.pr.number, users, teams)

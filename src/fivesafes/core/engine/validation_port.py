@@ -11,14 +11,16 @@ from collections.abc import Mapping
 
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding
+from fivesafes.core.org.merge import OrgSource
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.validate import validate_policy, validate_request
 from fivesafes.models.policy import Policy
 
 
-def check_policy(data: bytes | None) -> tuple[Policy | None, list[Finding]]:
+def check_policy(data: bytes | None, org: OrgSource | None = None
+                 ) -> tuple[Policy | None, list[Finding]]:
     """The policy, or None with findings saying why it cannot be used (fail closed)."""
-    policy, findings = validate_policy(data)
+    policy, findings = validate_policy(data, org)
     if policy is None and not findings:
         findings = [Finding(layout.POLICY, None, None, "policy.missing",
                             "no usable policy on the default branch",

@@ -22,6 +22,7 @@ from fivesafes.core.facts.values import (
     Review,
     RunContext,
 )
+from fivesafes.core.org.merge import OrgSource
 from fivesafes.errors import UsageError
 
 
@@ -131,7 +132,17 @@ def _facts(data: Mapping[str, Any]) -> Facts:
         record=None if data.get("record") is None else _bytes(data["record"], "record"),
         manifests={str(k): _bytes(v, f"manifests.{k}")
                    for k, v in (data.get("manifests") or {}).items()},
+        org_policy=_org_policy(data.get("org_policy")),
     )
+
+
+def _org_policy(data: Any) -> OrgSource | None:
+    if not isinstance(data, dict):
+        return None
+    text = data.get("data")
+    return OrgSource(str(data.get("label", "")),
+                     None if text is None else _bytes(text, "org_policy.data"),
+                     str(data.get("reason", "")))
 
 
 def facts_to_json(facts: Facts) -> dict[str, Any]:
@@ -174,4 +185,7 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         "record": None if facts.record is None else _text(facts.record),
         **({"manifests": {k: _text(v) for k, v in sorted(facts.manifests.items())}}
            if facts.manifests else {}),
+        **({} if facts.org_policy is None else {"org_policy": {
+            "label": facts.org_policy.label, "reason": facts.org_policy.reason,
+            "data": None if facts.org_policy.data is None else _text(facts.org_policy.data)}}),
     }

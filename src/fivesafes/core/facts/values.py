@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fivesafes.core.facts.actors import Actor
+
+if TYPE_CHECKING:  # only a type here: importing it at run time closes an import circle
+    from fivesafes.core.org.merge import OrgSource
 
 PrState = Literal["open", "closed"]
 FileStatus = Literal["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"]
@@ -139,3 +142,5 @@ class Facts:
     # Disclosure pull requests: ``outputs/manifest.toml`` at each commit a review was made on
     # (commit sha -> bytes), so a decision binds to the sha-512 of the outputs it saw.
     manifests: Mapping[str, bytes] = field(default_factory=dict)
+    # the organisation's central policy, when ``policy`` extends it (None: it extends nothing)
+    org_policy: OrgSource | None = None

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.ledger.chain import verify_chain
+from fivesafes.core.org.merge import OrgSource, validate_extending
 from fivesafes.core.request import people_rules, policy_rules, secret_scan, semantics
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.toml_doc import Doc, decode, load, validate_model
@@ -62,12 +63,22 @@ def _parse_file(file: str, raw: bytes, model: type[BaseModel]
     return doc, parsed, found + schema_found
 
 
-def validate_policy(data: bytes | None) -> tuple[Policy | None, list[Finding]]:
-    """The policy of ``.github/fivesafes.toml`` (None when absent or invalid) and findings."""
+def validate_policy(data: bytes | None, org: OrgSource | None = None
+                    ) -> tuple[Policy | None, list[Finding]]:
+    """The policy of ``.github/fivesafes.toml`` (None when absent or invalid) and findings.
+
+    A policy that ``extends`` the organisation's is merged with ``org`` (the central policy as
+    read) and may only tighten it; without ``org`` it is refused (fail closed).
+    """
     if data is None:
         return None, [Finding(layout.POLICY, 1, None, "policy.missing",
                               f"{layout.POLICY} is missing",
                               "commit the policy to the default branch (see the template)")]
+    extending, found = load(layout.POLICY, data)
+    if extending is not None and "extends" in extending.data:
+        found += secret_scan.scan(extending.file, extending.text, extending.data)
+        merged, more = validate_extending(extending, org)
+        return (merged if not errors(found) else None), found + more
     doc, parsed, found = _parse_file(layout.POLICY, data, Policy)
     if doc is not None and isinstance(parsed, Policy):
         found += policy_rules.policy(doc, parsed)
