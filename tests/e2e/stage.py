@@ -216,11 +216,11 @@ class Stage:
         data.update({"inputs": dict(inputs), "ref": f"refs/heads/{ref}"})
         return data
 
-    def review(self, pull: Pull, login: str, state: str = "APPROVED") -> ActRun:
+    def review(self, pull: Pull, login: str, state: str = "APPROVED", body: str = "") -> ActRun:
         """``login`` submits a review: GitHub runs the unprivileged review workflow (which
         touches no API), and its completed run delivers ``workflow_run`` to the project's
         workflow as it is on the default branch; returns that run."""
-        self.server.world.review(self.repo, pull, login, state)
+        self.server.world.review(self.repo, pull, login, state, body=body)
         run = self.run("pull_request_review", self.payload(
             "pull_request_review.submitted", pull, login), workflow="fivesafes-review.yml")
         assert run.results == {"review": "success"}, run.output()

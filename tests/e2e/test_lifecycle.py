@@ -164,6 +164,9 @@ def test_merge_records_and_starts_execution(stage: Stage) -> None:
     assert not any(path.endswith(".csv") for path in stage.tree(disclosure.head_ref))
 
 
+SMALL_CELL = "min-cell-count@counts_by_region.csv:3:count"
+
+
 def test_disclosure_by_two_checkers_publishes_a_release(stage: Stage, tmp_path: Path) -> None:
     merged_and_executed(stage)
     disclosure = stage.repo.pulls[2]
@@ -176,14 +179,20 @@ def test_disclosure_by_two_checkers_publishes_a_release(stage: Stage, tmp_path: 
     comment = stage.sticky(2)
     assert "0 of 2" in comment.body
 
-    # two distinct output checkers: one applies the label, the other approves in a review
+    # two distinct output checkers: one applies the label (every output, no override), the
+    # other decides output by output in a review, overriding the small cell and withholding
+    # the notes (an e-mail address); the first then overrides the small cell too
     run = stage.run("pull_request_target", stage.label(disclosure, DISCLOSURE, "carol"))
     assert run.results == {"disclosure": "success"}, run.output()
     assert stage.status_contexts(disclosure.head_sha) == [(DISCLOSURE_STATUS, "pending")]
-    assert "1 of 2 approval(s): @carol" in stage.sticky(2).body
+    assert ("the approval of @carol needs an override of "
+            f"`{SMALL_CELL}`") in stage.sticky(2).body
     # the review runs nothing privileged: the review workflow's completed run hands it to
     # the default branch's workflow (workflow_run), which finds the pull request by its head
-    run = stage.review(disclosure, "dave")
+    run = stage.review(disclosure, "dave", body=(
+        "```fivesafes\napprove counts_by_region.csv\napprove summary.json\n"
+        f"override {SMALL_CELL}: the region's count is published\n"
+        "reject notes.txt: an e-mail address\n```\n"))
     assert run.results == {"disclosure": "success"}, run.output()
     assert stage.writes() == ["POST /repos/{repo}/statuses/{sha}",
                               f"PATCH /repos/{{repo}}/issues/comments/{comment.id}"]
@@ -191,8 +200,13 @@ def test_disclosure_by_two_checkers_publishes_a_release(stage: Stage, tmp_path: 
               f"{quote('example-tre:' + disclosure.head_ref, safe='')}&state=open")
     assert stage.reads() == pr_reads(2, ["dave", "carol"], head_ref=disclosure.head_ref) \
         | {lookup}
+    assert stage.status_contexts(disclosure.head_sha) == [(DISCLOSURE_STATUS, "pending")]
+    run = stage.review(disclosure, "carol", body=(
+        f"```fivesafes\napprove counts_by_region.csv\noverride {SMALL_CELL}: agreed\n```"))
+    assert run.results == {"disclosure": "success"}, run.output()
     assert stage.status_contexts(disclosure.head_sha) == [(DISCLOSURE_STATUS, "success")]
     assert "`disclosed`" in stage.sticky(2).body
+    assert "withheld: `notes.txt`" in stage.sticky(2).body
 
     # the merge records the disclosure and dispatches the publication
     merge = stage.merge(disclosure, "mo")
@@ -205,6 +219,9 @@ def test_disclosure_by_two_checkers_publishes_a_release(stage: Stage, tmp_path: 
     entry = stage.record()[-1]
     assert (entry["phase"], entry["status"]) == ("disclosure", "completed")
     assert sorted(a["login"] for a in entry["agents"]) == ["carol", "dave"]
+    assert {o["path"]: o["outcome"] for o in entry["outputs"]} == {
+        "counts_by_region.csv": "approved", "notes.txt": "rejected",
+        "summary.json": "approved"}
     inputs = stage.repo.dispatches[-1]["inputs"]
     assert (inputs["phase"], inputs["pr"], inputs["sha"]) == ("publication", "2", merge)
     assert inputs["digest"] == entry["evidence"]["digest"]

@@ -38,11 +38,12 @@ def options(staging: Path, release: Path) -> PublishOptions:
 def test_manifest_lists_outputs_and_the_small_cell(executed: Path, staging: Path) -> None:
     result = prepare(executed, RunOptions(staging_root=staging))
     manifest = tomllib.loads((executed / layout.OUTPUTS_MANIFEST).read_text())
-    assert [o["path"] for o in manifest["output"]] == ["counts_by_region.csv", "summary.json"]
+    assert [o["path"] for o in manifest["output"]] == ["counts_by_region.csv", "notes.txt",
+                                                       "summary.json"]
     assert manifest["execution"] == read_record(executed).action[-1].id
-    [finding] = result.report.findings
-    assert (finding.rule, finding.path, finding.line) == (
-        "disclosure.min-cell-count", "counts_by_region.csv", 3)
+    assert [(f.rule, f.path, f.line) for f in result.report.findings] == [
+        ("disclosure.min-cell-count", "counts_by_region.csv", 3),
+        ("disclosure.identifier.email", "notes.txt", 2)]
     assert "Isles" not in (executed / layout.OUTPUTS_MANIFEST).read_text()
 
 

@@ -52,7 +52,8 @@ def test_completed_run_records_every_output(project: Path, staging: Path,
     for result in entry.results:
         assert (result.sha512, result.size) == sha512_file(outputs / result.path)
     assert {r.path: r.media_type for r in entry.results} == {
-        "counts_by_region.csv": "text/csv", "summary.json": "application/json"}
+        "counts_by_region.csv": "text/csv", "notes.txt": "text/plain",
+        "summary.json": "application/json"}
     assert not (project / "outputs").exists()  # output data never lands in the checkout
     assert verify_chain(record.action) == []
 

@@ -65,4 +65,5 @@ def test_the_automation_records_each_phase_on_origin(project: Path, staging: Pat
     assert "Released as" in crate
     assert list((tmp_path / "release").glob("*.zip"))
     manifest = tomllib.loads(git(remote, "show", "main:outputs/manifest.toml"))
-    assert [o["path"] for o in manifest["output"]] == ["counts_by_region.csv", "summary.json"]
+    assert [o["path"] for o in manifest["output"]] == ["counts_by_region.csv", "notes.txt",
+                                                       "summary.json"]

@@ -70,9 +70,13 @@ def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | Non
         return
     try:
         base = lifecycle_git.current_branch(project_dir)
-        branch = disclosure.commit_on_branch(project_dir, result, push or open_pr)
+        onto = disclosure.revision_branch(project_dir)
+        branch = disclosure.commit_on_branch(project_dir, result, push or open_pr, onto)
         click.echo(f"committed on branch {branch}")
-        if open_pr:
+        if onto is not None:
+            click.echo("checkers asked for changes: these outputs replace the previous ones on "
+                       "the same disclosure pull request")
+        elif open_pr:
             click.echo(f"opened {open_pull_request(branch, base, result.attempt)}")
     except Exception as exc:
         raise CommandError(f"disclose: {exc}", EXTERNAL) from None

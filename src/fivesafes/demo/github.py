@@ -28,6 +28,7 @@ from fivesafes.core.facts.values import (
     Permission,
     PullRequest,
     Review,
+    ReviewState,
     RunContext,
 )
 
@@ -84,7 +85,7 @@ class DemoPullRequest:
             for line in run(root, "diff", "--name-status", self.base_sha, head).splitlines()
             if line.strip())
         paths = run(root, "ls-tree", "-r", "--name-only", head, "--", "resources",
-                    layout.OUTPUTS_MANIFEST).split()
+                    layout.OUTPUTS_MANIFEST, "outputs/exceptions.toml").split()
         files = {p: run(root, "show", f"{head}:{p}").encode() for p in paths}
         commits = tuple(
             Commit(sha, self.author.login, self.author.login, is_bot=self.author.is_bot)
@@ -101,7 +102,10 @@ class DemoPullRequest:
             pr=pr, commits=commits, changed=changed, reviews=tuple(self.reviews),
             label_events=tuple(self.label_events), teams=TEAMS, permissions=PERMISSIONS,
             files=files, policy=_show(root, DEFAULT_BRANCH, layout.POLICY),
-            record=_show(root, DEFAULT_BRANCH, layout.ACTIONS))
+            record=_show(root, DEFAULT_BRANCH, layout.ACTIONS),
+            manifests={r.commit_id: data for r in self.reviews if r.commit_id != head
+                       for data in [_show(root, r.commit_id, layout.OUTPUTS_MANIFEST)]
+                       if data is not None})
 
     def event(self, root: Path, kind: EventKind, sender: Actor, *, action: str = "",
               label: str | None = None, review: ReviewRef | None = None) -> Event:
@@ -120,14 +124,24 @@ class DemoPullRequest:
         return plan_event(self.event(root, "labeled", actor, label=name),
                           self.facts(root), now)
 
-    def approve(self, root: Path, actor: Actor, now: str) -> Plan:
+    def approve(self, root: Path, actor: Actor, now: str, body: str = "") -> Plan:
+        return self.review(root, actor, "APPROVED", now, body)
+
+    def review(self, root: Path, actor: Actor, state: ReviewState, now: str,
+               body: str = "") -> Plan:
+        """A review submitted at the current head (its body may decide output by output)."""
         self.observe(root, now)
-        review = Review(2000 * self.number + len(self.reviews) + 1, actor, "APPROVED",
-                        self.head(root), now)
+        review = Review(2000 * self.number + len(self.reviews) + 1, actor, state,
+                        self.head(root), now, body)
         self.reviews.append(review)
-        ref = ReviewRef(review.id, "APPROVED", review.commit_id, actor)
+        ref = ReviewRef(review.id, state, review.commit_id, actor)
         return plan_event(self.event(root, "review-submitted", actor, action="submitted",
                                      review=ref), self.facts(root), now)
+
+    def pushed(self, root: Path, now: str) -> Plan:
+        """A new commit on the pull request's branch (``synchronize``)."""
+        self.observe(root, now)
+        return plan_event(self.event(root, "synchronize", self.author), self.facts(root), now)
 
     def opened(self, root: Path, now: str) -> Plan:
         self.observe(root, now)

@@ -44,7 +44,7 @@ from fivesafes.demo import github as demo_github
 from fivesafes.demo import synthetic_source
 from fivesafes.demo.people import register_people
 from fivesafes.errors import ExternalError
-from fivesafes.services.disclose import commit_on_branch, prepare
+from fivesafes.services.disclose import Disclosed, commit_on_branch, prepare, revision_branch
 from fivesafes.services.execute import RunOptions, execute
 from fivesafes.services.publish import PublishOptions, publish
 
@@ -211,12 +211,40 @@ def _execute(lay: DemoLayout, say: Say, software: Software, env: dict[str, str])
         f"{files}")
 
 
-def _disclose(lay: DemoLayout, say: Say, software: Software) -> None:
+FIRST_LOOK = """Thanks: two outputs are fine, two need work.
+
+```fivesafes
+changes counts_by_region.csv: a count under 10; suppress it and a second cell of its region
+reject notes.txt: it names the analyst's e-mail address; identifiers never leave the TRE
+approve summary.json
+```
+"""
+SECOND_LOOK = """The revised table has the small cell and a second one suppressed.
+
+```fivesafes
+approve counts_by_region.csv
+approve summary.json
+reject notes.txt: direct identifier (e-mail address)
+```
+"""
+OLU_AGAIN = "```fivesafes\napprove counts_by_region.csv\n```\nSecondary suppression is right."
+
+
+def _show_findings(say: Say, result: Disclosed) -> None:
+    for finding in result.report.findings:
+        where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+        say("disclosure check", f"{finding.severity}: {where}: {finding.message} "
+            f"[{finding.id}]")
+    if not result.report.findings:
+        say("disclosure check", "no findings")
+
+
+def _disclose(lay: DemoLayout, say: Say, software: Software, env: dict[str, str]) -> None:
+    """The revise loop: a small cell is flagged, a checker asks for changes, the same signed-off
+    request runs again with suppression, two checkers approve, one output stays withheld."""
     root = lay.project
     result = prepare(root, RunOptions(staging_root=lay.staging))
-    for finding in result.report.findings:
-        say("disclosure check", f"{finding.severity}: {finding.path}:{finding.line}: "
-            f"{finding.message}")
+    _show_findings(say, result)
     as_person("automation")
     branch = commit_on_branch(root, result, push=True)
     base = run(root, "rev-parse", demo_github.DEFAULT_BRANCH).strip()
@@ -225,9 +253,27 @@ def _disclose(lay: DemoLayout, say: Say, software: Software) -> None:
     pr.labels += [e.label for e in plan.effects if isinstance(e, AddLabel)]
     expect(plan, "pending", say, "pull request #2")
     first, second = demo_github.CHECKERS
-    expect(pr.label(root, first, "5s:approve-disclosure", clock.stamp()), "pending", say,
-           "disclosure")
-    expect(pr.approve(root, second, clock.stamp()), "completed", say, "disclosure")
+    plan = pr.review(root, first, "CHANGES_REQUESTED", clock.stamp(), FIRST_LOOK)
+    expect(plan, "pending", say, "disclosure")
+    say("record", f"{apply_records(root, plan, software)} entry recorded on main: changes "
+        "requested, so the signed-off request may run again")
+    entry = execute(root, RunOptions(staging_root=lay.staging, data_dir=lay.data, env=env,
+                                     workflow_mirror=lay.mirror))
+    if entry.status != "completed":
+        raise DemoError(f"re-run: {entry.reason}")
+    refresh_crate(root, software)
+    commit_recorded(root, f"fivesafes: execution attempt {entry.attempt} recorded")
+    say("execution", f"attempt {entry.attempt} (a re-run of the same signed-off request, no "
+        "new sign-off) completed with the small cell suppressed")
+    result = prepare(root, RunOptions(staging_root=lay.staging))
+    _show_findings(say, result)
+    as_person("automation")
+    if revision_branch(root) != branch:
+        raise DemoError(f"re-run: the new outputs do not go onto {branch}")
+    commit_on_branch(root, result, push=True, onto=branch)
+    expect(pr.pushed(root, clock.stamp()), "pending", say, "pull request #2")
+    expect(pr.approve(root, second, clock.stamp(), SECOND_LOOK), "pending", say, "disclosure")
+    expect(pr.approve(root, first, clock.stamp(), OLU_AGAIN), "completed", say, "disclosure")
     plan = pr.merged(root, second, clock.stamp(), merge(root, pr, "maintainer"))
     expect(plan, "completed", say, "merge #2")
     say("record", f"{apply_records(root, plan, software)} entries recorded on main")
@@ -240,11 +286,11 @@ def run_demo(base: Path, say: Say, software: Software) -> Path:
         _start(lay, say)
         _request(lay, say, software)
         _execute(lay, say, software, env)
-        _disclose(lay, say, software)
+        _disclose(lay, say, software, env)
         result = publish(lay.project, PublishOptions(
             software=software, run=RunOptions(staging_root=lay.staging, env=env),
             directory=lay.release, env=env))
         commit_recorded(lay.project, f"fivesafes: publication {result.tag} recorded")
         say("publication", f"{result.tag} published to the TRE folder; zip sha-512 "
-            f"{result.sha512[:16]}...")
+            f"{result.sha512[:16]}...; withheld: notes.txt (rejected by the checkers)")
     return Path(result.locations[0])

@@ -12,6 +12,12 @@ from typing import Literal
 from pydantic import Field
 
 from fivesafes.models.base import TomlModel
+from fivesafes.models.disclosure import (
+    DisclosureFinding,
+    ExceptionRequest,
+    OutputDecision,
+    Statement,
+)
 
 Phase = Literal[
     "check",
@@ -121,6 +127,19 @@ class ActionEntry(TomlModel):
     results: list[Result] = Field(default_factory=list)
     engine: Engine | None = None
     release: Release | None = None
+    # Disclosure entries (all optional: older records load unchanged).
+    outputs: list[OutputDecision] = Field(
+        default_factory=list, description="disclosure: the decision on each output.")
+    disclosure_findings: list[DisclosureFinding] = Field(
+        default_factory=list, description="disclosure: what the checks found.")
+    exceptions: list[ExceptionRequest] = Field(
+        default_factory=list, description="disclosure: the researcher's exception requests.")
+    statements: list[Statement] = Field(
+        default_factory=list, description="Reasons decision-makers wrote (reviews, comments).")
+    changes_requested: list[str] = Field(
+        default_factory=list,
+        description="disclosure: outputs checkers asked to change; the same signed-off "
+        "request may be re-run (a new execution attempt).")
     prev: str = Field(pattern=r"^[0-9a-f]{64}$")
     digest: str = Field(pattern=r"^[0-9a-f]{64}$")
 

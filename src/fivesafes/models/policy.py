@@ -142,6 +142,16 @@ class Disclosure(TomlModel):
     """Built-in disclosure checks run on the outputs before checkers decide."""
 
     min_cell_count: int = Field(default=10, ge=1)
+    # Statistical disclosure control thresholds: the defaults are ACRO's.
+    zeros_disclosive: bool = Field(
+        default=True, description="A zero count is disclosive unless marked structural.")
+    nk_n: int = Field(default=2, ge=1, description="NK rule: the n largest contributors...")
+    nk_k: float = Field(default=0.9, gt=0, le=1, description="...may hold at most k of a total.")
+    p_ratio: float = Field(default=0.1, gt=0, le=1, description="p% rule threshold.")
+    min_residual_dof: int = Field(default=10, ge=1,
+                                  description="Minimum residual degrees of freedom of a model.")
+    rounding_base: int = Field(default=0, ge=0,
+                               description="Counts must be multiples of this (0: no rounding).")
     max_file_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
     allowed_types: list[str] = Field(
         default_factory=lambda: list(DEFAULT_ALLOWED_TYPES),

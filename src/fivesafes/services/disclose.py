@@ -10,6 +10,8 @@ caught here already.
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +22,18 @@ from fivesafes.adapters.executors.base import collect_results
 from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.files.toml_edit import write_atomic
 from fivesafes.adapters.git import lifecycle as lifecycle_git
+from fivesafes.adapters.git.process import run, run_unchecked
 from fivesafes.core import layout
 from fivesafes.core.engine.pr_phases import DISCLOSURE_BRANCH_PREFIX
-from fivesafes.core.lifecycle.steps import changed_outputs, completed_execution, disclosure_gate
+from fivesafes.core.lifecycle.steps import (
+    changed_outputs,
+    changes_asked,
+    completed_execution,
+    disclosure_gate,
+)
 from fivesafes.core.outputs.sdc import DisclosureReport, OutputSample, check_outputs
 from fivesafes.models.ledger import ActionEntry, Result
-from fivesafes.models.manifest import OutputsManifest
+from fivesafes.models.manifest import Excluded, OutputsManifest
 from fivesafes.models.policy import Policy
 from fivesafes.services.execute import GateClosed, RunOptions, attempt_staging
 
@@ -50,18 +58,43 @@ def _is_text(media_type: str) -> bool:
     return media_type.startswith("text/") or media_type == "application/json"
 
 
+def _parquet_csv(path: Path) -> str | None:
+    """A parquet table as CSV text for the checks (None without pyarrow or when unreadable)."""
+    try:
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+    except ImportError:
+        return None
+    try:
+        table = pq.read_table(path)
+        sink = io.BytesIO()
+        pacsv.write_csv(table.slice(0, 100_000), sink)
+    except Exception:  # an unreadable table is reviewed by a person instead
+        return None
+    return sink.getvalue().decode("utf-8", errors="replace")
+
+
 def samples(outputs: Path, results: Sequence[Result]) -> list[OutputSample]:
-    """What the checks see of each output: decoded text of text-like files, bounded."""
+    """What the checks see of each output: decoded text of text-like files, bounded, and the
+    sha-256 ACRO's checksums are compared with."""
     found: list[OutputSample] = []
     for result in results:
         relative = result.path.removeprefix("outputs/")
-        text, truncated = None, False
+        text, truncated, converted = None, False, False
+        digest = hashlib.sha256()
+        with (outputs / relative).open("rb") as handle:
+            head = handle.read(TEXT_LIMIT + 1)
+            digest.update(head)
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
         if _is_text(result.media_type):
-            with (outputs / relative).open("rb") as handle:
-                data = handle.read(TEXT_LIMIT + 1)
-            truncated = len(data) > TEXT_LIMIT
-            text = data[:TEXT_LIMIT].decode("utf-8", errors="replace")
-        found.append(OutputSample(relative, result.size, result.media_type, text, truncated))
+            truncated = len(head) > TEXT_LIMIT
+            text = head[:TEXT_LIMIT].decode("utf-8", errors="replace")
+        elif result.media_type == "application/vnd.apache.parquet":
+            text = _parquet_csv(outputs / relative)
+            converted = text is not None
+        found.append(OutputSample(relative, result.size, result.media_type, text, truncated,
+                                  digest.hexdigest(), converted))
     return found
 
 
@@ -70,16 +103,29 @@ def render_manifest(manifest: OutputsManifest) -> str:
     for line in HEADER:
         doc.add(tomlkit.comment(line))
     data = manifest.model_dump(by_alias=True, exclude_none=True, mode="json")
-    for key in ("request", "execution", "acro-summary"):
+    for key in ("request", "execution", "attempt", "acro-summary"):
         if key in data:
             doc.add(key, data[key])
-    for key in ("output", "finding"):
+    for key in ("output", "finding", "exception", "excluded"):
         if data.get(key):
             table = tomlkit.aot()
             for item in data[key]:
                 table.append(tomlkit.item(item))
             doc.add(key, table)
     return tomlkit.dumps(doc)
+
+
+def build_manifest(request_id: str, execution: ActionEntry,
+                   report: DisclosureReport) -> OutputsManifest:
+    """Proposed outputs (every result but the never-proposed ones), findings, exceptions."""
+    proposed = [r for r in execution.results if r.path not in report.excluded]
+    excluded = [Excluded(path=r.path, size=r.size, sha512=r.sha512,
+                         reason=report.excluded[r.path])
+                for r in execution.results if r.path in report.excluded]
+    return OutputsManifest(request=request_id, execution=execution.id,
+                           attempt=execution.attempt, output=proposed,
+                           finding=list(report.findings), exception=list(report.exceptions),
+                           excluded=excluded, acro_summary=report.acro_summary)
 
 
 def staged_results(root: Path, policy: Policy, request_id: str, execution: ActionEntry,
@@ -114,9 +160,7 @@ def prepare(root: Path, options: RunOptions | None = None) -> Disclosed:
     sampled = samples(staged, current) if staged is not None else [
         OutputSample(r.path, r.size, r.media_type) for r in current]
     report = check_outputs(sampled, project.policy.disclosure)
-    manifest = OutputsManifest(request=project.request.id, execution=execution.id,
-                               output=list(execution.results), finding=list(report.findings),
-                               acro_summary=report.acro_summary)
+    manifest = build_manifest(project.request.id, execution, report)
     text = render_manifest(manifest)
     path = root / layout.OUTPUTS_MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,15 +168,42 @@ def prepare(root: Path, options: RunOptions | None = None) -> Disclosed:
     return Disclosed(manifest, text, report, execution.attempt)
 
 
+def revision_branch(root: Path) -> str | None:
+    """The disclosure branch whose pull request the new outputs replace, when output checkers
+    asked for changes: the branch of the latest attempt, local or on origin (fetched)."""
+    if not changes_asked(load_project(root).record):
+        return None
+    pattern = f"refs/heads/{DISCLOSURE_BRANCH_PREFIX}/attempt-*"
+    names = set(run(root, "for-each-ref", "--format=%(refname:short)", pattern).split())
+    remote = run_unchecked(root, "ls-remote", "--heads", "origin", pattern)
+    if remote.returncode == 0:
+        names |= {line.split("refs/heads/", 1)[1] for line in remote.stdout.splitlines()
+                  if "refs/heads/" in line}
+    if not names:
+        return None
+    branch = max(names, key=lambda n: int(n.rsplit("-", 1)[-1]) if n.rsplit("-", 1)[-1]
+                 .isdigit() else 0)
+    if branch not in run(root, "for-each-ref", "--format=%(refname:short)", pattern).split():
+        run(root, "fetch", "-q", "origin", f"{branch}:{branch}")
+    return branch
+
+
 def branch_name(attempt: int) -> str:
     return f"{DISCLOSURE_BRANCH_PREFIX}/attempt-{attempt}"
 
 
-def commit_on_branch(root: Path, result: Disclosed, push: bool) -> str:
-    """Commit the manifest alone on a new disclosure branch, then return to where we were."""
+def commit_on_branch(root: Path, result: Disclosed, push: bool,
+                     onto: str | None = None) -> str:
+    """Commit the manifest alone on a new disclosure branch (or, revising, ``onto`` the
+    existing one, so the new outputs replace the old on the same pull request), then return
+    to where we were."""
     back = lifecycle_git.current_branch(root)
-    branch = branch_name(result.attempt)
-    lifecycle_git.switch(root, branch, create=True)
+    branch = onto or branch_name(result.attempt)
+    path = root / layout.OUTPUTS_MANIFEST
+    if onto is not None:
+        path.unlink(missing_ok=True)  # the branch tracks the old one: let git switch
+    lifecycle_git.switch(root, branch, create=onto is None)
+    write_atomic(path, result.text)
     try:
         lifecycle_git.commit_paths(root, [layout.OUTPUTS_MANIFEST],
                                    f"fivesafes: outputs of execution attempt {result.attempt} "

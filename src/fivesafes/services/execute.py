@@ -43,7 +43,13 @@ from fivesafes.core.lifecycle.retrieval import (
     retrieval_entry,
     retrieval_url,
 )
-from fivesafes.core.lifecycle.steps import execution_entry, execution_gate, next_attempt
+from fivesafes.core.lifecycle.steps import (
+    execution_entry,
+    execution_gate,
+    latest,
+    next_attempt,
+    revising,
+)
 from fivesafes.core.request.parsed import Request
 from fivesafes.errors import FindingsError
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Engine, Result, Status
@@ -74,6 +80,17 @@ class RunOptions:
 def attempt_staging(root: Path, policy: Policy, request_id: str, attempt: int,
                     options: RunOptions) -> Staging:
     return staging_for(root, staging_root(policy, options.staging_root), request_id, attempt)
+
+
+def feedback(record: ActionRecord, policy: Policy) -> dict[str, Any] | None:
+    """What output checkers asked of the latest outputs, when this run revises them."""
+    if not revising(record):
+        return None
+    disclosure = latest(record, "disclosure")
+    assert disclosure is not None
+    asked = {o.path: o.reason for o in disclosure.outputs if o.outcome == "changes-requested"}
+    return {"attempt": next_attempt(record), "min-cell-count": policy.disclosure.min_cell_count,
+            "changes-requested": asked or dict.fromkeys(disclosure.changes_requested, "")}
 
 
 def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
@@ -123,7 +140,8 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
 
     context = ExecutionContext(root, request, policy, staging,
                                derived_urn(request.id, "execution-run", attempt), env,
-                               options.data_dir, crate, run_created)
+                               options.data_dir, crate, run_created=run_created,
+                               feedback=feedback(project.record, policy))
     status: Status = "completed"
     results: tuple[Result, ...] = ()
     engine: Engine | None = None

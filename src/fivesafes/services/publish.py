@@ -35,7 +35,12 @@ from fivesafes.core.crate.spec import Published, Software, build_crate
 from fivesafes.core.findings import errors
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.ledger import chain as ledger
-from fivesafes.core.lifecycle.steps import AUTOMATION, changed_outputs, publication_gate
+from fivesafes.core.lifecycle.steps import (
+    AUTOMATION,
+    changed_outputs,
+    latest,
+    publication_gate,
+)
 from fivesafes.models.ledger import ActionRecord, Result
 from fivesafes.models.manifest import OutputsManifest
 from fivesafes.services.disclose import staged_results
@@ -92,11 +97,24 @@ def staged_outputs(root: Path, project: LoadedProject, manifest: OutputsManifest
         return None
     outputs, current = staged_results(root, project.policy, project.request.id, execution,
                                       options)
-    changed = changed_outputs(list(manifest.output), list(current))
+    listed = [*manifest.output, *(Result(path=x.path, size=x.size, sha512=x.sha512,
+                                         media_type="application/octet-stream")
+                                  for x in manifest.excluded)]
+    changed = changed_outputs(listed, list(current))
     if changed:
         raise GateClosed("staged outputs differ from the approved manifest (changed, missing "
                          "or added since approval): " + ", ".join(changed))
     return outputs
+
+
+def approved_outputs(record: ActionRecord, manifest: OutputsManifest) -> list[Result]:
+    """The outputs the recorded disclosure approved: each listed as approved with the same
+    sha-512 (a disclosure recorded before per-output decisions approved the whole manifest)."""
+    disclosure = latest(record, "disclosure")
+    if disclosure is None or not disclosure.outputs:
+        return list(manifest.output)
+    ok = {(o.path, o.sha512) for o in disclosure.outputs if o.outcome == "approved"}
+    return [r for r in manifest.output if (r.path, r.sha512) in ok]
 
 
 def _zip(project: LoadedProject, out: Path, outputs: Path | None, include: bool,
@@ -110,7 +128,8 @@ def _zip(project: LoadedProject, out: Path, outputs: Path | None, include: bool,
 
     return write_release(out, bag_name=out.stem, external_id=project.request.id,
                          outputs=outputs if outputs is not None else None,
-                         crate_for=crate_for, include_data=include, progress=False)
+                         crate_for=crate_for, include_data=include, progress=False,
+                         only=[r.path for r in approved])
 
 
 def _verified(info: ReleaseInfo) -> str | None:
@@ -143,6 +162,9 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
         raise GateClosed(reason or "no manifest")
     manifest = _manifest(root)
     outputs = staged_outputs(root, project, manifest, options.run)
+    approved = approved_outputs(project.record, manifest)
+    if not approved:
+        raise GateClosed("the recorded disclosure approved no output; nothing is published")
     pub = project.policy.publication
     folder = _folder(options, env, pub.directory) if "directory" in pub.targets else None
     version = 1 + sum(1 for e in project.record.action
@@ -157,11 +179,11 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
                                            or "github-release" not in pub.targets)
     locations: list[str] = []
     if outputs is None:
-        locations.append(publish_remote(project.policy, env, project.request, manifest.output,
+        locations.append(publish_remote(project.policy, env, project.request, approved,
                                         digest))
     with tempfile.TemporaryDirectory(prefix="fivesafes-release-") as tmp:
         public = _zip(project, Path(tmp) / name, outputs, public_data, record, published,
-                      options.software, manifest.output)
+                      options.software, approved)
         bag_sha512 = _verified(public)
         full_copy: dict[str, str | None] = {}
         if options.keep is not None:
@@ -169,7 +191,7 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
         if folder is not None:
             full = public if public_data or outputs is None else _zip(
                 project, Path(tmp) / "full" / name, outputs, True, record, published,
-                options.software, manifest.output)
+                options.software, approved)
             if full is not public:
                 full_bag = _verified(full)
                 full_copy = {"full-sha512": full.sha512, "full-bag-sha512": full_bag}

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from fivesafes.core.release.media_types import media_type
 from fivesafes.core.request.parsed import Request
@@ -146,6 +146,9 @@ class ExecutionContext:
     workflow_crate: Path | None = None  # the retrieved crate, when the workflow is a URL
     # called the moment an engine has created its run (wes): the run id goes into the record
     run_created: Callable[[Engine], None] | None = None
+    # What output checkers asked of the previous attempt (the revise loop), for the workflow:
+    # {"attempt": n, "min-cell-count": m, "changes-requested": {output path: reason}}.
+    feedback: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

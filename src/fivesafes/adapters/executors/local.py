@@ -31,6 +31,7 @@ from fivesafes.adapters.executors.base import (
 )
 
 SOURCE_URL_ENV = "FIVESAFES_SOURCE_URL"
+FEEDBACK_ENV = "FIVESAFES_DISCLOSURE_FEEDBACK"
 PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SOURCE_DATE_EPOCH",
               "VIRTUAL_ENV", "PYTHONPATH", "SYSTEMROOT")
 GRACE_SECONDS = 5
@@ -127,6 +128,11 @@ class LocalExecutor:
         source, extra_env = source_argument(context) if uses_source else ("", {})
         argv = command(context, inputs, source)
         env = {k: v for k, v in os.environ.items() if k in PASSED_ENV} | extra_env
+        if context.feedback:  # the revise loop: what the checkers asked of the last attempt
+            feedback = staging.work / "disclosure-feedback.json"
+            feedback.write_text(json.dumps(dict(context.feedback), indent=2, sort_keys=True)
+                                + "\n", encoding="utf-8")
+            env[FEEDBACK_ENV] = str(feedback)
         timeout = context.policy.executor.timeout
         with (staging.logs / "stdout.log").open("wb") as out, \
                 (staging.logs / "stderr.log").open("wb") as err:

@@ -157,7 +157,7 @@ class GitHubApi:
                     repo)
         return self.call(need, lambda: tuple(
             facts.Review(r.id, _actor(r.user), cast(facts.ReviewState, r.state.upper()),
-                         r.commit_id or "", stamp(r.submitted_at))
+                         r.commit_id or "", stamp(r.submitted_at), r.body or "")
             for r in self._gh.get_repo(repo).get_pull(number).get_reviews()
             if r.user is not None))
 

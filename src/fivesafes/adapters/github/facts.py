@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +29,7 @@ from fivesafes.adapters.github.records import CommitInfo, stamp
 from fivesafes.adapters.github.trailers import co_authors
 from fivesafes.adapters.runner.actions import run_context
 from fivesafes.core import layout
+from fivesafes.core.engine.pr_exceptions import PR_EXCEPTIONS
 from fivesafes.core.engine.reconcile import Merged
 from fivesafes.core.facts import values as facts
 from fivesafes.core.facts.events import Event
@@ -36,9 +37,10 @@ from fivesafes.core.request import scope
 
 
 def wanted_file(path: str) -> bool:
-    """The files read first at the head SHA: ``resources/**`` and the outputs manifest; then
-    the rest of the request scope the workflow names (:func:`scope.wanted`)."""
-    return path.startswith("resources/") or path == layout.OUTPUTS_MANIFEST
+    """The files read first at the head SHA: ``resources/**``, the outputs manifest and the
+    researcher's exception requests; then the rest of the request scope the workflow names
+    (:func:`scope.wanted`)."""
+    return path.startswith("resources/") or path in (layout.OUTPUTS_MANIFEST, PR_EXCEPTIONS)
 
 
 def policy_teams(policy: bytes | None, *, maintainers: bool = False) -> list[str]:
@@ -178,13 +180,27 @@ class GitHubFacts:
                       for e in label_events)
         wanted = policy_teams(policy, maintainers=event.name == "workflow_dispatch" or lifting)
         teams = {team: frozenset(self._members(team, people)) for team in wanted}
+        changed = self.api.pull_files(repo, pr.number)
+        permissions = {login: self.api.permission(repo, login) for login in people}
+        files = self.api.files_at(repo, pr.head_sha, wanted_file, scope.wanted)
         return facts.Facts(
             run=self.run, default_branch=branch, pr=pr, commits=commits,
-            changed=self.api.pull_files(repo, pr.number), reviews=reviews,
-            label_events=label_events, teams=teams,
-            permissions={login: self.api.permission(repo, login) for login in people},
-            files=self.api.files_at(repo, pr.head_sha, wanted_file, scope.wanted),
-            policy=policy, record=record, org_policy=org)
+            changed=changed, reviews=reviews, label_events=label_events, teams=teams,
+            permissions=permissions, files=files, policy=policy, record=record, org_policy=org,
+            manifests=self._reviewed_manifests(pr, reviews, files))
+
+    def _reviewed_manifests(self, pr: facts.PullRequest, reviews: Iterable[facts.Review],
+                            files: Mapping[str, bytes]) -> dict[str, bytes]:
+        """The outputs manifest at each older commit a review of a disclosure PR was made
+        on: a decision binds to the outputs it saw, and carries over while they are unchanged."""
+        if layout.OUTPUTS_MANIFEST not in files:
+            return {}
+        found: dict[str, bytes] = {}
+        for sha in sorted({r.commit_id for r in reviews if r.commit_id} - {pr.head_sha}):
+            data = self.api.file_at(self.repository, layout.OUTPUTS_MANIFEST, sha)
+            if data is not None:
+                found[sha] = data
+        return found
 
     def _members(self, team: str, people: Iterable[str]) -> list[str]:
         org, slug = team.split("/")

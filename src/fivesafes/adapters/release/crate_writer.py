@@ -91,6 +91,15 @@ def render_preview(crate: dict[str, Any]) -> bytes:
                         for c in _ids(by_id.get(i, {}).get("identifier")))))
         for i in _ids(create.get("result"))
     ) or '<tr><td colspan="4">No results in this crate.</td></tr>\n'
+    checks = "".join(
+        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n".format(
+            _e(a.get("name", "")), _e(", ".join(name(i) for i in _ids(a.get("agent")))),
+            _e(a.get("description", "")))
+        for a in actions if _ids(a.get("isPartOf"))
+    )
+    checked = ("<h2>Output checking</h2>\n<table>\n<tr><th>Output</th><th>Checkers</th>"
+               "<th>Findings and decisions</th></tr>\n" + checks + "</table>\n"
+               if checks else "")
     facts = [
         ("Project", ", ".join(name(i) for i in project)),
         ("Requester", ", ".join(name(i) for i in requester)),
@@ -107,7 +116,7 @@ def render_preview(crate: dict[str, Any]) -> bytes:
         + "</dl>\n<h2>Phase actions</h2>\n<table>\n<tr><th>Phase</th><th>Action</th>"
         "<th>Status</th><th>Agents</th><th>Start</th><th>End</th></tr>\n"
         + rows + "</table>\n<h2>Results</h2>\n<table>\n<tr><th>File</th><th>Bytes</th>"
-        "<th>Type</th><th>sha-512</th></tr>\n" + results + "</table>\n"
+        "<th>Type</th><th>sha-512</th></tr>\n" + results + "</table>\n" + checked +
         f"<p>Machine-readable metadata: <a href=\"{METADATA}\">{METADATA}</a>.</p>\n"
         "</body>\n</html>\n"
     )

@@ -20,7 +20,7 @@ import io
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,6 +205,7 @@ def write_release(
     crate_for: CrateRenderer,
     include_data: bool = True,
     progress: bool | None = None,
+    only: Collection[str] | None = None,
 ) -> ReleaseInfo:
     """Write the release zip ``out`` and return what it holds.
 
@@ -213,9 +214,14 @@ def write_release(
     checksums but no data). ``crate_for(results)`` then returns the crate files by name
     relative to the crate root (``ro-crate-metadata.json``, ``ro-crate-preview.html``).
     Result paths are relative to ``outputs/`` (as the action record keeps them).
+    ``only`` (paths relative to ``outputs/``) limits the release to those files: a partial
+    release ships exactly the approved outputs, and withheld ones leave no bytes.
     Raises :class:`ReleaseError` for unusable outputs (symlinks, special files, bad names).
     """
     files = list_outputs(outputs) if outputs is not None else []
+    if only is not None:
+        keep = {OUTPUTS_PREFIX + p.removeprefix(OUTPUTS_PREFIX) for p in only}
+        files = [f for f in files if f.path in keep]
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")

@@ -47,7 +47,8 @@ from fivesafes.core.crate.entities import (
     ref,
     refs,
 )
-from fivesafes.core.crate.outputs import add_results
+from fivesafes.core.crate.output_checks import add_output_checks, approved_paths
+from fivesafes.core.crate.outputs import add_results, result_id
 from fivesafes.core.crate.people import add_agreements, add_researchers
 from fivesafes.core.crate.safe_data import add_requested_data
 from fivesafes.core.ids import derived_urn
@@ -68,6 +69,10 @@ def crate_results(
     if results is None:
         done = [e for e in record.action if e.phase == "execution" and e.status == "completed"]
         results = done[-1].results if done else []
+    approved = approved_paths(disclosure) if disclosure and disclosure.status == "completed" \
+        else None
+    if approved is not None:  # per-output decisions: withheld outputs are not results
+        results = [r for r in results if (r.path, r.sha512) in approved]
     return ([] if withheld else list(results)), withheld
 
 
@@ -122,6 +127,11 @@ def build_crate(
                                       words=words)
             if action:
                 mentions.append(action)
+            if action and phase == "disclosure" and current[phase].outputs:
+                files = {r.path: result_id(r.path, attached=attached_results) for r in listed}
+                policy_id = derived_urn("agreement-policy", request.project.project.id,
+                                        "disclosure")  # the disclosure action's instrument
+                mentions += add_output_checks(graph, current[phase], action, files, policy_id)
 
     root: Entity = {
         "@id": p.ROOT, "@type": "Dataset", "name": request.project.project.title,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fivesafes.core.decisions.disclosure_state import disclosure_state
 from fivesafes.core.decisions.gates import contributors, requester, separated
 from fivesafes.core.decisions.people import never_accredited
+from fivesafes.core.decisions.per_output import OutputsView, outputs_view
 from fivesafes.core.decisions.tally import Tally, tally
 from fivesafes.core.engine.plan import Outcome
 from fivesafes.core.engine.pr_phases import Checked, run_checks
@@ -37,6 +39,7 @@ class Assessment:
     reason: str
     candidates: tuple[str, ...]
     approve_label: str
+    outputs: OutputsView | None = None  # disclosure: the decision on each output
 
 
 def _people(logins: list[str]) -> str:
@@ -88,4 +91,8 @@ def assess(
                   f"{', '.join(who) or 'nobody the policy allows'}")
     label = (policy.labels.approve_sign_off if checked.phase == "sign-off"
              else policy.labels.approve_disclosure)
-    return Assessment(pr, checked, counted, phase, state, outcome, reason, who, label)
+    view = None
+    if phase == "disclosure" and checked.manifest is not None and checked.manifest.output:
+        view = outputs_view(checked.manifest, facts, pr, policy, record, counted)
+        state, outcome, reason = disclosure_state(view, counted, who)
+    return Assessment(pr, checked, counted, phase, state, outcome, reason, who, label, view)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fivesafes.core.decisions.assess import Assessment
+from fivesafes.core.engine.disclosure_comment import section
 from fivesafes.core.engine.plan import STICKY_MARKER
 from fivesafes.core.facts.values import Facts
 from fivesafes.core.findings import Finding
@@ -116,9 +117,15 @@ def render(a: Assessment, facts: Facts, *, notes: Sequence[str] = (),
         detail += "; held by " + ", ".join(sorted({f"@{d.login}" for d in t.holds}))
     if t.rejections:
         detail += "; rejected by " + ", ".join(sorted({f"@{d.login}" for d in t.rejections}))
+    if a.outputs is not None:  # disclosure decided per output
+        decided = {"completed": True, "failed": False}.get(a.outcome)
+        detail = ", ".join(f"{len(a.outputs.of(k))} {k}" for k in (
+            "approved", "rejected", "changes-requested", "pending") if a.outputs.of(k))
     lines.append(_row(t.phase, decided, detail))
     lines.append("")
-    if not t.met and not t.rejections and c.passed and state == a.state:
+    if a.outputs is not None:
+        lines += section(a)
+    elif not t.met and not t.rejections and c.passed and state == a.state:
         who = mentions(a.candidates)
         lines.append(f"**Needed:** {t.missing} more distinct approval(s) at `{sha[:12]}` "
                      f"(label `{a.approve_label}` or an approving review) from: "

@@ -29,7 +29,7 @@ from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.ledger import entries
 from fivesafes.core.ledger.view import view
 from fivesafes.core.lifecycle import phases
-from fivesafes.core.lifecycle.steps import latest
+from fivesafes.core.lifecycle.steps import latest, revising
 from fivesafes.models.ledger import ActionRecord, Phase
 from fivesafes.models.policy import Policy
 
@@ -113,6 +113,8 @@ def decision_gate(target: Target, event: Event, record: ActionRecord,
 def already_done(target: Target, record: ActionRecord) -> str | None:
     """Why ``target`` has nothing left to do, or None."""
     done = latest(record, target.phase)
+    if target.phase == "execution" and revising(record):
+        return None  # checkers asked for changes: a re-run is a new attempt
     if done is not None and done.status == "completed":
         return (f"the request was already executed (attempt {done.attempt})"
                 if target.phase == "execution" else "the outputs were already published")

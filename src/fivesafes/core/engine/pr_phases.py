@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from fivesafes.core import layout
+from fivesafes.core.engine.pr_exceptions import PR_EXCEPTIONS, pr_exceptions
 from fivesafes.core.engine.validation_port import check_request
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.findings import Finding
@@ -101,7 +102,7 @@ def _path_findings(kind: PrKind, facts: Facts) -> list[Finding]:
                     path, None, None, "check.outputs",
                     "a request pull request may not change outputs/",
                     f"drop the change to {path}; outputs come from the execution"))
-            elif kind == "disclosure" and path != layout.OUTPUTS_MANIFEST:
+            elif kind == "disclosure" and path not in (layout.OUTPUTS_MANIFEST, PR_EXCEPTIONS):
                 findings.append(Finding(
                     path, None, None, "check.disclosure-scope",
                     f"a disclosure pull request may change only {layout.OUTPUTS_MANIFEST}",
@@ -132,7 +133,7 @@ def _manifest(
             f"the manifest names execution {manifest.execution}, which the action record "
             "does not hold as completed",
             "disclose only outputs of a recorded, completed execution")]
-    return manifest, []
+    return pr_exceptions(facts, manifest)
 
 
 def run_checks(

@@ -12,6 +12,12 @@ from fivesafes.core.decisions.assess import Assessment, assess
 from fivesafes.core.decisions.gates import Decision, Lift, Refusal, verdicts
 from fivesafes.core.decisions.trigger import judge, stale_label_event
 from fivesafes.core.engine.comment import render
+from fivesafes.core.engine.disclosure_comment import finding_annotations
+from fivesafes.core.engine.disclosure_record import (
+    disclosure_fields,
+    people,
+    review_statements,
+)
 from fivesafes.core.engine.plan import (
     AddLabel,
     Annotation,
@@ -58,6 +64,9 @@ def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[s
         decided: StatusState = ("success" if t.met else "failure" if t.rejections
                                 else "pending")
         text = a.reason
+        if a.outputs is not None:  # disclosure decided per output
+            decided = {"completed": "success", "failed": "failure"}.get(  # type: ignore[assignment]
+                a.outcome, "pending")
         if t.late and not t.met:  # a closed pull request: what came after it never counts
             decided, text = "failure", t.late[-1].why
         effects.append(_other_phase_status(a, facts))
@@ -66,6 +75,7 @@ def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[s
         if not f.file.startswith("("):
             effects.append(Annotation(f.file, f.line, "error" if f.severity == "error"
                                       else "warning", f.render(), f.rule))
+    effects += finding_annotations(a, facts)
     body = render(a, facts, notes=notes, look_again=look_again, state=state, reason=reason)
     effects += [Comment(a.pr.number, body), Summary(body)]
     return effects
@@ -184,12 +194,23 @@ def pr_event_plan(
                              lifts=[lift], request=a.checked.request)
         effects += [rec, _commit(facts, event, f"fivesafes: {lift.label} on #{pr.number} "
                                  f"lifted by @{lift.login}")]
-    if isinstance(verdict, Decision) and verdict.verdict == "reject" and found is not None:
+    extra = {"statements": review_statements([verdict], facts)} if isinstance(
+        verdict, Decision) else {}
+    if isinstance(verdict, Decision) and verdict.verdict == "reject" and found is not None \
+            and a.state in (phases.REJECTED, phases.DISCLOSURE_REJECTED):
         rec = entries.record(event, facts, now, phase=a.checked.phase, status="failed",
                              reason=a.reason, digest=a.checked.digest, decisions=[verdict],
-                             request=a.checked.request)
+                             request=a.checked.request, extra=extra | disclosure_fields(a))
         effects += [rec, _commit(facts, event, f"fivesafes: {a.checked.phase} of "
                                  f"#{pr.number} rejected by @{verdict.login}")]
+    elif isinstance(verdict, Decision) and a.state == phases.DISCLOSURE_CHANGES:
+        # Recorded so the same signed-off request may be re-run (a new execution attempt).
+        rec = entries.record(event, facts, now, phase="disclosure", status="pending",
+                             reason=a.reason, digest=a.checked.digest, decisions=[verdict],
+                             request=a.checked.request, role="checker",
+                             extra=extra | disclosure_fields(a))
+        effects += [rec, _commit(facts, event, f"fivesafes: changes to the outputs of "
+                                 f"#{pr.number} requested by @{verdict.login}")]
     reason = a.reason
     if event.kind == "synchronize" and look_again:
         reason += "; a new commit invalidated the approval(s) of " + ", ".join(
@@ -221,10 +242,17 @@ def _merge_plan(event: Event, facts: Facts, now: str, a: Assessment) -> Plan:
                 event, facts, now, phase=phase, status="completed", digest=c.digest,
                 reason=f"{phase} passed at {pr.head_sha}", request=c.request,
                 findings=c.check if phase == "check" else c.validation))
+    deciders = list(a.tally.approvals)
+    if a.outputs is not None:  # per output: every checker whose statement decided one
+        known = {d.login.lower() for d in deciders}
+        deciders += [Decision(login, "approve", "label", 0, now) for login in people(a)
+                     if login.lower() not in known]
     records.append(entries.record(
         event, facts, now, phase=c.phase, status="completed", reason=a.reason,
-        digest=c.digest, decisions=a.tally.approvals, request=c.request,
-        role="approver" if c.kind == "request" else "checker"))
+        digest=c.digest, decisions=deciders, request=c.request,
+        role="approver" if c.kind == "request" else "checker",
+        extra={"statements": review_statements(a.tally.approvals, facts),
+               **disclosure_fields(a)}))
     inputs = {"pr": str(pr.number), "sha": sha, "digest": c.digest, "delivery": event.delivery}
     effects += [*records,
                 _commit(facts, event, f"fivesafes: {c.phase} of #{pr.number} recorded"),

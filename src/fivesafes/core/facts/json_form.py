@@ -112,6 +112,7 @@ class ReviewIn(Wire):
     state: Annotated[ReviewState, BeforeValidator(_upper)]
     commit_id: str
     submitted_at: Stamp | None = None
+    body: str | None = None
 
 
 class LabelEventIn(Wire):
@@ -144,6 +145,7 @@ class FactsIn(Wire):
     policy: Blob | None = None
     record: Blob | None = None
     org_policy: OrgPolicyIn | None = None
+    manifests: dict[str, Blob] = Field(default_factory=dict)
 
 
 def _actor(a: ActorIn) -> Actor:
@@ -181,8 +183,8 @@ def _facts(m: FactsIn) -> Facts:
                    tuple(CoAuthor(a.name, a.email, a.login) for a in c.co_authors),
                    c.is_bot, c.committed_at) for c in m.commits),
         changed=tuple(ChangedFile(f.path, f.status, f.previous_path) for f in m.changed),
-        reviews=tuple(Review(r.id, _actor(r.user), r.state, r.commit_id, r.submitted_at or "")
-                      for r in m.reviews),
+        reviews=tuple(Review(r.id, _actor(r.user), r.state, r.commit_id, r.submitted_at or "",
+                             r.body or "") for r in m.reviews),
         label_events=tuple(LabelEvent(e.id, e.event, e.label, _actor(e.actor),
                                       e.created_at or "") for e in m.label_events),
         teams={k: frozenset(v) for k, v in m.teams.items()},
@@ -190,6 +192,7 @@ def _facts(m: FactsIn) -> Facts:
         files=dict(m.files),
         policy=m.policy,
         record=m.record,
+        manifests=dict(m.manifests),
         org_policy=None if m.org_policy is None else OrgSource(
             m.org_policy.label, m.org_policy.data, m.org_policy.reason),
     )
@@ -227,7 +230,8 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         "changed": [{"path": f.path, "status": f.status, "previous_path": f.previous_path}
                     for f in facts.changed],
         "reviews": [{"id": r.id, "user": _actor_json(r.user), "state": r.state,
-                     "commit_id": r.commit_id, "submitted_at": r.submitted_at or None}
+                     "commit_id": r.commit_id, "submitted_at": r.submitted_at or None,
+                     **({"body": r.body} if r.body else {})}
                     for r in facts.reviews],
         "label_events": [{"id": e.id, "event": e.event, "label": e.label,
                           "actor": _actor_json(e.actor), "created_at": e.created_at or None}
@@ -237,6 +241,8 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         "files": {k: _text(v) for k, v in sorted(facts.files.items())},
         "policy": None if facts.policy is None else _text(facts.policy),
         "record": None if facts.record is None else _text(facts.record),
+        **({"manifests": {k: _text(v) for k, v in sorted(facts.manifests.items())}}
+           if facts.manifests else {}),
         **({} if facts.org_policy is None else {"org_policy": {
             "label": facts.org_policy.label, "reason": facts.org_policy.reason,
             "data": None if facts.org_policy.data is None else _text(facts.org_policy.data)}}),

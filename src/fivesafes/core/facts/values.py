@@ -92,6 +92,7 @@ class Review:
     state: ReviewState
     commit_id: str
     submitted_at: str
+    body: str = ""  # per-output disclosure decisions and reasons are written here
 
 
 @dataclass(frozen=True)
@@ -142,5 +143,8 @@ class Facts:
     files: Mapping[str, bytes] = field(default_factory=dict)
     policy: bytes | None = None
     record: bytes | None = None
+    # Disclosure pull requests: ``outputs/manifest.toml`` at each commit a review was made on
+    # (commit sha -> bytes), so a decision binds to the sha-512 of the outputs it saw.
+    manifests: Mapping[str, bytes] = field(default_factory=dict)
     # the organisation's central policy, when ``policy`` extends it (None: it extends nothing)
     org_policy: OrgSource | None = None

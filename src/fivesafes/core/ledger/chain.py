@@ -26,8 +26,17 @@ def canonical(fields: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+# Fields added after records were first written: left out while empty, so the digests of
+# entries written before them stay what they were.
+ADDITIVE = ("outputs", "disclosure-findings", "exceptions", "statements", "changes-requested")
+
+
 def entry_fields(entry: ActionEntry) -> dict[str, Any]:
-    return entry.model_dump(by_alias=True, exclude_none=True, mode="json")
+    fields = entry.model_dump(by_alias=True, exclude_none=True, mode="json")
+    for key in ADDITIVE:
+        if fields.get(key) == []:
+            del fields[key]
+    return fields
 
 
 def digest_of(fields: dict[str, Any]) -> str:

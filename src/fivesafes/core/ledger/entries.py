@@ -44,6 +44,7 @@ def record(
     digest: str | None = None, decisions: Sequence[Decision] = (),
     refusals: Sequence[Refusal] = (), findings: Sequence[Finding] = (),
     request: Request | None = None, role: str = "approver", lifts: Sequence[Lift] = (),
+    extra: Mapping[str, Any] | None = None,
 ) -> Record:
     """A ``record`` effect: one entry (TOML keys, without prev/digest)."""
     pr = facts.pr
@@ -76,6 +77,9 @@ def record(
         "evidence": evidence,
         "findings": [f.render() for f in findings],
     }
+    for key, value in (extra or {}).items():
+        if value:  # empty additions stay out, as in entries written before them
+            entry[key] = value
     return Record(entry)
 
 

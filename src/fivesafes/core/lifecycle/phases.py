@@ -21,6 +21,7 @@ FAILED = "failed"
 DISCLOSURE_PENDING = "disclosure-pending"
 DISCLOSURE_HELD = "disclosure-held"
 DISCLOSURE_REJECTED = "disclosure-rejected"
+DISCLOSURE_CHANGES = "disclosure-changes-requested"
 DISCLOSED = "disclosed"
 PUBLISHED = "published"
 CLOSED = "closed"
@@ -53,7 +54,10 @@ STATES: tuple[State, ...] = (
     State(DISCLOSURE_PENDING, "disclosure", "outputs proposed; waiting for output checkers"),
     State(DISCLOSURE_HELD, "disclosure", "an output checker applied the hold label"),
     State(DISCLOSURE_REJECTED, "disclosure", "an output checker rejected the outputs"),
-    State(DISCLOSED, "disclosure", "the required distinct output checkers approved"),
+    State(DISCLOSURE_CHANGES, "disclosure",
+          "a checker asked for changes to an output; the researcher revises the analysis"),
+    State(DISCLOSED, "disclosure",
+          "every output approved by the required distinct checkers, or withheld"),
     State(PUBLISHED, "publication", "merged; the release is published"),
     State(CLOSED, "check", "closed without merge"),
     State(VOIDED, "sign-off", "merged without a valid decision: nothing runs"),
@@ -88,13 +92,23 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(EXECUTION, "execution fails", FAILED),
     Transition(FAILED, "a maintainer dispatches a re-run", EXECUTION),
     Transition(EXECUTION, "disclosure pull request opened", DISCLOSURE_PENDING),
-    Transition(DISCLOSURE_PENDING, "checkers reach the required count", DISCLOSED),
-    Transition(DISCLOSURE_PENDING, "checker rejects", DISCLOSURE_REJECTED),
+    Transition(DISCLOSURE_PENDING, "every output approved or withheld", DISCLOSED),
+    Transition(DISCLOSURE_PENDING, "checker requests changes to an output", DISCLOSURE_CHANGES),
+    Transition(DISCLOSURE_CHANGES, "same signed-off request re-run, new outputs pushed",
+               DISCLOSURE_PENDING),
+    Transition(DISCLOSURE_PENDING, "checkers reject every output", DISCLOSURE_REJECTED),
+    Transition(DISCLOSURE_REJECTED, "rejection withdrawn", DISCLOSURE_PENDING),
     Transition(DISCLOSURE_PENDING, "checker holds", DISCLOSURE_HELD),
     Transition(DISCLOSURE_HELD, "hold removed", DISCLOSURE_PENDING),
     Transition(DISCLOSED, "pushed, decisions invalidated", DISCLOSURE_PENDING),
     Transition(DISCLOSURE_PENDING, "merged without approval", VOIDED),
     Transition(DISCLOSED, "merged, disclosure recorded", PUBLISHED),
+    Transition(DISCLOSED, "checker requests changes to an output", DISCLOSURE_CHANGES),
+    Transition(DISCLOSURE_CHANGES, "changes request withdrawn", DISCLOSURE_PENDING),
+    Transition(DISCLOSURE_REJECTED, "a new request pull request (changed analysis) opened",
+               DRAFT),
+    Transition(VOIDED, "a new pull request opened (sign-off) or outputs disclosed again",
+               DRAFT),
 )
 
 _BY_NAME = {s.name: s for s in STATES}

@@ -36,13 +36,31 @@ def execution_gate(record: ActionRecord, request_digest: str) -> str | None:
                 f"{request_digest[:19]}... is not the approved {sign_off.evidence.digest[:19]}"
                 "...); open a new pull request for the change")
     execution = latest(record, "execution")
-    if execution is not None and execution.status == "completed":
+    if execution is not None and execution.status == "completed" and not revising(record):
         return "the request was already executed; its outputs await disclosure"
     for phase in ("disclosure", "publication"):
         entry = latest(record, phase)
         if entry is not None and entry.status in ("completed", "failed"):
             return f"the request is past {phase}; it cannot be executed again"
     return None
+
+
+def changes_asked(record: ActionRecord) -> bool:
+    """Whether the latest disclosure decision asked for changes (the outputs of any attempt
+    since then replace the old ones on the same disclosure pull request)."""
+    disclosure = latest(record, "disclosure")
+    return disclosure is not None and disclosure.status == "pending" \
+        and bool(disclosure.changes_requested)
+
+
+def revising(record: ActionRecord) -> bool:
+    """Whether output checkers asked for changes to the latest outputs: the same signed-off
+    request may then run again (a new attempt) without a new sign-off."""
+    disclosure = latest(record, "disclosure")
+    execution = latest(record, "execution")
+    return (disclosure is not None and disclosure.status == "pending"
+            and bool(disclosure.changes_requested) and execution is not None
+            and record.action.index(disclosure) > record.action.index(execution))
 
 
 def next_attempt(record: ActionRecord) -> int:

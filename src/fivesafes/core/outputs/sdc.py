@@ -1,38 +1,32 @@
-"""Built-in disclosure checks: what output checkers should look at first.
+"""The disclosure checks over all outputs of a run: what output checkers look at first.
 
-Statistical disclosure control is a human decision; these checks make sure nothing obvious is
-missed: counts under the policy's minimum cell count in count tables, files over the size
-limit, types the policy does not allow, and free text that looks like direct identifiers
-(NHS numbers with a valid check digit, e-mail addresses, UK postcodes, dates of birth). When
-the workflow ran ACRO/SACRO, its ``results.json`` is summarised. Findings name the file, the
-line and the column, never the value: the findings are committed to git, the values are not.
+Each rule family lives in its own module (:mod:`.cells` for frequency tables, :mod:`.magnitude`
+for dominance, :mod:`.regression`, :mod:`.differencing`, :mod:`.identifiers`, :mod:`.acro`);
+this module reads every output once, hands each family what it needs, applies the researcher's
+exception requests (a structural zero becomes a warning; every other request is shown to the
+checkers, who decide) and says which staged files are never proposed for release. Findings name
+the file, line, column and cell, never the value: they are committed to git, the values are not.
 Pure: output texts in, findings out.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
+import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from fivesafes.models.manifest import DisclosureFinding
+from fivesafes.core.outputs import acro, cells, differencing, identifiers, magnitude, regression
+from fivesafes.core.outputs.found import make
+from fivesafes.core.outputs.identifiers import identifier_lines, nhs_number_valid
+from fivesafes.core.outputs.tables import Table, parse
+from fivesafes.models.manifest import DisclosureFinding, ExceptionRequest
 from fivesafes.models.policy import Disclosure
 
-COUNT_HEADER = re.compile(
-    r"^(n|count|counts|freq|frequency|number|num|total|patients|people|persons|individuals|"
-    r"cases|events|admissions)$|^(n|num|count)_|_(n|count|counts|total)$",
-    re.IGNORECASE,
-)
-BIRTH_HEADER = re.compile(r"birth|dob", re.IGNORECASE)
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-NHS = re.compile(r"(?<![\d.])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d.])")
-POSTCODE = re.compile(r"\b(?:GIR 0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
-DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b")
-BIRTH_WORDS = re.compile(r"\b(?:dob|d\.o\.b|date of birth|born)\b", re.IGNORECASE)
-MAX_PER_RULE = 20
+__all__ = ["DisclosureReport", "OutputSample", "check_outputs", "identifier_lines",
+           "nhs_number_valid"]
+MAX_PER_RULE = 50
+TABLE_TYPES = ("text/csv", "text/tab-separated-values", "application/vnd.apache.parquet")
+EXCEPTIONS_FILE = "exceptions.toml"
 
 
 @dataclass(frozen=True)
@@ -44,153 +38,138 @@ class OutputSample:
     media_type: str
     text: str | None = None
     truncated: bool = False
+    sha256: str | None = None
+    converted: bool = False  # text is a CSV rendering of a binary table (parquet)
 
 
 @dataclass(frozen=True)
 class DisclosureReport:
     findings: tuple[DisclosureFinding, ...]
     acro_summary: str | None = None
-
-
-def _finding(rule: str, path: str, line: int | None, message: str,
-             severity: str = "warning") -> DisclosureFinding:
-    return DisclosureFinding(rule=rule, path=path, line=line, message=message, severity=severity)
-
-
-def nhs_number_valid(digits: str) -> bool:
-    """The modulus-11 check digit of an NHS number."""
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(digits[9])
-
-
-def _as_count(value: str) -> int | None:
-    text = value.strip()
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() else None
-
-
-def small_cells(path: str, text: str, threshold: int) -> list[DisclosureFinding]:
-    """Cells of count columns with 0 < value < threshold, one finding per cell."""
-    reader = csv.reader(io.StringIO(text), delimiter="\t" if path.endswith(".tsv") else ",")
-    header = next(reader, [])
-    columns = [i for i, name in enumerate(header) if COUNT_HEADER.search(name.strip())]
-    found: list[DisclosureFinding] = []
-    for row in reader:
-        for i in columns:
-            count = _as_count(row[i]) if i < len(row) else None
-            if count is not None and 0 < count < threshold:
-                found.append(_finding(
-                    "disclosure.min-cell-count", path, reader.line_num,
-                    f"column '{header[i].strip()}' has a count under the minimum cell count "
-                    f"of {threshold}; suppress or merge small groups", "error"))
-    return found
-
-
-def _birth_dates(path: str, text: str) -> list[int]:
-    lines: list[int] = []
-    if path.endswith((".csv", ".tsv")):
-        reader = csv.reader(io.StringIO(text), delimiter="\t" if path.endswith(".tsv") else ",")
-        header = next(reader, [])
-        columns = [i for i, name in enumerate(header) if BIRTH_HEADER.search(name)]
-        lines += [reader.line_num for row in reader
-                  if any(i < len(row) and DATE.search(row[i]) for i in columns)]
-    for number, line in enumerate(text.splitlines(), start=1):
-        if BIRTH_WORDS.search(line) and DATE.search(line) and number not in lines:
-            lines.append(number)
-    return sorted(lines)
-
-
-def identifier_lines(text: str) -> dict[str, list[int]]:
-    """rule -> lines holding text that looks like a direct identifier."""
-    hits: dict[str, list[int]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if EMAIL.search(line):
-            hits.setdefault("email", []).append(number)
-        if any(nhs_number_valid("".join(m.groups())) for m in NHS.finditer(line)):
-            hits.setdefault("nhs-number", []).append(number)
-        if POSTCODE.search(line):
-            hits.setdefault("postcode", []).append(number)
-    return hits
-
-
-IDENTIFIER_WORDS = {"email": "an e-mail address", "nhs-number": "an NHS number",
-                    "postcode": "a UK postcode", "date-of-birth": "a date of birth"}
-
-
-def _identifiers(sample: OutputSample, text: str) -> list[DisclosureFinding]:
-    hits = identifier_lines(text)
-    births = _birth_dates(sample.path, text)
-    if births:
-        hits["date-of-birth"] = births
-    found: list[DisclosureFinding] = []
-    for rule, lines in sorted(hits.items()):
-        more = f" ({len(lines)} lines in all)" if len(lines) > 1 else ""
-        found.append(_finding(f"disclosure.identifier.{rule}", sample.path, lines[0],
-                              f"text that looks like {IDENTIFIER_WORDS[rule]}{more}; direct "
-                              "identifiers must not leave the TRE"))
-    return found
-
-
-def acro_summary(text: str) -> tuple[str | None, list[tuple[str, str]]]:
-    """ACRO's results.json -> (summary, [(output name, status)]) or (None, []) if not ACRO."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None, []
-    results = data.get("results") if isinstance(data, dict) else None
-    if not isinstance(results, dict) or "version" not in data:
-        return None, []
-    statuses = sorted((str(name), str(item.get("status", "unknown")))
-                      for name, item in results.items() if isinstance(item, dict))
-    tally: dict[str, int] = {}
-    for _, status in statuses:
-        tally[status] = tally.get(status, 0) + 1
-    parts = ", ".join(f"{n} {s}" for s, n in sorted(tally.items()))
-    return f"ACRO {data['version']}: {len(statuses)} outputs ({parts or 'none'})", statuses
+    exceptions: tuple[ExceptionRequest, ...] = ()
+    excluded: dict[str, str] = field(default_factory=dict)  # path -> why never proposed
 
 
 def _limited(findings: Iterable[DisclosureFinding]) -> list[DisclosureFinding]:
     by_rule: dict[tuple[str, str], int] = {}
-    kept: list[DisclosureFinding] = []
+    kept: dict[str, DisclosureFinding] = {}
     for f in findings:
         key = (f.rule, f.path)
         by_rule[key] = by_rule.get(key, 0) + 1
         if by_rule[key] <= MAX_PER_RULE:
-            kept.append(f)
-    return kept
+            kept.setdefault(f.id or f"{f.rule}@{f.path}", f)
+    return list(kept.values())
+
+
+def researcher_exceptions(path: str, text: str) -> tuple[list[ExceptionRequest],
+                                                         list[DisclosureFinding]]:
+    """``exceptions.toml`` the workflow wrote: ``[[exception]] finding, reason[, path,
+    structural-zero]``; a malformed file is itself a finding."""
+    try:
+        data = tomllib.loads(text)
+        found = [ExceptionRequest.model_validate({"path": e.get("finding", "").split("@")[-1]
+                                                  .split(":")[0], **e})
+                 for e in data.get("exception", [])]
+    except (tomllib.TOMLDecodeError, ValueError, AttributeError, TypeError) as exc:
+        return [], [make("disclosure.exceptions", path, f"unreadable exception requests: "
+                         f"{str(exc).splitlines()[0]}", fix="write [[exception]] tables "
+                         "with finding (an id from the manifest) and reason")]
+    return found, []
+
+
+def _apply(findings: list[DisclosureFinding],
+           exceptions: Sequence[ExceptionRequest]) -> list[DisclosureFinding]:
+    """Structural zeros the researcher declared (with a reason) become warnings."""
+    structural = {e.finding: e.reason for e in exceptions if e.structural_zero and e.reason}
+    out: list[DisclosureFinding] = []
+    for f in findings:
+        if f.rule == "disclosure.zero" and f.id in structural:
+            f = f.model_copy(update={"severity": "warning", "message": f"{f.message}; marked "
+                                     f"a structural zero by the researcher: {structural[f.id]}"})
+        out.append(f)
+    return out
+
+
+def _file_rules(sample: OutputSample, rules: Disclosure) -> list[DisclosureFinding]:
+    found: list[DisclosureFinding] = []
+    if sample.size > rules.max_file_bytes:
+        found.append(make("disclosure.size", sample.path, f"{sample.size} bytes, over the "
+                          f"limit of {rules.max_file_bytes}", fix="split or reduce the output"))
+    if sample.media_type not in rules.allowed_types:
+        found.append(make("disclosure.type", sample.path, f"type {sample.media_type} is not "
+                          "allowed by the policy", fix="write the output in an allowed type"))
+    if sample.truncated:
+        found.append(make("disclosure.partly-checked", sample.path, "only the start of this "
+                          "file was checked automatically", severity="review",
+                          fix="a checker reviews the rest in the TRE"))
+    if sample.converted:
+        found.append(make("disclosure.parquet", sample.path, "a parquet table, read as CSV "
+                          "for these checks; a checker reviews it in the TRE",
+                          severity="review", fix="none needed if the checks agree"))
+    return found
 
 
 def check_outputs(samples: Sequence[OutputSample], rules: Disclosure) -> DisclosureReport:
-    """Every built-in disclosure finding over the outputs, and the ACRO summary if any."""
+    """Every disclosure finding over the outputs, exception requests, never-proposed files."""
+    ordered = sorted(samples, key=lambda s: s.path)
+    texts = {s.path: s.text for s in ordered if s.text is not None}
+    tables: dict[str, Table] = {}
+    for s in ordered:
+        if s.text is not None and s.media_type in TABLE_TYPES:
+            table = parse(s.path, s.text)
+            if table is not None:
+                tables[s.path] = table
     findings: list[DisclosureFinding] = []
+    exceptions: list[ExceptionRequest] = []
+    excluded: dict[str, str] = {}
     summaries: list[str] = []
-    for sample in sorted(samples, key=lambda s: s.path):
-        if sample.size > rules.max_file_bytes:
-            findings.append(_finding("disclosure.size", sample.path, None,
-                                     f"{sample.size} bytes, over the limit of "
-                                     f"{rules.max_file_bytes}", "error"))
-        if sample.media_type not in rules.allowed_types:
-            findings.append(_finding("disclosure.type", sample.path, None,
-                                     f"type {sample.media_type} is not allowed by the policy",
-                                     "error"))
-        if sample.text is None:
+    covered: set[str] = set()
+    for s in ordered:
+        if s.text is None or s.media_type != "application/json":
             continue
-        if sample.truncated:
-            findings.append(_finding("disclosure.partly-checked", sample.path, None,
-                                     "only the start of this file was checked automatically"))
-        if sample.media_type in ("text/csv", "text/tab-separated-values"):
-            findings += small_cells(sample.path, sample.text, rules.min_cell_count)
-        findings += _identifiers(sample, sample.text)
-        if sample.media_type == "application/json":
-            summary, statuses = acro_summary(sample.text)
-            if summary:
-                summaries.append(f"{sample.path}: {summary}")
-                findings += [_finding("disclosure.acro", sample.path, None,
-                                      f"ACRO marked output '{name}' as {status}", "error")
-                             for name, status in statuses if status == "fail"]
-    return DisclosureReport(tuple(_limited(findings)), "; ".join(summaries) or None)
+        data = acro.is_results(s.text)
+        fed = acro.is_results_evidence(s.text)
+        if fed is not None and not any(x.path.endswith("results.json") for x in ordered):
+            excluded |= acro.federated(s.path, fed)
+        if data is None:
+            continue
+        folder = s.path.rsplit("/", 1)[0] if "/" in s.path else ""
+        evidence = acro.is_results_evidence(texts.get(f"{folder}/evidence.json"
+                                                      if folder else "evidence.json"))
+        reading = acro.read(s.path, data, tables, evidence)
+        summaries.append(reading.summary(s.path))
+        findings += reading.findings
+        exceptions += reading.exceptions
+        excluded |= reading.excluded
+        covered |= reading.covered
+        sums, bad = acro.checksum_findings(folder, texts, {
+            x.path: x.sha256 for x in ordered if x.sha256})
+        excluded |= sums
+        findings += bad
+    for s in ordered:
+        if s.path.rsplit("/", 1)[-1] == EXCEPTIONS_FILE and s.text is not None:
+            excluded[s.path] = "the researcher's exception requests: shown in the manifest"
+            asked, bad = researcher_exceptions(s.path, s.text)
+            exceptions += asked
+            findings += bad
+    for s in ordered:
+        if s.path in excluded:
+            continue
+        findings += _file_rules(s, rules)
+        if s.text is None:
+            continue
+        table = tables.get(s.path)
+        if table is not None:
+            findings += cells.frequency_findings(table, rules)
+            findings += regression.table_findings(table, rules)
+            if s.path not in covered:
+                findings += magnitude.needs_review(table, rules, unclassified=True)
+        findings += regression.text_findings(s.path, s.text, rules)
+        findings += identifiers.findings(s.path, s.text)
+    proposed = {p: t for p, t in tables.items() if p not in excluded}
+    jsons = {s.path: s.text for s in ordered if s.text is not None and s.path not in excluded
+             and s.media_type == "application/json"}
+    findings += differencing.findings(proposed, jsons, rules)
+    findings = _apply(_limited(findings), exceptions)
+    return DisclosureReport(tuple(findings), "; ".join(summaries) or None, tuple(exceptions),
+                            excluded)

@@ -16,6 +16,7 @@ from fivesafes.core.crate.graph import COMPLETED, FAILED, SHP, Entity, Graph
 from fivesafes.core.crate.refs import local_path
 from fivesafes.core.crate.report import Report
 from fivesafes.core.findings import Finding
+from fivesafes.core.release.output_audit import audit_outputs
 
 DECISIONS = ("SignOff", "DisclosureCheck")
 CRATE_FILES = ("ro-crate-metadata.json", "ro-crate-preview.html")
@@ -45,6 +46,8 @@ def _when(entity: Entity) -> dt.datetime:
 def _by_kind(g: Graph) -> dict[str, list[Entity]]:
     kinds: dict[str, list[Entity]] = {}
     for entity in g:
+        if g.ids(entity, "isPartOf"):
+            continue  # a per-output check, judged by output_audit
         if any(t.endswith("Action") for t in g.types(entity)):
             kinds.setdefault(_kind(g, entity), []).append(entity)
     for entities in kinds.values():
@@ -100,4 +103,4 @@ def audit_actions(crate: dict[str, Any], file: str, payload: set[str]) -> list[F
     if shipped and "DisclosureCheck" not in kinds:
         report.error("action.disclosure-missing", g.root_id,
                      "results are shipped but no disclosure check is recorded")
-    return report.findings
+    return report.findings + audit_outputs(g, file, shipped)

@@ -1,0 +1,34 @@
+"""Building disclosure findings the same way in every rule family.
+
+A finding names the output, the line, the column and the cell (by its row label and column
+name), the rule and the fix, and never the value: the manifest holding it is committed to git.
+Its ``id`` is derived from rule, path, line and column, so the same finding on the same bytes
+has the same id run after run, and a checker's override or a researcher's exception request
+can name it.
+"""
+
+from __future__ import annotations
+
+from fivesafes.core.outputs.tables import Cell
+from fivesafes.models.manifest import DisclosureFinding
+
+
+def finding_id(rule: str, path: str, line: int | None, column: str | None) -> str:
+    where = path + (f":{line}" if line is not None else "")
+    if column:
+        where += f":{column}"
+    return f"{rule.removeprefix('disclosure.')}@{where}"
+
+
+def make(rule: str, path: str, message: str, *, severity: str = "error",
+         line: int | None = None, column: str | None = None, cell: str | None = None,
+         fix: str | None = None, source: str = "fivesafes") -> DisclosureFinding:
+    return DisclosureFinding(rule=rule, path=path, line=line, message=message,
+                             severity=severity, id=finding_id(rule, path, line, column),
+                             column=column, cell=cell, fix=fix, source=source)
+
+
+def at_cell(rule: str, path: str, cell: Cell, message: str, fix: str,
+            severity: str = "error") -> DisclosureFinding:
+    return make(rule, path, f"{cell.where}: {message}", severity=severity, line=cell.line,
+                column=cell.column, cell=cell.where, fix=fix)
