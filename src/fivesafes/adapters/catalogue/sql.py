@@ -62,6 +62,20 @@ def source_url(access: AccessFile, env: Mapping[str, str], data_dir: Path | None
                             "not set")
 
 
+def engine_url(url: str) -> str:
+    """The URL SQLAlchemy opens: a bare ``postgresql://`` uses psycopg (3), which is installed.
+
+    SQLAlchemy's default PostgreSQL driver is psycopg2; the URL a TRE gives may name either.
+    """
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return url
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
 def sqlite_url(path: Path) -> str:
     """A read-only URL: inspecting or extracting never creates or changes the file."""
     return f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
@@ -83,7 +97,7 @@ def read_catalogue(url: str, source_name: str,
                    wanted: Mapping[str | None, Iterable[str]]) -> Catalogue:
     """Table names of each wanted schema, with columns of the wanted tables."""
     try:
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(engine_url(url))
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise SourceUnavailable(
             f"source '{source_name}': the database URL is not usable ({type(exc).__name__})"
