@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,17 @@ def trusted(tls_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tup
     """The test service's certificate, trusted by this process (SSL_CERT_FILE)."""
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_pair[0]))
     return tls_pair
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A PostgreSQL server for this test session (see pg_server.py)."""
+    from pg_server import binaries, running
+
+    bin_dir = binaries()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("no PostgreSQL binaries: install the test extras (pgserver)")
+        pytest.skip("no PostgreSQL binaries (pip install pgserver, or the postgresql package)")
+    with running(bin_dir) as server:
+        yield server

@@ -36,10 +36,14 @@ def name(identifier: str) -> quoted_name:
 
 
 def condition(column: ColumnElement[Any], flt: Filter) -> ColumnElement[bool]:
-    """A structured filter as an expression with bound parameters."""
+    """A structured filter as an expression with bound parameters of the column's type."""
     value = flt.value
+
+    def bound(item: Any) -> sa.BindParameter[Any]:
+        return sa.bindparam(None, item, type_=column.type, unique=True)
+
     if flt.op in ("in", "not-in"):
-        values = value if isinstance(value, list) else [value]
+        values = [bound(v) for v in (value if isinstance(value, list) else [value])]
         return column.in_(values) if flt.op == "in" else column.not_in(values)
     if flt.op == "is-null":
         return column.is_(None)
@@ -49,7 +53,7 @@ def condition(column: ColumnElement[Any], flt: Filter) -> ColumnElement[bool]:
         raise QueryError(f"filter on {flt.column}: operator {flt.op} needs one value")
     ops = {"=": column.__eq__, "!=": column.__ne__, "<": column.__lt__, "<=": column.__le__,
            ">": column.__gt__, ">=": column.__ge__}
-    return ops[flt.op](value)
+    return ops[flt.op](bound(value))
 
 
 def select_for(schema: str | None, table: Table, columns: Sequence[str],

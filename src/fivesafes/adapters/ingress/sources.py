@@ -104,14 +104,45 @@ def _sqlite(url: str, query: sa.Select[Any], columns: Sequence[str],
         yield reader
 
 
+def _plain_type(field: pa.Field, sql_type: Any) -> pa.DataType:
+    """Arrow's type for a column the driver passes as an opaque extension (e.g. numeric)."""
+    storage = field.type.storage_type
+    precision, scale = getattr(sql_type, "precision", None), getattr(sql_type, "scale", None)
+    if field.type.extension_name == "arrow.opaque" and "numeric" in str(field.type) and (
+            precision and scale is not None and precision <= 38):
+        return pa.decimal128(precision, scale)
+    return storage
+
+
+def plain(reader: pa.RecordBatchReader, types: dict[str, Any]) -> pa.RecordBatchReader:
+    """The stream with extension-typed columns as plain Arrow types every writer takes:
+    ``numeric(p, s)`` as decimals, anything else the driver cannot map as its text."""
+    fields = list(reader.schema)
+    if not any(isinstance(f.type, pa.BaseExtensionType) for f in fields):
+        return reader
+    target = pa.schema([pa.field(f.name, _plain_type(f, types.get(f.name)), f.nullable)
+                        if isinstance(f.type, pa.BaseExtensionType) else f for f in fields])
+
+    def convert(batch: pa.RecordBatch) -> pa.RecordBatch:
+        columns = []
+        for column, field in zip(batch.columns, target, strict=True):
+            if isinstance(column.type, pa.BaseExtensionType):
+                column = column.storage.cast(field.type)
+            columns.append(column)
+        return pa.RecordBatch.from_arrays(columns, schema=target)
+
+    return pa.RecordBatchReader.from_batches(target, (convert(b) for b in reader))
+
+
 @contextlib.contextmanager
-def _postgresql(url: str, query: sa.Select[Any]) -> Iterator[pa.RecordBatchReader]:
+def _postgresql(url: str, query: sa.Select[Any], types: dict[str, Any]) -> Iterator[
+        pa.RecordBatchReader]:
     import adbc_driver_postgresql.dbapi as adbc_pg
 
     statement = compile_for(query, postgresql.dialect(paramstyle="numeric_dollar"))
     with adbc_pg.connect(libpq_uri(url)) as connection, connection.cursor() as cursor:
         cursor.execute(statement.sql, statement.parameters or None)
-        yield cursor.fetch_record_batch()
+        yield plain(cursor.fetch_record_batch(), types)
 
 
 def _row_batches(result: sa.CursorResult[Any], columns: Sequence[str]) -> Iterator[
@@ -162,7 +193,7 @@ def record_batches(url: str, query: sa.Select[Any], columns: Sequence[str],
         with _sqlite(url, query, columns, types or {}) as reader:
             yield reader
     elif kind == "postgresql":
-        with _postgresql(url, query) as reader:
+        with _postgresql(url, query, types or {}) as reader:
             yield reader
     else:
         with _sqlalchemy(url, query, columns) as reader:
