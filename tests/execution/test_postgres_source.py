@@ -201,3 +201,15 @@ def test_postgresql_destination_without_its_secret_fails_naming_it(
                                            env={"SOURCE_DATABASE_URL": cohort_url}))
     assert entry.status == "failed"
     assert "WORKSPACE_DATABASE_URL" in entry.reason
+
+
+def test_catalogue_list_of_postgresql(pg_project: Path, cohort_url: str) -> None:
+    from fivesafes.adapters.catalogue.run import list_catalogue
+
+    found = list_catalogue(pg_project, env={"SOURCE_DATABASE_URL": cohort_url})
+    assert "pg_catalog" not in found.schemas and "information_schema" not in found.schemas
+    people = found.schemas["clinical"]["people"]
+    assert [c.name for c in people.columns] == ["person_id", "birth_date", "sex", "score",
+                                                "note", "postcode"]
+    assert people.column("birth_date").description == "Date of birth."
+    assert people.column("score").datatype == "NUMERIC(6, 2)"

@@ -25,6 +25,10 @@ class SourceUnavailable(Exception):
     """The source cannot be reached or read; the message says what to set."""
 
 
+class DataFolderMissing(SourceUnavailable):
+    """No TRE data folder was given, or it does not exist: a usage error, not an outage."""
+
+
 def sqlite_path(access: AccessFile, data_dir: Path | None) -> Path:
     """The SQLite file of a ``type = "sqlite"`` source, inside the TRE data folder."""
     source = access.source
@@ -37,8 +41,12 @@ def sqlite_path(access: AccessFile, data_dir: Path | None) -> Path:
                                 "data folder (no leading / and no ..)")
     folder = data_dir or (Path(os.environ[DATA_DIR_ENV]) if os.environ.get(DATA_DIR_ENV) else None)
     if folder is None:
-        raise SourceUnavailable(f"source '{source.name}': give --data-dir or set {DATA_DIR_ENV} "
+        raise DataFolderMissing(f"source '{source.name}': give --data-dir or set {DATA_DIR_ENV} "
                                 "to the folder that holds the SQLite file")
+    if not folder.is_dir():
+        raise DataFolderMissing(f"source '{source.name}': the data folder {folder} does not "
+                                f"exist; give --data-dir or set {DATA_DIR_ENV} to the folder "
+                                "that holds the SQLite file")
     path = folder.resolve() / relative
     if not path.is_file():
         raise SourceUnavailable(f"source '{source.name}': no database file '{source.database}' "
@@ -93,9 +101,15 @@ def _table(inspector: sa.Inspector, schema: str, name: str) -> TableInfo:
     return TableInfo(name, columns, description)
 
 
+SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast", "sys"})
+
+
 def read_catalogue(url: str, source_name: str,
-                   wanted: Mapping[str | None, Iterable[str]]) -> Catalogue:
-    """Table names of each wanted schema, with columns of the wanted tables."""
+                   wanted: Mapping[str | None, Iterable[str] | None] | None) -> Catalogue:
+    """Table names of each wanted schema, with columns of the wanted tables.
+
+    ``wanted=None``: every table of every schema but the database's own, with columns.
+    """
     try:
         engine = sa.create_engine(engine_url(url))
     except (sa.exc.ArgumentError, ImportError) as exc:
@@ -107,12 +121,14 @@ def read_catalogue(url: str, source_name: str,
         default = inspector.default_schema_name
         present = set(inspector.get_schema_names())
         schemas: dict[str, dict[str, TableInfo]] = {}
+        if wanted is None:
+            wanted = {name: None for name in sorted(present - SYSTEM_SCHEMAS)}
         for schema, tables in wanted.items():
             name = schema or default or ""
             if name not in present or name in schemas:
                 continue
             names = inspector.get_table_names(schema=name) + inspector.get_view_names(schema=name)
-            want = set(tables)
+            want = set(names if tables is None else tables)
             schemas[name] = {
                 t: _table(inspector, name, t) if t in want else TableInfo(t) for t in names
             }
