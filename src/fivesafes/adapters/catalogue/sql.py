@@ -121,6 +121,7 @@ def read_catalogue(url: str, source_name: str,
         default = inspector.default_schema_name
         present = set(inspector.get_schema_names())
         schemas: dict[str, dict[str, TableInfo]] = {}
+        listing = wanted is None
         if wanted is None:
             wanted = {name: None for name in sorted(present - SYSTEM_SCHEMAS)}
         for schema, tables in wanted.items():
@@ -132,7 +133,7 @@ def read_catalogue(url: str, source_name: str,
             schemas[name] = {
                 t: _table(inspector, name, t) if t in want else TableInfo(t) for t in names
             }
-        for name in present:
+        for name in present - (SYSTEM_SCHEMAS if listing else set()):
             schemas.setdefault(name, {})
         return Catalogue(source_name, schemas, default)
     except sa.exc.SQLAlchemyError as exc:
