@@ -181,22 +181,29 @@ import os, sys
 pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
 _, status, usage = os.wait4(pid, 0)
 with open(sys.argv[1], "w") as out:
-    out.write(f"{usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+    out.write(f"{usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} "
+              f"{usage.ru_utime + usage.ru_stime}")
 """
 
 
 def timed(cmd: list[str], work: Path) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MiB) of one command; fails loudly."""
+    seconds, mib, _ = measure(cmd, work)
+    return seconds, mib
+
+
+def measure(cmd: list[str], work: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak resident memory (MiB) and CPU seconds of one command."""
     report = work / "launcher.out"
     os.sync()  # the previous command's writes must not be flushed during this one
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, str(report), *cmd],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     seconds = time.perf_counter() - start
-    maxrss, code = (int(v) for v in report.read_text().split())
-    if code != 0 or done.returncode != 0:
+    maxrss, code, cpu = report.read_text().split()
+    if int(code) != 0 or done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} ... exited {code}: {done.stderr.decode()[-2000:]}")
-    return seconds, maxrss / 1024
+    return seconds, int(maxrss) / 1024, float(cpu)
 
 
 def main() -> None:

@@ -130,7 +130,8 @@ def test_extract_from_postgresql_to_parquet_keeps_types_nulls_and_filters(
     got = sorted(zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True))
     assert [(r[0], r[1], r[2], _decimal(r[3]), r[4]) for r in got] == [
         (r[0], r[1], r[2], r[3], r[4]) for r in want]
-    assert any(r[3] is None for r in want) and any(r[4] is None for r in want)
+    assert any(r[3] is None for r in want)
+    assert any(r[4] is None for r in want)
     assert isinstance(got[0][1], dt.date)
     assert str(table.schema.field("score").type) == "decimal128(6, 2)"
 
@@ -186,7 +187,8 @@ def test_extract_into_a_postgresql_destination_schema(pg_project: Path, staging:
         count, nulls = connection.execute(
             'SELECT count(*), count(*) - count(score) FROM project_42."people__people"'
         ).fetchone()
-    assert count == want and nulls > 0
+    assert count == want
+    assert nulls > 0
 
 
 def test_postgresql_destination_without_its_secret_fails_naming_it(
@@ -207,7 +209,8 @@ def test_catalogue_list_of_postgresql(pg_project: Path, cohort_url: str) -> None
     from fivesafes.adapters.catalogue.run import list_catalogue
 
     found = list_catalogue(pg_project, env={"SOURCE_DATABASE_URL": cohort_url})
-    assert "pg_catalog" not in found.schemas and "information_schema" not in found.schemas
+    assert "pg_catalog" not in found.schemas
+    assert "information_schema" not in found.schemas
     people = found.schemas["clinical"]["people"]
     assert [c.name for c in people.columns] == ["person_id", "birth_date", "sex", "score",
                                                 "note", "postcode"]

@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
+if TYPE_CHECKING:  # imported where used: the extract's ADBC path never loads SQLAlchemy
+    import sqlalchemy as sa
 
 from fivesafes.core.request.catalogue import Catalogue, ColumnInfo, TableInfo
 from fivesafes.models.access import AccessFile
@@ -75,6 +77,8 @@ def engine_url(url: str) -> str:
 
     SQLAlchemy's default PostgreSQL driver is psycopg2; the URL a TRE gives may name either.
     """
+    import sqlalchemy as sa
+
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
@@ -110,6 +114,8 @@ def read_catalogue(url: str, source_name: str,
 
     ``wanted=None``: every table of every schema but the database's own, with columns.
     """
+    import sqlalchemy as sa
+
     try:
         engine = sa.create_engine(engine_url(url))
     except (sa.exc.ArgumentError, ImportError) as exc:

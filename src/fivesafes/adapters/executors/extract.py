@@ -17,9 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
 
 from fivesafes.adapters.catalogue import sql as catalogue_sql
 from fivesafes.adapters.executors.base import (
@@ -31,13 +28,16 @@ from fivesafes.adapters.executors.base import (
 )
 from fivesafes.adapters.executors.extract_targets import Target, target_for
 from fivesafes.adapters.ingress import sinks
-from fivesafes.adapters.ingress.query import QueryError, select_for
-from fivesafes.adapters.ingress.sources import SourceError, record_batches
+from fivesafes.adapters.ingress.query import QueryError
+from fivesafes.adapters.ingress.sources import SourceError, record_batches, table_names
 from fivesafes.adapters.runner.progress import meter
 from fivesafes.models.dataset import Table
 
 WORKFLOW_VERSION = "1.0.0"
 WORKFLOW_ID = f"https://w3id.org/fivesafes/workflows/extract/{WORKFLOW_VERSION}"
+# Errors of the drivers and writers, by module (importing them all to name their classes
+# would load SQLAlchemy and DuckDB on every extract).
+DRIVER_MODULES = ("sqlalchemy", "adbc_driver", "pyarrow", "duckdb", "_duckdb", "psycopg")
 
 
 def workflow_crate() -> Path:
@@ -45,12 +45,9 @@ def workflow_crate() -> Path:
     return Path(str(resources.files("fivesafes") / "workflows" / "extract"))
 
 
-def _read_errors() -> tuple[type[BaseException], ...]:
-    import adbc_driver_manager
-    import pyarrow as pa
-
-    return (sa.exc.SQLAlchemyError, adbc_driver_manager.Error, pa.ArrowException, SourceError,
-            OSError)
+def _read_error(exc: Exception) -> bool:
+    module = type(exc).__module__ or ""
+    return isinstance(exc, SourceError | OSError) or module.startswith(DRIVER_MODULES)
 
 
 class ExtractExecutor:
@@ -65,46 +62,41 @@ class ExtractExecutor:
             raise ExecutorFailed(str(exc)) from None
         context.staging.create()
         rows: dict[str, int] = {}
-        engine = sa.create_engine(catalogue_sql.engine_url(url))
         ok = False
         try:
-            with engine.connect() as connection:
-                inspector = sa.inspect(connection)
-                for _, dataset_file in context.request.datasets:
-                    dataset = dataset_file.dataset
-                    # No tables listed: the whole schema, as approved.
-                    tables = dataset.tables or [
-                        Table(name=t) for t in inspector.get_table_names(schema=dataset.schema_)]
-                    for table in tables:
-                        key = target.key(dataset.name, table.name)
-                        rows[key] = self._copy(url, inspector, dataset.name, dataset.schema_,
-                                               table, target, key)
+            for _, dataset_file in context.request.datasets:
+                dataset = dataset_file.dataset
+                # No tables listed: the whole schema, as approved.
+                tables = dataset.tables or [
+                    Table(name=t) for t in table_names(url, dataset.schema_)]
+                for table in tables:
+                    key = target.key(dataset.name, table.name)
+                    rows[key] = self._copy(url, dataset.name, dataset.schema_, table, target,
+                                           key)
             target.finish(rows)
             ok = True
         except QueryError as exc:
             raise ExecutorFailed(str(exc)) from None
-        except _read_errors() as exc:
+        except SourceError as exc:
+            raise ExecutorFailed(f"reading source '{access.source.name}' failed: {exc}"
+                                 ) from None
+        except Exception as exc:
+            if not _read_error(exc):
+                raise
             raise ExecutorFailed(f"reading source '{access.source.name}' failed "
                                  f"({type(exc).__name__})") from None
         finally:
             target.close(ok)
-            engine.dispose()
         results = collect_results(context.staging.outputs, target.recorded(rows))
         return ExecutionOutcome(results, f"{len(rows)} table(s), {sum(rows.values())} rows")
 
     @staticmethod
-    def _copy(url: str, inspector: sa.Inspector, dataset: str, schema: str | None,
-              table: Table, target: Target, key: str) -> int:
-        known = {str(c["name"]): c["type"] for c in inspector.get_columns(table.name,
-                                                                            schema=schema)}
-        columns = [c.name for c in table.columns] or list(known)
-        types: dict[str, Any] = {c: known[c] for c in columns if c in known}
-        types.update({f.column: known[f.column] for f in table.filters if f.column in known})
-        query = select_for(schema, table, columns, types)
-        with record_batches(url, query, columns, types) as reader, \
-                meter(f"extracting {key}") as advance:
-            stream, count = sinks.counted(
-                reader, lambda batch: advance(batch.nbytes, rows=batch.num_rows))
+    def _copy(url: str, dataset: str, schema: str | None, table: Table, target: Target,
+              key: str) -> int:
+        with record_batches(url, schema, table) as reader, \
+                meter(f"extracting {key}") as advance, sinks.prefetched(
+                    reader, lambda batch: advance(batch.nbytes, rows=batch.num_rows)
+                ) as (stream, count):
             target.write(dataset, table.name, stream)
         return count[0]
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 from fivesafes.adapters.ingress import sinks
 from fivesafes.models.access import AccessFile
 
-DESTINATION_SECRET = "destination"
+DESTINATION_SECRET = "destination"  # noqa: S105 (the role whose secret NAME is given)
 
 
 class Target(Protocol):

@@ -1,22 +1,24 @@
 """The SELECT of one approved table: quoted identifiers, filter values as bound parameters.
 
-Names from the request are only ever identifiers (``quoted_name(..., quote=True)``) and values
-only ever parameters, so neither can become SQL. Each column carries the type the source's
-catalogue reports, so the bound values take that type: on PostgreSQL the statement says
-``$1::DATE`` and a filter value ``"2020-01-01"`` compares as a date.
+Names from the request are only ever identifiers (double-quoted, inner quotes doubled) and
+values only ever parameters, so neither can become SQL. The statement is written here, not
+by SQLAlchemy, so the ADBC path does not pay for importing it. The placeholder is the
+driver's: ``?`` for SQLite; ``$1::<type>`` for PostgreSQL, with the column's type as the
+server itself reports it (``format_type``), so a filter value ``"2020-01-01"`` compares as a
+date. :mod:`fivesafes.adapters.ingress.sqlalchemy_source` builds the same query for other
+dialects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine.interfaces import Dialect
-from sqlalchemy.sql.elements import ColumnElement, quoted_name
+from fivesafes.models.dataset import Filter
 
-from fivesafes.models.dataset import Filter, Table
+Placeholder = Callable[[int, str], str]  # (parameter number from 1, column) -> SQL
+COMPARISONS = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
 class QueryError(ValueError):
@@ -25,55 +27,57 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Statement:
-    """SQL text with positional parameters, for a driver of the given paramstyle."""
+    """SQL text with positional parameters."""
 
     sql: str
     parameters: tuple[Any, ...]
 
 
-def name(identifier: str) -> quoted_name:
-    return quoted_name(identifier, quote=True)
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
-def condition(column: ColumnElement[Any], flt: Filter) -> ColumnElement[bool]:
-    """A structured filter as an expression with bound parameters of the column's type."""
-    value = flt.value
-
-    def bound(item: Any) -> sa.BindParameter[Any]:
-        return sa.bindparam(None, item, type_=column.type, unique=True)
-
-    if flt.op in ("in", "not-in"):
-        values = [bound(v) for v in (value if isinstance(value, list) else [value])]
-        return column.in_(values) if flt.op == "in" else column.not_in(values)
-    if flt.op == "is-null":
-        return column.is_(None)
-    if flt.op == "not-null":
-        return column.is_not(None)
-    if value is None or isinstance(value, list):
-        raise QueryError(f"filter on {flt.column}: operator {flt.op} needs one value")
-    ops = {"=": column.__eq__, "!=": column.__ne__, "<": column.__lt__, "<=": column.__le__,
-           ">": column.__gt__, ">=": column.__ge__}
-    return ops[flt.op](bound(value))
+def qualified(schema: str | None, table: str) -> str:
+    return f"{quote(schema)}.{quote(table)}" if schema else quote(table)
 
 
-def select_for(schema: str | None, table: Table, columns: Sequence[str],
-               types: Mapping[str, Any] | None = None) -> sa.Select[Any]:
-    """``SELECT columns FROM schema.table WHERE filters``; ``types`` types the parameters."""
-    known = types or {}
-
-    def column(identifier: str) -> sa.ColumnClause[Any]:
-        return sa.column(name(identifier), known.get(identifier))
-
-    source = sa.table(name(table.name), *(column(c) for c in columns),
-                      schema=name(schema) if schema else None)
-    query = sa.select(*(source.c[c] for c in columns))
-    for flt in table.filters:
-        query = query.where(condition(column(flt.column), flt))
-    return query
+def qmark(_: int, __: str) -> str:
+    return "?"
 
 
-def compile_for(query: sa.Select[Any], dialect: Dialect) -> Statement:
-    """The statement as text for ``dialect`` (its paramstyle), with values in order."""
-    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    order = compiled.positiontup or []
-    return Statement(str(compiled), tuple(compiled.params[key] for key in order))
+class _Builder:
+    def __init__(self, placeholder: Placeholder) -> None:
+        self.placeholder = placeholder
+        self.parameters: list[Any] = []
+
+    def bind(self, column: str, value: Any) -> str:
+        self.parameters.append(value)
+        return self.placeholder(len(self.parameters), column)
+
+    def condition(self, flt: Filter) -> str:
+        column, value = quote(flt.column), flt.value
+        if flt.op == "is-null":
+            return f"{column} IS NULL"
+        if flt.op == "not-null":
+            return f"{column} IS NOT NULL"
+        if flt.op in ("in", "not-in"):
+            values = value if isinstance(value, list) else [value]
+            if not values:  # nothing is in an empty list, everything is outside it
+                return "1 = 0" if flt.op == "in" else "1 = 1"
+            marks = ", ".join(self.bind(flt.column, v) for v in values)
+            return f"{column} {'IN' if flt.op == 'in' else 'NOT IN'} ({marks})"
+        if value is None or isinstance(value, list):
+            raise QueryError(f"filter on {flt.column}: operator {flt.op} needs one value")
+        return f"{column} {COMPARISONS[flt.op]} {self.bind(flt.column, value)}"
+
+
+def select(schema: str | None, table: str, columns: Sequence[str], filters: Sequence[Filter],
+           placeholder: Placeholder = qmark) -> Statement:
+    """``SELECT columns FROM schema.table WHERE filters`` with bound values."""
+    builder = _Builder(placeholder)
+    where = [f"({builder.condition(flt)})" for flt in filters]
+    # Only quoted identifiers and placeholders reach the text; values are parameters.
+    sql = f"SELECT {', '.join(quote(c) for c in columns)} FROM {qualified(schema, table)}"  # noqa: S608
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return Statement(sql, tuple(builder.parameters))

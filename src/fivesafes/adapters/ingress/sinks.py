@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,19 +26,64 @@ OnBatch = Callable[[pa.RecordBatch], None]
 CSV_OPTIONS = pa_csv.WriteOptions(quoting_style="needed")
 
 
-def counted(reader: pa.RecordBatchReader, on_batch: OnBatch | None = None) -> tuple[
-        pa.RecordBatchReader, list[int]]:
-    """The same stream, counting rows into the returned one-element list as batches pass."""
+_DONE = object()
+
+
+@contextlib.contextmanager
+def prefetched(reader: pa.RecordBatchReader, on_batch: OnBatch | None = None,
+               depth: int = 4) -> Iterator[tuple[pa.RecordBatchReader, list[int]]]:
+    """The same stream, read ahead by a thread; rows are counted into the one-element list.
+
+    The driver fills the next batch while the writer encodes this one (both release the
+    GIL), so reading and writing overlap on two cores. At most ``depth`` batches wait, so
+    memory stays flat. Leaving the block stops and joins the thread, before the caller closes
+    the cursor it reads from. On a machine with no core to spare (one core, or a load average
+    at the number of cores), handing each batch between threads only costs time: the stream
+    is then read in this thread.
+    """
+    if not spare_core():
+        yield counted(reader, on_batch)
+        return
+    waiting: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in reader:
+                if not put(batch):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put(exc)
+
     rows = [0]
 
     def batches() -> Iterator[pa.RecordBatch]:
-        for batch in reader:
-            rows[0] += batch.num_rows
+        while (item := waiting.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, pa.RecordBatch)
+            rows[0] += item.num_rows
             if on_batch is not None:
-                on_batch(batch)
-            yield batch
+                on_batch(item)
+            yield item
 
-    return pa.RecordBatchReader.from_batches(reader.schema, batches()), rows
+    thread = threading.Thread(target=produce, name="fivesafes-read", daemon=True)
+    thread.start()
+    try:
+        yield pa.RecordBatchReader.from_batches(reader.schema, batches()), rows
+    finally:
+        stop.set()
+        thread.join()
 
 
 @contextlib.contextmanager
@@ -86,7 +133,7 @@ class DuckDBFile:
         self._db.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)}")
         self._db.register("fivesafes_batches", reader)
         try:
-            self._db.execute(f"CREATE OR REPLACE TABLE {_ident(schema)}.{_ident(table)} AS "
+            self._db.execute(f"CREATE OR REPLACE TABLE {_ident(schema)}.{_ident(table)} AS "  # noqa: S608
                              "SELECT * FROM fivesafes_batches")
         finally:
             self._db.unregister("fivesafes_batches")
@@ -132,3 +179,23 @@ class PostgresSchema:
                 self._db.rollback()
         finally:
             self._db.close()
+
+
+def spare_core() -> bool:
+    cores = os.cpu_count() or 1
+    return cores > 1 and os.getloadavg()[0] < cores - 0.5
+
+
+def counted(reader: pa.RecordBatchReader, on_batch: OnBatch | None = None) -> tuple[
+        pa.RecordBatchReader, list[int]]:
+    """The same stream, counting rows into the returned one-element list as batches pass."""
+    rows = [0]
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for batch in reader:
+            rows[0] += batch.num_rows
+            if on_batch is not None:
+                on_batch(batch)
+            yield batch
+
+    return pa.RecordBatchReader.from_batches(reader.schema, batches()), rows

@@ -78,12 +78,13 @@ def _terminal(total: int | None, label: str) -> Iterator[Callable[..., None]]:
         BarColumn,
         DownloadColumn,
         Progress,
+        ProgressColumn,
         TextColumn,
         TimeRemainingColumn,
         TransferSpeedColumn,
     )
 
-    columns = [TextColumn("{task.description}")]
+    columns: list[ProgressColumn] = [TextColumn("{task.description}")]
     if total:
         columns += [BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn()]
     else:
