@@ -23,7 +23,8 @@ def test_log_lines_come_every_few_seconds_and_once_at_the_end() -> None:
     printed = out.getvalue().splitlines()
     assert len(printed) == 3  # at 5 s, at 10 s, and the end
     assert printed[-1] == "extracting t.csv: 100,000 rows, 10.0 MB, 1.0 MB/s"
-    assert "\x1b" not in out.getvalue() and "\r" not in out.getvalue()
+    assert "\x1b" not in out.getvalue()
+    assert "\r" not in out.getvalue()
 
 
 def test_log_lines_of_known_totals_say_how_far() -> None:
