@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -51,7 +52,7 @@ def adbc_sqlite_uri(url: str) -> str:
     path = path.removeprefix("file:").split("?", 1)[0]
     if not path or path == ":memory:":
         raise SourceError("an in-memory SQLite database has no data to extract")
-    return f"file:{path}?mode=ro"
+    return f"file:{urllib.parse.quote(path, safe='/')}?mode=ro"
 
 
 def libpq_uri(url: str) -> str:
