@@ -216,3 +216,17 @@ def test_catalogue_list_of_postgresql(pg_project: Path, cohort_url: str) -> None
                                                 "note", "postcode"]
     assert people.column("birth_date").description == "Date of birth."
     assert people.column("score").datatype == "NUMERIC(6, 2)"
+
+
+def test_postgresql_filter_values_are_data_never_sql(pg_project: Path, staging: Path,
+                                                     cohort_url: str, postgres) -> None:
+    path = pg_project / "resources/metadata/dataset_people.toml"
+    path.write_text(path.read_text().replace('value = ["F", "M"]',
+                                             """value = ["F'); DROP TABLE clinical.people; --"]"""))
+    set_executor(pg_project, kind="extract")
+    sign_off(pg_project)
+    entry = execute(pg_project, RunOptions(staging_root=staging,
+                                           env={"SOURCE_DATABASE_URL": cohort_url}))
+    assert entry.status == "completed", entry.reason
+    assert [r.rows for r in entry.results] == [0]
+    assert expected(postgres, "SELECT count(*) FROM clinical.people")[0][0] == 3000

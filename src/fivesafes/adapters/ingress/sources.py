@@ -34,6 +34,7 @@ JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamesp
 WHERE c.relname = $1 AND n.nspname = {schema} AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum"""
 NUMERIC = re.compile(r"numeric\((\d+),(\d+)\)")
+PG_PARAMETERS = "fivesafes_parameters"
 
 
 class SourceError(Exception):
@@ -148,19 +149,30 @@ def plain(reader: pa.RecordBatchReader, types: dict[str, str]) -> pa.RecordBatch
 
 @contextlib.contextmanager
 def _postgresql(url: str, schema: str | None, table: Table) -> Iterator[pa.RecordBatchReader]:
+    """PostgreSQL: the driver streams a query's result with ``COPY``, but only a query without
+    parameters (one with them comes back whole). So the filter values are bound into a
+    temporary one-row table first, typed as their columns, and the query reads them from it."""
     import adbc_driver_postgresql.dbapi as adbc_pg
 
     with adbc_pg.connect(libpq_uri(url)) as connection, connection.cursor() as cursor:
         in_schema = "$2" if schema else "current_schema()"
         known = _columns(cursor, PG_COLUMNS.format(schema=in_schema),
                          (table.name, schema) if schema else (table.name,), table.name)
+        kinds: list[str] = []
 
         def placeholder(n: int, column: str) -> str:
-            return f"${n}::{known[column]}" if column in known else f"${n}"
+            kinds.append(known.get(column, "text"))
+            return f"(SELECT p{n} FROM {PG_PARAMETERS})"  # noqa: S608
 
         statement = select(schema, table.name, _wanted(table, known), table.filters,
                            placeholder)
-        cursor.execute(statement.sql, statement.parameters or None)
+        if statement.parameters:
+            cursor.execute(f"CREATE TEMPORARY TABLE {PG_PARAMETERS} (" + ", ".join(
+                f"p{n} {kind}" for n, kind in enumerate(kinds, 1)) + ")")
+            cursor.execute(f"INSERT INTO {PG_PARAMETERS} VALUES (" + ", ".join(  # noqa: S608
+                f"${n}::{kind}" for n, kind in enumerate(kinds, 1)) + ")",
+                statement.parameters)
+        cursor.execute(statement.sql)
         yield plain(cursor.fetch_record_batch(), known)
 
 
