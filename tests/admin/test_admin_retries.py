@@ -14,8 +14,8 @@ from fivesafes.adapters.github.admin import setup_github_repo
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import GitHubError
 from fivesafes.adapters.github.retry import RetryPolicy
-from fivesafes.cli.doctor_cmd import doctor
-from fivesafes.cli.init_github import load_labels, load_policy
+from fivesafes.cli.main import cli
+from fivesafes.services.github_setup import load_labels, load_policy
 
 LABELS = f"/repos/{REPO}/labels"
 
@@ -64,6 +64,6 @@ def test_refused_write_names_the_permission(org: GitHubServer, project: Path,
 def test_doctor_refused_read_is_an_external_failure(org: GitHubServer, project: Path) -> None:
     org.world.repo(REPO)
     org.fail("GET", f"^/repos/{REPO}/rulesets$", 403, "Resource not accessible by integration")
-    result = CliRunner().invoke(doctor, [str(project), "--github", REPO])
+    result = CliRunner().invoke(cli, ["doctor", str(project), "--github", REPO])
     assert result.exit_code == 3, result.output
     assert "administration: read" in result.output

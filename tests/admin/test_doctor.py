@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from tests.admin.conftest import REPO
 from tests.github_server import GitHubServer
 
-from fivesafes.cli.doctor_cmd import doctor
-from fivesafes.cli.init_github import init_github
+from fivesafes.cli.main import cli
+from fivesafes.services.github_setup import init_github
 
 
 def run_doctor(project: Path, *extra: str) -> tuple[int, list[dict[str, object]]]:
-    result = CliRunner().invoke(doctor, [str(project), "--json", *extra])
+    result = CliRunner().invoke(cli, ["doctor", str(project), "--json", *extra])
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.output)
 

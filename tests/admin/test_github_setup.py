@@ -5,14 +5,17 @@ on disk or in a URL."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 from tests.admin.conftest import ORG, REPO
 from tests.github_server import GitHubServer
 
-from fivesafes.cli.init_github import init_github
+from fivesafes.cli.errors import handled
 from fivesafes.core.admin.repo_settings import REQUIRED_CHECKS, RULESET_NAME
+from fivesafes.services.github_setup import init_github
 
 LABELS = {"5s:approve-sign-off", "5s:reject-sign-off", "5s:approve-disclosure",
           "5s:reject-disclosure", "5s:hold"}
@@ -107,19 +110,19 @@ def test_token_never_on_disk_or_in_a_url(org: GitHubServer, project: Path,
 
 def test_missing_token_is_a_usage_error(github_server: GitHubServer, project: Path,
                                         remote: Path) -> None:
-    from fivesafes.cli.init_github import init_github as command
+    from fivesafes.services.github_setup import init_github as command
 
     result = CliRunner().invoke(_wrap(command), [str(project)])
     assert result.exit_code == 2
     assert "GITHUB_TOKEN" in result.output
 
 
-def _wrap(function):  # a tiny click command around the hook, as init_cmd would call it
-    import click
+def _wrap(function: Callable[[Path, str], object]) -> click.Command:
+    """A tiny click command around the hook, as init_cmd would call it."""
 
     @click.command()
     @click.argument("directory", type=click.Path(path_type=Path))
     def command(directory: Path) -> None:
-        function(directory, REPO)
+        handled(lambda: function(directory, REPO))
 
     return command

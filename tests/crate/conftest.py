@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(HERE))
 FIXTURE = REPO / "tests" / "fixtures" / "project"  # shared by the crate and release tests
 
-from crate_records import record_until  # noqa: E402
+from tests.support.crate_records import record_until  # noqa: E402
 
 from fivesafes.adapters.ledger.file import write_record  # noqa: E402
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from click.testing import CliRunner
-from crate_records import record_until
+from tests.support.crate_records import record_until
 
 from fivesafes.adapters.ledger.file import write_record
 from fivesafes.cli.main import cli

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crate_support import build, by_id, ids
+from tests.support.crate import build, by_id, ids
 
 from fivesafes.core.crate import profile_04 as p
 
@@ -166,7 +166,7 @@ def test_retrieval(crate: dict[str, Any]) -> None:
 
 
 def test_refused_and_superseded_entries_are_not_actions(project: Path) -> None:
-    from crate_records import record_until
+    from tests.support.crate_records import record_until
 
     record = record_until("publication")
     crate = build(project, record=record)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from crate_records import record_until
-from crate_support import build
+from tests.support.crate import build
+from tests.support.crate_records import record_until
 
 from fivesafes.adapters.release.crate_writer import render_crate
 from fivesafes.core.ledger import chain as ledger

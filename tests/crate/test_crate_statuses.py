@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crate_records import BOT, RESULTS, record_until
-from crate_support import build, by_id, ids
+from tests.support.crate import build, by_id, ids
+from tests.support.crate_records import BOT, RESULTS, record_until
 
 from fivesafes.core.crate import profile_04 as p
 from fivesafes.core.crate.spec import Published, crate_results

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from crate_records import record_until
-from crate_support import Validator, build, issues
+from tests.support.crate import Validator, build, issues
+from tests.support.crate_records import record_until
 
 from fivesafes.adapters.ledger.file import write_record
 from fivesafes.adapters.release.crate_writer import write_crate

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from crate_support import build
 from rocrate.rocrate import ROCrate
+from tests.support.crate import build
 
 from fivesafes.adapters.release.crate_writer import render_crate, write_crate
 from fivesafes.core.crate.spec import Software

@@ -10,7 +10,7 @@ tests/engine/test_engine_dispatch.py holds every other rule of the gate.
 
 from __future__ import annotations
 
-from tests.engine.engine_world import NOW, World, payload, signed_off
+from tests.support.engine_world import NOW, World, payload, signed_off
 
 from fivesafes.core.engine.planner import plan_event
 from fivesafes.core.facts.events import parse_event

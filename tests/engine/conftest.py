@@ -8,14 +8,8 @@ reviews and commits and build events from the vendored payloads.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from engine_world import World
+from tests.support.engine_world import World
 
 
 @pytest.fixture

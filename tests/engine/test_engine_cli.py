@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engine_world import APPROVE, HERE, POLICY, World, disclosure_world, signed_off
+from tests.support.engine_world import APPROVE, HERE, POLICY, World, disclosure_world, signed_off
 
 from fivesafes.adapters.ledger.file import write_record
 from fivesafes.cli.main import cli

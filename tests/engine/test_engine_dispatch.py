@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from engine_world import (
+from tests.support.engine_world import (
     APPROVE_D,
     AUTHOR,
     MERGE,

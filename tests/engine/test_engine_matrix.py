@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from engine_world import APPROVE, HOLD, REJECT, World, kinds, signed_off
+from tests.support.engine_world import APPROVE, HOLD, REJECT, World, kinds, signed_off
 
 from fivesafes.core.engine.plan import plan_to_json
 from fivesafes.core.facts.events import Event

@@ -7,7 +7,7 @@ Without the push time no approve label counts; reviews, which name their commit,
 
 from __future__ import annotations
 
-from engine_world import APPROVE, AUTHOR, HOLD, OLD, REJECT, World, records, removed
+from tests.support.engine_world import APPROVE, AUTHOR, HOLD, OLD, REJECT, World, records, removed
 
 from fivesafes.core.engine.plan import Comment, RemoveLabel, Status
 from fivesafes.core.facts.values import Commit

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engine_world import APPROVE, AUTHOR, HEAD, OLD, World, kinds, payload, records
+from tests.support.engine_world import APPROVE, AUTHOR, HEAD, OLD, World, kinds, payload, records
 
 from fivesafes.cli.main import cli
 from fivesafes.core.facts.actors import Actor
@@ -66,7 +66,7 @@ def test_a_team_members_review_counts_at_the_hand_off(world: World) -> None:
     assert world.run(world.label(APPROVE, "alice")).outcome == "pending"
     plan = world.run(handoff(world, "carol"))  # carol: @tre/stewards
     assert (plan.phase, plan.outcome, plan.state) == ("sign-off", "completed", "signed-off")
-    statuses = {e.context: e.state for e in plan.effects if e.kind == "status"}  # type: ignore[union-attr]
+    statuses = {e.context: e.state for e in plan.effects if e.kind == "status"}
     assert statuses["fivesafes / sign-off"] == "success"
     assert "comment" in kinds(plan)
     assert records(plan) == []  # nothing is recorded before the merge
@@ -77,7 +77,7 @@ def test_the_authors_review_does_not_count(world: World) -> None:
     world.run(world.label(APPROVE, "alice"))
     plan = world.run(handoff(world, AUTHOR))
     assert (plan.outcome, plan.state) == ("pending", "sign-off-pending")
-    statuses = {e.context: e.state for e in plan.effects if e.kind == "status"}  # type: ignore[union-attr]
+    statuses = {e.context: e.state for e in plan.effects if e.kind == "status"}
     assert statuses["fivesafes / sign-off"] == "pending"
     assert AUTHOR not in plan.reason.split("approval(s)")[-1]
     assert records(plan) == []  # the hand-off carries no attempt to refuse
@@ -95,7 +95,7 @@ def test_an_unearned_label_is_still_removed_at_the_hand_off(world: World) -> Non
     world.run(world.opened())
     world.label(APPROVE, "mallory")  # a read-only user's label, never handled before
     plan = world.run(handoff(world, "carol"))
-    assert APPROVE in [e.label for e in plan.effects if e.kind == "remove-label"]  # type: ignore[union-attr]
+    assert APPROVE in [e.label for e in plan.effects if e.kind == "remove-label"]
     assert plan.outcome == "pending"
 
 

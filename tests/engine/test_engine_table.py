@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from engine_world import (
+from tests.support.engine_world import (
     APPROVE,
     APPROVE_D,
     HOLD,
@@ -30,7 +30,7 @@ BROKEN = b'[workflow]\nid = "https://evil.example.org/x"\nname = "x"\n'
 def test_opened_valid_request_waits_for_sign_off(world: World) -> None:
     plan = world.run(world.opened())
     assert (plan.phase, plan.outcome, plan.state) == ("sign-off", "pending", "sign-off-pending")
-    contexts = {e.context: e.state for e in plan.effects if e.kind == "status"}  # type: ignore[union-attr]
+    contexts = {e.context: e.state for e in plan.effects if e.kind == "status"}
     assert contexts == {"fivesafes / check": "success", "fivesafes / validation": "success",
                         "fivesafes / sign-off": "pending"}
     assert "record" not in kinds(plan)
@@ -47,7 +47,7 @@ def test_invalid_request_fails_validation_with_file_and_line(world: World, actio
     plan = world.plan(world.event(f"pull_request.{action}"))
     assert (plan.phase, plan.outcome, plan.state) == ("validation", "failed", "invalid")
     notes = [e for e in plan.effects if e.kind == "annotation"]
-    assert any(a.file == "resources/workflow.toml" and a.level == "error"  # type: ignore[union-attr]
+    assert any(a.file == "resources/workflow.toml" and a.level == "error"
                for a in notes)
     assert "resources/workflow.toml" in plan.reason
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine_world import (
+from tests.support.engine_world import (
     APPROVE,
     APPROVE_D,
     AUTHOR,
@@ -17,10 +17,15 @@ from engine_world import (
     signed_off,
 )
 
-from fivesafes.core.engine.plan import Dispatch, Status
+from fivesafes.core.engine.plan import Dispatch, Plan, Status
 
 
-def assert_refused(plan, label: str | None = APPROVE, who: str = "") -> None:
+def policy_of(world: World) -> bytes:
+    assert world.policy is not None
+    return world.policy
+
+
+def assert_refused(plan: Plan, label: str | None = APPROVE, who: str = "") -> None:
     assert plan.outcome == "refused", plan.reason
     if label is not None:
         assert label in removed(plan)
@@ -40,7 +45,7 @@ def test_author_self_approval_by_label_is_refused(world: World) -> None:
 
 
 def test_author_listed_as_approver_still_cannot_approve(world: World) -> None:
-    world.policy = world.policy.replace(b'["alice", "bob"', b'["alice", "Codertocat", "bob"')
+    world.policy = policy_of(world).replace(b'["alice", "bob"', b'["alice", "Codertocat", "bob"')
     plan = world.run(world.label(APPROVE, AUTHOR))
     assert_refused(plan, who="opened this pull request")
 
@@ -66,7 +71,7 @@ def test_commit_author_cannot_approve(world: World) -> None:
 
 def test_bot_approval_is_refused(world: World) -> None:
     # an app account listed by mistake (its login without the [bot] suffix)
-    world.policy = world.policy.replace(b'["alice", "bob"', b'["alice", "deploy-app", "bob"')
+    world.policy = policy_of(world).replace(b'["alice", "bob"', b'["alice", "deploy-app", "bob"')
     world.permissions["deploy-app"] = "write"
     plan = world.run(world.label(APPROVE, "deploy-app", "Bot"))
     assert_refused(plan, who="bot")

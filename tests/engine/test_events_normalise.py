@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from engine_world import payload
+from tests.support.engine_world import payload
 
 from fivesafes.core.facts.events import parse_event, payload_key
 

@@ -12,19 +12,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engine_world import POLICY, template_files
-from tests.github_server import GitHubServer
+from tests.github_server import GitHubServer, World
 from tests.github_server.payloads import adapt, load, review_run
 from tests.github_server.plugin import github_env, github_server  # noqa: F401
+from tests.github_server.world import Pull, Repo
+from tests.support.engine_world import POLICY, template_files
 
 from fivesafes.cli.main import cli
 
+Staged = tuple[GitHubServer, World, Repo, Pull]
 GH_POLICY = POLICY.replace(b'"@tre/stewards"', b'"@acme/stewards"').replace(
     b'"@tre/checkers"', b'"@acme/checkers"')
 
 
 @pytest.fixture
-def staged(github_env: GitHubServer, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
+def staged(github_env: GitHubServer, monkeypatch: pytest.MonkeyPatch) -> Staged:  # noqa: F811
     world = github_env.world
     files: dict[str, bytes | str] = {".github/fivesafes.toml": GH_POLICY, **template_files()}
     repo = world.repo("acme/project", files=files)
@@ -33,7 +35,9 @@ def staged(github_env: GitHubServer, monkeypatch: pytest.MonkeyPatch):  # noqa: 
     repo.collaborators.update({"alice": "write", "carol": "maintain", "researcher": "write",
                                "trudy": "triage"})
     dataset = "resources/metadata/dataset_patients.toml"
-    pull = world.open_pull(repo, {dataset: files[dataset] + b"\n# narrower\n"},
+    content = files[dataset]
+    assert isinstance(content, bytes)
+    pull = world.open_pull(repo, {dataset: content + b"\n# narrower\n"},
                            author="researcher")
     monkeypatch.setenv("GITHUB_REPOSITORY", repo.full_name)
     return github_env, world, repo, pull
@@ -50,7 +54,7 @@ def handle(tmp_path: Path, name: str, payload: dict[str, object]) -> dict[str, o
     return plan
 
 
-def test_forged_and_honest_decisions_through_the_api(staged, tmp_path: Path) -> None:
+def test_forged_and_honest_decisions_through_the_api(staged: Staged, tmp_path: Path) -> None:
     server, world, repo, pull = staged
     label = "5s:approve-sign-off"
 
@@ -91,7 +95,7 @@ def test_forged_and_honest_decisions_through_the_api(staged, tmp_path: Path) -> 
 
 
 def test_repository_comes_from_the_payload_without_github_repository(
-        staged, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        staged: Staged, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Outside Actions (no GITHUB_REPOSITORY), the payload names the repository to read."""
     _server, world, repo, pull = staged
     monkeypatch.delenv("GITHUB_REPOSITORY")
@@ -103,7 +107,7 @@ def test_repository_comes_from_the_payload_without_github_repository(
     assert "opened this pull request" in str(plan["reason"])
 
 
-def test_review_hand_off_finds_the_pull_request_through_the_api(staged,
+def test_review_hand_off_finds_the_pull_request_through_the_api(staged: Staged,
                                                                  tmp_path: Path) -> None:
     """A ``workflow_run`` after a review names no pull request the engine trusts: the handler
     lists the open pull requests of the run's head branch and takes the one at the run's SHA."""

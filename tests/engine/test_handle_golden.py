@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engine_world import APPROVE, AUTHOR, HERE, World, payload, signed_off
+from tests.support.engine_world import APPROVE, AUTHOR, HERE, World, payload, signed_off
 
 from fivesafes.cli.main import cli
 from fivesafes.core.facts.json_form import facts_to_json

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from engine_world import APPROVE, World, signed_off
+from tests.support.engine_world import APPROVE, World, signed_off
 
 from fivesafes.adapters.ledger.file import render_record, write_record
 from fivesafes.cli.main import cli

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,8 @@ import pytest
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(HERE))
+
+from tests.support.postgres import Server, binaries, running  # noqa: E402
 
 from fivesafes.adapters.executors.bundle import (  # noqa: E402
     COUNTS_BY_REGION,
@@ -66,7 +66,7 @@ def project(tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     monkeypatch.delenv("FIVESAFES_WORKFLOW_MIRROR", raising=False)
     root = tmp_path / "project"
     render_project(root, InitOptions(project_id=PROJECT_ID))
-    from exec_support import set_executor
+    from tests.support.execution import set_executor
 
     set_executor(root, **{"workflow-mirror": str(mirror)})
     return root
@@ -83,7 +83,7 @@ def shared_validator() -> Path:
 
 @pytest.fixture(scope="session")
 def tls_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from exec_support import self_signed
+    from tests.support.execution import self_signed
 
     return self_signed(tmp_path_factory.mktemp("tls"))
 
@@ -96,10 +96,8 @@ def trusted(tls_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tup
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[object]:
-    """A PostgreSQL server for this test session (see pg_server.py)."""
-    from pg_server import binaries, running
-
+def postgres() -> Iterator[Server]:
+    """A PostgreSQL server for this test session (see tests/support/postgres.py)."""
     bin_dir = binaries()
     if bin_dir is None:
         if os.environ.get("CI"):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from exec_support import json_service, set_executor
+from tests.support.execution import json_service, set_executor
 
 from fivesafes.adapters.catalogue.run import check_catalogue, enrich
 from fivesafes.cli.main import cli
@@ -94,14 +95,14 @@ def test_enrich_fills_types_and_keeps_comments_and_descriptions(project: Path,
     assert check_catalogue(project, data_dir=data_dir) == []
 
 
-def test_metadata_service_answers_the_catalogue(project: Path, trusted: tuple) -> None:
+def test_metadata_service_answers_the_catalogue(project: Path, trusted: tuple[Path, Path]) -> None:
     answer = {"status": "ok", "default_schema": "main", "schemas": [{"name": "main", "tables": [
         {"name": "patients", "columns": [{"name": n} for n in ("person_id", "birth_year",
                                                                 "sex")]},
         {"name": "admissions", "columns": [{"name": n} for n in (
             "person_id", "admission_date", "diagnosis_code")]}]}]}
 
-    def handle(path: str, body: dict, headers: dict) -> tuple[int, bytes]:
+    def handle(path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, bytes]:
         assert path == "/project/validate"
         assert "credentials" not in json.dumps(body)
         return 200, json.dumps(answer).encode()
@@ -130,7 +131,7 @@ def test_catalogue_command_exit_codes(project: Path, data_dir: Path) -> None:
 
 @pytest.mark.parametrize("answer", [b"not json", b"[]", b'{"schemas": [{"tables": []}]}'])
 def test_metadata_service_answers_that_break_the_contract_are_refused(
-        project: Path, answer: bytes, trusted: tuple) -> None:
+        project: Path, answer: bytes, trusted: tuple[Path, Path]) -> None:
     with json_service(lambda *_: (200, answer), trusted) as (url, _):
         set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
         [finding] = check_catalogue(project, env={"TRE_API_KEY": "k"})

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from exec_support import KIT
+from tests.support.execution import KIT
 
 from fivesafes.adapters.executors.bundle import COUNTS_BY_REGION_URL
 from fivesafes.adapters.ledger.file import read_record

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from exec_support import decide_disclosure, sign_off
+from tests.support.execution import decide_disclosure, sign_off
 
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.adapters.release.verify import Limits, verify_release

@@ -8,17 +8,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from exec_support import python_command, set_executor, sign_off
+from tests.support.execution import python_command, set_executor, sign_off
 
 from fivesafes.adapters.executors.base import StagingError, sha512_file
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli
 from fivesafes.core.ledger.chain import verify_chain
+from fivesafes.models.ledger import ActionEntry
 from fivesafes.services.execute import GateClosed, RunOptions, execute
 
 
 def run(project: Path, staging: Path, data_dir: Path | None = None,
-        env: dict[str, str] | None = None):
+        env: dict[str, str] | None = None) -> ActionEntry:
     return execute(project, RunOptions(staging_root=staging, data_dir=data_dir,
                                        env=env if env is not None else {}))
 

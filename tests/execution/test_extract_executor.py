@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import tomlkit
-from exec_support import set_executor, sign_off
+from tests.support.execution import set_executor, sign_off
 
 from fivesafes.adapters.executors.extract import WORKFLOW_ID, WORKFLOW_VERSION, workflow_crate
 from fivesafes.core import layout
@@ -24,7 +24,7 @@ def expected_rows(db: Path, sql: str) -> int:
 def set_format(root: Path, fmt: str) -> None:
     path = root / layout.ACCESS
     doc = tomlkit.parse(path.read_text())
-    doc["destination"]["format"] = fmt  # type: ignore[index]
+    doc["destination"]["format"] = fmt
     path.write_text(tomlkit.dumps(doc))
 
 
@@ -98,7 +98,7 @@ def set_destination(root: Path, **values: str) -> None:
     path = root / layout.ACCESS
     doc = tomlkit.parse(path.read_text())
     for key, value in values.items():
-        doc["destination"][key] = value  # type: ignore[index]
+        doc["destination"][key] = value
     path.write_text(tomlkit.dumps(doc))
 
 

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from exec_support import json_service, set_executor, sign_off
+from tests.support.execution import json_service, set_executor, sign_off
 
 from fivesafes.adapters.catalogue.http_json import Service, ServiceError, post_json
 from fivesafes.adapters.executors.base import ExecutorFailed
 from fivesafes.adapters.executors.http import HttpExecutor, publish_remote
 from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.ledger.file import read_record
-from fivesafes.models.ledger import Result
+from fivesafes.models.ledger import ActionEntry, Result
 from fivesafes.services.execute import RunOptions, execute
 
 KEY = "tre-key-0123456789"
@@ -29,7 +29,7 @@ def ok(path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, b
     return 200, b'{"status": "ok"}'
 
 
-def run_with(project: Path, staging: Path, url: str):
+def run_with(project: Path, staging: Path, url: str) -> ActionEntry:
     set_executor(project, kind="http", url=url, timeout=1,
                  **{"api-key-secret": "TRE_API_KEY", "command": []})
     sign_off(project)
@@ -39,7 +39,7 @@ def run_with(project: Path, staging: Path, url: str):
 
 
 def test_validate_then_package_and_the_outputs_are_recorded(
-        project: Path, staging: Path, trusted: tuple) -> None:
+        project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
     with json_service(ok, trusted) as (url, calls):
         entry = run_with(project, staging, url)
     assert entry.status == "completed", entry.reason
@@ -53,7 +53,8 @@ def test_validate_then_package_and_the_outputs_are_recorded(
     assert KEY not in (project / "resources/governance/actions.toml").read_text()
 
 
-def test_server_errors_are_retried(project: Path, staging: Path, trusted: tuple) -> None:
+def test_server_errors_are_retried(
+        project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
     failures = {"left": 2}
 
     def flaky(path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, bytes]:
@@ -76,7 +77,7 @@ def test_server_errors_are_retried(project: Path, staging: Path, trusted: tuple)
     (422, b'{"detail": "unknown source"}', "HTTP 422: unknown source"),
 ])
 def test_service_failures_are_recorded_with_the_reason(
-        project: Path, staging: Path, trusted: tuple, status: int, body: bytes,
+        project: Path, staging: Path, trusted: tuple[Path, Path], status: int, body: bytes,
         reason: str) -> None:
     with json_service(lambda *_: (status, body), trusted) as (url, calls):
         entry = run_with(project, staging, url)
@@ -86,7 +87,8 @@ def test_service_failures_are_recorded_with_the_reason(
     assert len(calls) == (3 if status == 500 else 1)
 
 
-def test_a_refusing_service_fails_the_run(project: Path, staging: Path, trusted: tuple) -> None:
+def test_a_refusing_service_fails_the_run(
+        project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
     answer = {"status": "invalid", "findings": [{"message": "table patients is not approved"}]}
     with json_service(lambda *_: (200, json.dumps(answer).encode()), trusted) as (url, _):
         entry = run_with(project, staging, url)
@@ -94,7 +96,7 @@ def test_a_refusing_service_fails_the_run(project: Path, staging: Path, trusted:
 
 
 def test_timeouts_are_retried_then_recorded(project: Path, staging: Path,
-                                            trusted: tuple) -> None:
+                                            trusted: tuple[Path, Path]) -> None:
     def slow(*_: Any) -> tuple[int, bytes]:
         time.sleep(1.5)
         return 200, b'{"status": "ok"}'
@@ -107,7 +109,7 @@ def test_timeouts_are_retried_then_recorded(project: Path, staging: Path,
 
 
 def test_missing_api_key_is_a_recorded_failure(project: Path, staging: Path,
-                                               trusted: tuple) -> None:
+                                               trusted: tuple[Path, Path]) -> None:
     with json_service(ok, trusted) as (url, calls):
         set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
         sign_off(project)
@@ -116,7 +118,7 @@ def test_missing_api_key_is_a_recorded_failure(project: Path, staging: Path,
     assert calls == []
 
 
-def test_tls_is_verified(tls_pair: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tls_is_verified(tls_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     with json_service(ok, tls_pair) as (url, calls), pytest.raises(
             ServiceError, match="TLS verification failed"):
@@ -130,7 +132,7 @@ def test_plain_http_is_refused() -> None:
 
 
 def test_publish_refuses_files_that_differ_from_the_approved_manifest(
-        project: Path, trusted: tuple) -> None:
+        project: Path, trusted: tuple[Path, Path]) -> None:
     approved = [Result.model_validate(OUTPUT)]
     other = {**OUTPUT, "sha512": "b" * 128}
     answer = json.dumps({"status": "ok", "outputs": [other], "location": "workspace"}).encode()

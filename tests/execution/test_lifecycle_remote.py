@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 from click.testing import CliRunner
-from exec_support import decide_disclosure, sign_off
+from tests.support.execution import decide_disclosure, sign_off
 
 from fivesafes.adapters.ledger.file import parse_record
 from fivesafes.cli.main import cli

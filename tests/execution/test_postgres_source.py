@@ -6,11 +6,13 @@ import datetime as dt
 import decimal
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 import tomlkit
-from exec_support import set_executor, sign_off
+from tests.support.execution import set_executor, sign_off
+from tests.support.postgres import Server
 
 from fivesafes.adapters.catalogue.run import check_catalogue, enrich
 from fivesafes.core import layout
@@ -67,7 +69,7 @@ value = ["F", "M"]
 
 
 @pytest.fixture(scope="module")
-def cohort_url(postgres) -> str:
+def cohort_url(postgres: Server) -> str:
     return postgres.create_database("cohort", SETUP)
 
 
@@ -75,8 +77,8 @@ def cohort_url(postgres) -> str:
 def pg_project(project: Path, cohort_url: str) -> Path:
     access = project / layout.ACCESS
     doc = tomlkit.parse(access.read_text())
-    doc["source"]["type"] = "postgresql"  # type: ignore[index]
-    doc["source"]["database"] = "cohort"  # type: ignore[index]
+    doc["source"]["type"] = "postgresql"
+    doc["source"]["database"] = "cohort"
     access.write_text(tomlkit.dumps(doc))
     metadata = project / "resources" / "metadata"
     for old in metadata.glob("dataset_*.toml"):
@@ -85,7 +87,7 @@ def pg_project(project: Path, cohort_url: str) -> Path:
     return project
 
 
-def expected(postgres, sql: str) -> list[tuple]:
+def expected(postgres: Server, sql: str) -> list[tuple[Any, ...]]:
     import psycopg
 
     with psycopg.connect(postgres.conninfo("cohort")) as connection:
@@ -111,10 +113,10 @@ def test_catalogue_check_and_enrich_against_postgresql(pg_project: Path,
 
 
 def test_extract_from_postgresql_to_parquet_keeps_types_nulls_and_filters(
-        pg_project: Path, staging: Path, cohort_url: str, postgres) -> None:
+        pg_project: Path, staging: Path, cohort_url: str, postgres: Server) -> None:
     set_executor(pg_project, kind="extract")
     doc = tomlkit.parse((pg_project / layout.ACCESS).read_text())
-    doc["destination"]["format"] = "parquet"  # type: ignore[index]
+    doc["destination"]["format"] = "parquet"
     (pg_project / layout.ACCESS).write_text(tomlkit.dumps(doc))
     sign_off(pg_project)
     entry = execute(pg_project, RunOptions(staging_root=staging,
@@ -141,7 +143,7 @@ def _decimal(value: object) -> decimal.Decimal | None:
 
 
 def test_extract_from_postgresql_to_csv(pg_project: Path, staging: Path, cohort_url: str,
-                                        postgres) -> None:
+                                        postgres: Server) -> None:
     import csv
 
     set_executor(pg_project, kind="extract")
@@ -162,15 +164,15 @@ def test_extract_from_postgresql_to_csv(pg_project: Path, staging: Path, cohort_
 
 
 def test_extract_into_a_postgresql_destination_schema(pg_project: Path, staging: Path,
-                                                      cohort_url: str, postgres) -> None:
+                                                      cohort_url: str, postgres: Server) -> None:
     import psycopg
 
     workspace = postgres.create_database("workspace")
     set_executor(pg_project, kind="extract")
     doc = tomlkit.parse((pg_project / layout.ACCESS).read_text())
-    doc["destination"]["type"] = "postgresql"  # type: ignore[index]
-    doc["destination"]["name"] = "project_42"  # type: ignore[index]
-    doc["credentials"]["secrets"]["destination"] = "WORKSPACE_DATABASE_URL"  # type: ignore[index]
+    doc["destination"]["type"] = "postgresql"
+    doc["destination"]["name"] = "project_42"
+    doc["credentials"]["secrets"]["destination"] = "WORKSPACE_DATABASE_URL"
     (pg_project / layout.ACCESS).write_text(tomlkit.dumps(doc))
     sign_off(pg_project)
     env = {"SOURCE_DATABASE_URL": cohort_url, "WORKSPACE_DATABASE_URL": workspace}
@@ -184,9 +186,11 @@ def test_extract_into_a_postgresql_destination_schema(pg_project: Path, staging:
     assert receipt["tables"] == [{"dataset": "people", "table": "people",
                                   "name": "people__people", "rows": want}]
     with psycopg.connect(postgres.conninfo("workspace")) as connection:
-        count, nulls = connection.execute(
+        row = connection.execute(
             'SELECT count(*), count(*) - count(score) FROM project_42."people__people"'
         ).fetchone()
+    assert row is not None
+    count, nulls = row
     assert count == want
     assert nulls > 0
 
@@ -195,8 +199,8 @@ def test_postgresql_destination_without_its_secret_fails_naming_it(
         pg_project: Path, staging: Path, cohort_url: str) -> None:
     set_executor(pg_project, kind="extract")
     doc = tomlkit.parse((pg_project / layout.ACCESS).read_text())
-    doc["destination"]["type"] = "postgresql"  # type: ignore[index]
-    doc["credentials"]["secrets"]["destination"] = "WORKSPACE_DATABASE_URL"  # type: ignore[index]
+    doc["destination"]["type"] = "postgresql"
+    doc["credentials"]["secrets"]["destination"] = "WORKSPACE_DATABASE_URL"
     (pg_project / layout.ACCESS).write_text(tomlkit.dumps(doc))
     sign_off(pg_project)
     entry = execute(pg_project, RunOptions(staging_root=staging,
@@ -214,12 +218,15 @@ def test_catalogue_list_of_postgresql(pg_project: Path, cohort_url: str) -> None
     people = found.schemas["clinical"]["people"]
     assert [c.name for c in people.columns] == ["person_id", "birth_date", "sex", "score",
                                                 "note", "postcode"]
-    assert people.column("birth_date").description == "Date of birth."
-    assert people.column("score").datatype == "NUMERIC(6, 2)"
+    birth, score = people.column("birth_date"), people.column("score")
+    assert birth is not None
+    assert score is not None
+    assert birth.description == "Date of birth."
+    assert score.datatype == "NUMERIC(6, 2)"
 
 
 def test_postgresql_filter_values_are_data_never_sql(pg_project: Path, staging: Path,
-                                                     cohort_url: str, postgres) -> None:
+                                                     cohort_url: str, postgres: Server) -> None:
     path = pg_project / "resources/metadata/dataset_people.toml"
     path.write_text(path.read_text().replace('value = ["F", "M"]',
                                              """value = ["F'); DROP TABLE clinical.people; --"]"""))

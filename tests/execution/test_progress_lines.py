@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from exec_support import set_executor, sign_off
+from tests.support.execution import set_executor, sign_off
 
 from fivesafes.adapters.runner.progress import LogLines, mode
 from fivesafes.services.execute import RunOptions, execute

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import tomlkit
 from click.testing import CliRunner
-from exec_support import python_command, serve, set_executor, sign_off
+from tests.support.execution import python_command, serve, set_executor, sign_off
 
 from fivesafes.adapters.executors.bundle import (
     COUNTS_BY_REGION,
@@ -202,15 +202,16 @@ def use_download(project: Path, base: str) -> str:
     path.write_text(text.replace(COUNTS_BY_REGION_URL, url), encoding="utf-8")
     policy = project / layout.POLICY
     doc = tomlkit.parse(policy.read_text(encoding="utf-8"))
-    doc["workflows"]["allowed-sources"] = [f"{base}/workflows/"]  # type: ignore[index]
-    del doc["executor"]["workflow-mirror"]  # type: ignore[union-attr]
+    doc["workflows"]["allowed-sources"] = [f"{base}/workflows/"]
+    del doc["executor"]["workflow-mirror"]
     policy.write_text(tomlkit.dumps(doc), encoding="utf-8")
     sign_off(project)
     return url
 
 
 def test_https_download_is_recorded_with_its_sha512(
-        project: Path, staging: Path, data_dir: Path, trusted: tuple, tmp_path: Path) -> None:
+        project: Path, staging: Path, data_dir: Path, trusted: tuple[Path, Path],
+        tmp_path: Path) -> None:
     body = zipped_crate(tmp_path)
     with file_server(lambda path: (200, {"Content-Type": "application/zip"}, body),
                      trusted) as base:
@@ -225,7 +226,7 @@ def test_https_download_is_recorded_with_its_sha512(
 
 
 def test_no_mirror_and_no_network_fails_and_nothing_runs(
-        project: Path, staging: Path, trusted: tuple) -> None:
+        project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
     with file_server(lambda path: (404, {}, b""), trusted) as base:
         pass  # the server is gone: its port refuses connections
     use_download(project, base)
@@ -236,7 +237,7 @@ def test_no_mirror_and_no_network_fails_and_nothing_runs(
 
 
 def test_download_refuses_http_oversize_redirects_to_http_and_non_crates(
-        trusted: tuple, tmp_path: Path) -> None:
+        trusted: tuple[Path, Path], tmp_path: Path) -> None:
     body = zipped_crate(tmp_path)
     target = tmp_path / "out" / "ro-crate.zip"
 
@@ -267,7 +268,7 @@ def test_download_refuses_http_oversize_redirects_to_http_and_non_crates(
     assert [p.name for p in target.parent.iterdir()] == ["ro-crate.zip"]  # no partial files
 
 
-def test_download_verifies_tls(tls_pair: tuple, tmp_path: Path) -> None:
+def test_download_verifies_tls(tls_pair: tuple[Path, Path], tmp_path: Path) -> None:
     with file_server(lambda path: (200, {}, b""), tls_pair) as base, \
             pytest.raises(RetrievalFailed, match="TLS verification failed"):
         download(f"{base}/crate.zip", tmp_path / "ro-crate.zip")
@@ -291,7 +292,7 @@ def test_the_mirror_is_the_option_then_the_environment_then_the_policy(project: 
 def _pin_workflow(project: Path, sha512: str) -> None:
     path = project / layout.WORKFLOW
     doc = tomlkit.parse(path.read_text(encoding="utf-8"))
-    doc["workflow"]["sha512"] = sha512  # type: ignore[index]
+    doc["workflow"]["sha512"] = sha512
     path.write_text(tomlkit.dumps(doc), encoding="utf-8")
 
 

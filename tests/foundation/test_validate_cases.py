@@ -6,6 +6,7 @@ import json
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +18,7 @@ INVALID = sorted(p for p in (CASES / "invalid").iterdir() if p.is_dir())
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())
 
 
-def _expect(case: Path) -> dict[str, object]:
+def _expect(case: Path) -> dict[str, Any]:
     with (case / "expected.toml").open("rb") as handle:
         return dict(tomllib.load(handle)["expect"])
 

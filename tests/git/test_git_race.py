@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from tests.git.gitfixtures import bare_remote, entry, history, remote_record
+from tests.support.gitfixtures import bare_remote, entry, history, remote_record
 
 from fivesafes.adapters.git.repo import Retry
 from fivesafes.adapters.ledger.commit import git_committer

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from tests.git.gitfixtures import bare_remote, entry, git, history, remote_record
+from tests.support.gitfixtures import bare_remote, entry, git, history, remote_record
 
 from fivesafes.adapters.git.local import Identity
 from fivesafes.adapters.git.process import auth_env

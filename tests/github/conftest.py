@@ -8,9 +8,9 @@ sleeps are recorded instead of slept.
 from __future__ import annotations
 
 import pytest
-from tests.github.staging import Staged
 from tests.github_server import GitHubServer
 from tests.github_server.plugin import github_env, github_server  # noqa: F401
+from tests.support.staging import Staged
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.retry import RetryPolicy

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.github.staging import POLICY as STAGED_POLICY
 from tests.github_server import GitHubServer, World
 from tests.github_server.payloads import adapt, load
 from tests.github_server.world import Pull, Repo
+from tests.support.staging import POLICY as STAGED_POLICY
 
 from fivesafes.adapters.git.repo import Retry
 from fivesafes.adapters.github.api import GitHubApi
@@ -55,7 +55,7 @@ class Flow:
                                                author="alex-researcher")
         self.facts = GitHubFacts(api, "acme/project")
         self.applier = GitHubApplier(api, "acme/project", echo=lambda line: None, committer=
-                                     git_committer(str(remote), retry=Retry(sleep=lambda _: 0)))
+                                     git_committer(str(remote), retry=Retry(sleep=lambda _: None)))
         self.deliveries = 0
 
     def event(self, payload: str, sender: str, **extra: Any) -> Plan:

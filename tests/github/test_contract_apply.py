@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.github.staging import Staged
 from tests.github_server import BOT, GitHubServer
+from tests.support.staging import Staged
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.apply import GitHubApplier

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.github.staging import Staged
 from tests.github_server import GitHubServer
 from tests.github_server.payloads import adapt, load
+from tests.support.staging import Staged
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.facts import GitHubFacts, policy_teams

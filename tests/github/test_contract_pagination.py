@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.github.staging import Staged
 from tests.github_server import BOT, GitHubServer
+from tests.support.staging import Staged
 
 from fivesafes.adapters.github import writes as github_writes
 from fivesafes.adapters.github.api import GitHubApi

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.github.staging import Staged
 from tests.github_server import GitHubServer
 from tests.github_server.payloads import adapt, load
+from tests.support.staging import Staged
 
 from fivesafes.adapters.github import writes as github_writes
 from fivesafes.adapters.github.api import GitHubApi

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.github.staging import Staged
 from tests.github_server import GitHubServer
+from tests.support.staging import Staged
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import GitHubError

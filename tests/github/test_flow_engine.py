@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.git.gitfixtures import bare_remote, remote_record
 from tests.github.flow import APPROVE, Flow
 from tests.github_server import BOT, GitHubServer
+from tests.support.gitfixtures import bare_remote, remote_record
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.core.engine.plan import Plan
@@ -71,7 +71,7 @@ def test_forged_decisions_are_refused_and_honest_ones_recorded(flow: Flow,
 
 def test_applier_from_env_pushes_to_the_configured_remote(github_server: GitHubServer,
                                                           tmp_path: Path) -> None:
-    from tests.git.gitfixtures import entry, git
+    from tests.support.gitfixtures import entry, git
 
     from fivesafes.adapters.github.apply import applier_from_env
     from fivesafes.core.engine.plan import Commit, Record

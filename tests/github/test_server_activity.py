@@ -7,9 +7,9 @@ import re
 import urllib.request
 from pathlib import Path
 
-from tests.git.gitfixtures import bare_remote, git
-from tests.github.staging import Staged
 from tests.github_server import GitHubServer
+from tests.support.gitfixtures import bare_remote, git
+from tests.support.staging import Staged
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import Need

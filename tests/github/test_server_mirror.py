@@ -6,8 +6,8 @@ import json
 import urllib.request
 from pathlib import Path
 
-from tests.git.gitfixtures import bare_remote, git
 from tests.github_server import GitHubServer
+from tests.support.gitfixtures import bare_remote, git
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import Need

@@ -46,7 +46,7 @@ class GitHubServer:
         """``prefix="/api/v3"`` serves the API the way GitHub Enterprise Server does."""
         self.world = world or World()
         self._httpd = _HttpServer(("127.0.0.1", 0), _Handler)
-        host, port = self._httpd.server_address[:2]
+        host, port = str(self._httpd.server_address[0]), int(self._httpd.server_address[1])
         self.origin = f"http://{host}:{port}"
         self.url = self.origin + prefix
         self.token = TOKEN

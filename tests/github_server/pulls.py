@@ -10,10 +10,10 @@ from __future__ import annotations
 from tests.github_server.world import IssueEvent, Label, Pull, Repo, Review, WorldState
 
 
-class PullVerbs:
+class PullVerbs(WorldState):
     """Mixed into :class:`tests.github_server.World`."""
 
-    def open_pull(self: WorldState, repo: Repo, files: dict[str, bytes | str], author: str,
+    def open_pull(self, repo: Repo, files: dict[str, bytes | str], author: str,
                   head_ref: str = "request", base: str | None = None, title: str = "Request",
                   body: str | None = None, message: str | None = None,
                   number: int | None = None, fork: str | None = None) -> Pull:
@@ -37,7 +37,7 @@ class PullVerbs:
             repo.pulls[number] = pull
             return pull
 
-    def pull_from_branch(self: WorldState, repo: Repo, head_ref: str, author: str,
+    def pull_from_branch(self, repo: Repo, head_ref: str, author: str,
                          base: str | None = None, title: str = "Request",
                          body: str | None = None, number: int | None = None) -> Pull:
         """A PR for a branch that already exists (pushed to a mirrored git repository)."""
@@ -51,16 +51,16 @@ class PullVerbs:
             head_sha, base_sha = repo.branches[head_ref], repo.branches[base]
             merge_base = next(s for s in self.ancestors(repo, head_sha)
                               if s in set(self.ancestors(repo, base_sha)))
-            number = number or self._next_number(repo)  # type: ignore[attr-defined]
+            number = number or self._next_number(repo)
             pull = Pull(number, self.new_id(), title, body, author, head_ref, head_sha, base,
                         merge_base, self.now())
             repo.pulls[number] = pull
             return pull
 
-    def _next_number(self: WorldState, repo: Repo) -> int:
+    def _next_number(self, repo: Repo) -> int:
         return max(repo.pulls, default=0) + 1
 
-    def push(self: WorldState, repo: Repo, pull: Pull, files: dict[str, bytes | str],
+    def push(self, repo: Repo, pull: Pull, files: dict[str, bytes | str],
              author: str | None = None, message: str = "Update request",
              delete: list[str] | None = None, date: str | None = None) -> str:
         """A new commit on the PR's head branch (what ``synchronize`` reports).
@@ -75,7 +75,7 @@ class PullVerbs:
             pull.head_sha = sha
             return sha
 
-    def force_push(self: WorldState, repo: Repo, pull: Pull, sha: str,
+    def force_push(self, repo: Repo, pull: Pull, sha: str,
                    actor: str | None = None) -> None:
         """Reset the PR's head branch to an existing commit ``sha`` (``git push --force``)."""
         with self.lock:
@@ -83,10 +83,10 @@ class PullVerbs:
                              pushed_to=self._head_repo(repo, pull))
             pull.head_sha = sha
 
-    def _head_repo(self: WorldState, repo: Repo, pull: Pull) -> Repo:
+    def _head_repo(self, repo: Repo, pull: Pull) -> Repo:
         return self.repos.get(pull.head_repo or "", repo)
 
-    def label(self: WorldState, repo: Repo, pull: Pull, name: str, actor: str) -> IssueEvent:
+    def label(self, repo: Repo, pull: Pull, name: str, actor: str) -> IssueEvent:
         with self.lock:
             _observe(self, repo)
             self.user(actor)
@@ -95,27 +95,27 @@ class PullVerbs:
                 pull.labels.append(name)
             return self._event(repo, pull.number, actor, "labeled", name)
 
-    def unlabel(self: WorldState, repo: Repo, pull: Pull, name: str, actor: str) -> IssueEvent:
+    def unlabel(self, repo: Repo, pull: Pull, name: str, actor: str) -> IssueEvent:
         with self.lock:
             self.user(actor)
             if name in pull.labels:
                 pull.labels.remove(name)
             return self._event(repo, pull.number, actor, "unlabeled", name)
 
-    def _event(self: WorldState, repo: Repo, issue: int, actor: str, event: str,
+    def _event(self, repo: Repo, issue: int, actor: str, event: str,
                label: str | None) -> IssueEvent:
         record = IssueEvent(self.new_id(), issue, actor, event, label, self.now())
         repo.events.append(record)
         return record
 
-    def ensure_label(self: WorldState, repo: Repo, name: str, color: str = "ededed",
+    def ensure_label(self, repo: Repo, name: str, color: str = "ededed",
                      description: str | None = None) -> Label:
         with self.lock:
             if name not in repo.labels:
                 repo.labels[name] = Label(self.new_id(), name, color, description)
             return repo.labels[name]
 
-    def review(self: WorldState, repo: Repo, pull: Pull, user: str, state: str = "APPROVED",
+    def review(self, repo: Repo, pull: Pull, user: str, state: str = "APPROVED",
                commit_id: str | None = None, body: str = "") -> Review:
         """A submitted review (``APPROVED``, ``CHANGES_REQUESTED``, ``COMMENTED``)."""
         with self.lock:
@@ -126,16 +126,16 @@ class PullVerbs:
             repo.reviews.append(record)
             return record
 
-    def dismiss(self: WorldState, repo: Repo, review: Review) -> None:
+    def dismiss(self, repo: Repo, review: Review) -> None:
         with self.lock:
             review.state = "DISMISSED"
 
-    def retarget(self: WorldState, repo: Repo, pull: Pull, base: str) -> None:
+    def retarget(self, repo: Repo, pull: Pull, base: str) -> None:
         with self.lock:
             pull.base_ref = base
             pull.base_sha = repo.branches[base]
 
-    def merge(self: WorldState, repo: Repo, pull: Pull, by: str, sha: str | None = None) -> str:
+    def merge(self, repo: Repo, pull: Pull, by: str, sha: str | None = None) -> str:
         """A merge commit of the PR's head into its base branch.
 
         ``sha``: the merge was made elsewhere (pushed to a mirrored git repository); only mark
@@ -153,7 +153,7 @@ class PullVerbs:
             pr_files = self.objects.files(repo.commits[pull.base_sha].tree)
             changed = {p: d for p, d in head_files.items() if pr_files.get(p) != d}
             deleted = [p for p in pr_files if p not in head_files]
-            merged = {**base_files, **changed}
+            merged: dict[str, bytes | str] = {**base_files, **changed}
             for path in deleted:
                 merged.pop(path, None)
             sha = self.commit(
@@ -164,7 +164,7 @@ class PullVerbs:
                 "closed", True, by, sha)
             return sha
 
-    def close(self: WorldState, repo: Repo, pull: Pull) -> None:
+    def close(self, repo: Repo, pull: Pull) -> None:
         with self.lock:
             pull.state = "closed"
 

@@ -191,8 +191,9 @@ class Render:
 
     def tree_entry(self, repo: Repo, entry: TreeEntry) -> dict[str, Any]:
         kind = "blobs" if entry.kind == "blob" else "trees"
-        out = {"path": entry.path, "mode": entry.mode, "type": entry.kind, "sha": entry.sha,
-               "url": f"{self.repo_url(repo)}/git/{kind}/{entry.sha}"}
+        out: dict[str, Any] = {
+            "path": entry.path, "mode": entry.mode, "type": entry.kind, "sha": entry.sha,
+            "url": f"{self.repo_url(repo)}/git/{kind}/{entry.sha}"}
         if entry.size is not None:
             out["size"] = entry.size
         return out

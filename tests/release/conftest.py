@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
+import random
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(HERE))
 FIXTURE = REPO / "tests" / "fixtures" / "project"  # shared by the crate and release tests
 
-from release_support import EPOCH, package, record  # noqa: E402
+from tests.support.release import EPOCH, package, record  # noqa: E402
 
 from fivesafes.adapters.ledger.file import write_record  # noqa: E402
 
@@ -30,13 +28,13 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def outputs(tmp_path: Path) -> Path:
-    """Outputs of a run: a CSV, a nested report and a (random) image."""
+    """Outputs of a run: a CSV, a nested report and an image of seeded noise."""
     folder = tmp_path / "outputs"
     (folder / "summary").mkdir(parents=True)
     (folder / "counts_by_region.csv").write_text(
         "region,count\n" + "".join(f"region-{i},{10 + i}\n" for i in range(400)))
     (folder / "summary" / "report.md").write_text("# Report\n\nCounts by region.\n")
-    (folder / "figure.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(5000))
+    (folder / "figure.png").write_bytes(b"\x89PNG\r\n\x1a\n" + random.Random(5000).randbytes(5000))
     return folder
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from release_support import (
+from tests.support.release import (
     EPOCH,
     central_offsets,
     edit_crate,

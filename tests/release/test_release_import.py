@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from release_support import (
+from tests.support.release import (
     EPOCH,
     HERE,
     members,
@@ -198,7 +198,7 @@ class _Unseekable:
 def test_zip_with_data_descriptors(release: Path, tmp_path: Path) -> None:
     target = tmp_path / "streamed.zip"
     stream = _Unseekable(target)
-    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members(release).items():
             archive.writestr(name, data)
     stream.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from release_support import HERE, package
+from tests.support.release import HERE, package
 
 from fivesafes.core.crate.profile import check_crate
 from fivesafes.core.release.action_audit import audit_actions

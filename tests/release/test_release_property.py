@@ -13,7 +13,7 @@ import bagit
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from release_support import EPOCH, HERE, package, record
+from tests.support.release import EPOCH, HERE, package, record
 
 from fivesafes.adapters.ledger.file import write_record
 from fivesafes.adapters.release import writer as release_zip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from release_support import Validator
+from tests.support.release import Validator
 
 
 @pytest.mark.validator

@@ -4,13 +4,14 @@ atomic writes, refused outputs, and the parallel deflater's stream."""
 from __future__ import annotations
 
 import os
+import random
 import zipfile
 import zlib
 from pathlib import Path
 
 import bagit
 import pytest
-from release_support import EPOCH, members, package, run
+from tests.support.release import EPOCH, members, package, run
 
 from fivesafes.adapters.release import writer as release_zip
 from fivesafes.adapters.release.writer import ReleaseError, write_release
@@ -68,7 +69,7 @@ def test_entries_have_fixed_times_modes_and_fitting_compression(release: Path) -
 
 def test_storage_decision_by_name_and_by_sample() -> None:
     text = b"region,count\n" + b"north,12\n" * 1000
-    noise = os.urandom(64 * 1024)
+    noise = random.Random(7).randbytes(64 * 1024)
     assert should_deflate("a.csv", text)
     assert not should_deflate("a.parquet", text)
     assert not should_deflate("a.png", text)

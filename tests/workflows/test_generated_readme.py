@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def generator():  # the script, imported by path (scripts/ is not a package)
+def generator() -> ModuleType:  # the script, imported by path (scripts/ is not a package)
     spec = importlib.util.spec_from_file_location(
         "generate_actions_readme", ROOT / "scripts/generate_actions_readme.py")
     assert spec

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from fivesafes.adapters.files.workflow_pins import find_uses
-from fivesafes.cli.upgrade_cmd import upgrade
+from fivesafes.cli.main import cli
 
 CALLER = """\
 # Our automation.   Odd spacing and comments must survive.
@@ -49,7 +49,7 @@ def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
 
 def test_tag_upgrade_changes_only_our_refs(tmp_path: Path) -> None:
     root = project(tmp_path)
-    result = CliRunner().invoke(upgrade, [str(root), "--to", "v0.2.0"])
+    result = CliRunner().invoke(cli, ["upgrade", str(root), "--to", "v0.2.0"])
     assert result.exit_code == 0, result.output
     assert ".github/workflows/fivesafes.yml: 3 pin(s) -> v0.2.0" in result.output
     after = (root / ".github/workflows/fivesafes.yml").read_text(encoding="utf-8")
@@ -68,7 +68,7 @@ def test_tag_upgrade_changes_only_our_refs(tmp_path: Path) -> None:
 def test_sha_upgrade_writes_the_version_comment(tmp_path: Path) -> None:
     root = project(tmp_path)
     sha = "fedcba9876543210fedcba9876543210fedcba98"
-    result = CliRunner().invoke(upgrade, [str(root), "--to", "v0.3.1", "--sha", sha])
+    result = CliRunner().invoke(cli, ["upgrade", str(root), "--to", "v0.3.1", "--sha", sha])
     assert result.exit_code == 0, result.output
     after = (root / ".github/workflows/fivesafes.yml").read_text(encoding="utf-8")
     ours = [u for u in find_uses(after, "f.yml") if u.is_ours()]
@@ -79,9 +79,9 @@ def test_sha_upgrade_writes_the_version_comment(tmp_path: Path) -> None:
 
 def test_second_upgrade_changes_nothing(tmp_path: Path) -> None:
     root = project(tmp_path)
-    CliRunner().invoke(upgrade, [str(root), "--to", "v0.2.0"])
+    CliRunner().invoke(cli, ["upgrade", str(root), "--to", "v0.2.0"])
     before = (root / ".github/workflows/fivesafes.yml").read_bytes()
-    result = CliRunner().invoke(upgrade, [str(root), "--to", "v0.2.0"])
+    result = CliRunner().invoke(cli, ["upgrade", str(root), "--to", "v0.2.0"])
     assert result.exit_code == 0
     assert "nothing changed" in result.output
     assert (root / ".github/workflows/fivesafes.yml").read_bytes() == before
@@ -89,13 +89,13 @@ def test_second_upgrade_changes_nothing(tmp_path: Path) -> None:
 
 def test_bad_input_is_refused_and_nothing_written(tmp_path: Path) -> None:
     root = project(tmp_path)
-    assert CliRunner().invoke(upgrade, [str(root), "--to", "latest"]).exit_code == 2
-    assert CliRunner().invoke(upgrade, [str(root), "--to", "v1.0.0", "--sha", "abc"]
+    assert CliRunner().invoke(cli, ["upgrade", str(root), "--to", "latest"]).exit_code == 2
+    assert CliRunner().invoke(cli, ["upgrade", str(root), "--to", "v1.0.0", "--sha", "abc"]
                               ).exit_code == 2
     (root / ".github/workflows/broken.yml").write_text("jobs: [\n", encoding="utf-8")
-    result = CliRunner().invoke(upgrade, [str(root), "--to", "v1.0.0"])
+    result = CliRunner().invoke(cli, ["upgrade", str(root), "--to", "v1.0.0"])
     assert result.exit_code == 2
     assert ".github/workflows/broken.yml" in result.output
     assert (root / ".github/workflows/fivesafes.yml").read_text(encoding="utf-8") == CALLER
-    assert CliRunner().invoke(upgrade, [str(tmp_path / "none"), "--to", "v1.0.0"]
+    assert CliRunner().invoke(cli, ["upgrade", str(tmp_path / "none"), "--to", "v1.0.0"]
                               ).exit_code == 2

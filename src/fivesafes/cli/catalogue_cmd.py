@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.catalogue import run as catalogue_check
-from fivesafes.adapters.files.project import ProjectError, UnreadableProject
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.adapters.files.project import ProjectError
+from fivesafes.cli.errors import FINDINGS, CommandError
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.request.catalogue import Catalogue
 
@@ -49,15 +49,11 @@ def _run(project_dir: Path, data_dir: Path | None, write: bool, fmt: str) -> Non
         else:
             findings = catalogue_check.run_check(project_dir, data_dir=data_dir)
             plan = []
-    except UnreadableProject as exc:
-        raise CommandError(str(exc), USAGE) from None
     except ProjectError as exc:
         for finding in exc.findings:
             click.echo(f"{finding.severity}: {finding.render()}", err=True)
         raise CommandError("the request is not valid; fix the findings above first",
                            FINDINGS) from None
-    except catalogue_check.CatalogueUnavailable as exc:
-        raise CommandError(f"{exc}", EXTERNAL) from None
     changes = [
         {"file": p.file, "column": p.column, "datatype": p.datatype, "description": p.description}
         for p in plan
@@ -124,15 +120,11 @@ def list_(project_dir: Path, data_dir: Path | None, as_json: bool) -> None:
     """
     try:
         found = catalogue_check.list_catalogue(project_dir, data_dir=data_dir)
-    except (catalogue_check.CatalogueUsage, UnreadableProject) as exc:
-        raise CommandError(str(exc), USAGE) from None
     except ProjectError as exc:
         for finding in exc.findings:
             click.echo(f"{finding.severity}: {finding.render()}", err=True)
         raise CommandError("the request is not valid; fix the findings above first",
                            FINDINGS) from None
-    except catalogue_check.CatalogueUnavailable as exc:
-        raise CommandError(f"{exc}", EXTERNAL) from None
     if as_json:
         click.echo(json.dumps(catalogue_json(found), indent=2, sort_keys=True))
     else:

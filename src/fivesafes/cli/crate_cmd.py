@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 
 from fivesafes import __version__
-from fivesafes.adapters.files.project import ProjectError, UnreadableProject, load_project
+from fivesafes.adapters.files.project import ProjectError, load_project
 from fivesafes.adapters.release.crate_writer import render_crate, write_crate
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError, invalid_request
+from fivesafes.cli.errors import FINDINGS, invalid_request
 from fivesafes.core import layout
 from fivesafes.core.crate.spec import Software, build_crate
 
@@ -53,8 +53,6 @@ def build(project_dir: Path, check: bool) -> None:
     """
     try:
         project = load_project(project_dir)
-    except UnreadableProject as exc:
-        raise CommandError(str(exc), USAGE) from None
     except ProjectError as exc:
         raise invalid_request(exc) from None
     document = build_crate(project.request, project.record, project.policy,

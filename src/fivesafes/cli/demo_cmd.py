@@ -10,7 +10,7 @@ from rich.console import Console
 
 from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
 from fivesafes.demo.run import DEMO_EPOCH, DemoError, run_demo
 
 
@@ -40,7 +40,7 @@ def demo(directory: Path) -> None:
     try:
         release = run_demo(directory, say, software())
     except DemoError as exc:
-        raise CommandError(f"demo: {exc}", EXTERNAL) from None
+        raise CommandError(f"demo: {exc}", exc.exit_code) from None
     report = verify_release(release, Limits(), progress=False)
     if not report.ok:
         for finding in report.findings:

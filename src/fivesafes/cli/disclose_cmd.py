@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.files.project import ProjectError, UnreadableProject
+from fivesafes.adapters.files.project import ProjectError
 from fivesafes.adapters.git import lifecycle as lifecycle_git
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import EXTERNAL, CommandError
 from fivesafes.core import layout
 from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
 from fivesafes.services import disclose as disclosure
@@ -55,10 +55,8 @@ def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | Non
     """
     try:
         result = disclosure.prepare(project_dir, RunOptions(staging_root=staging_dir))
-    except UnreadableProject as exc:
-        raise CommandError(str(exc), USAGE) from None
     except (ProjectError, GateClosed) as exc:
-        raise CommandError(f"disclose refused: {exc}", FINDINGS) from None
+        raise CommandError(f"disclose refused: {exc}", exc.exit_code) from None
     click.echo(f"wrote {layout.OUTPUTS_MANIFEST}: {len(result.manifest.output)} output(s), "
                f"{len(result.report.findings)} finding(s)")
     for finding in result.report.findings:

@@ -16,11 +16,10 @@ import click
 
 from fivesafes.adapters.files.workflow_pins import WorkflowError, find_uses, workflow_files
 from fivesafes.adapters.github.admin import inspect_github_repo, split_repo
-from fivesafes.adapters.github.errors import GitHubError
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
-from fivesafes.cli.init_github import github_client, load_labels, load_policy
+from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
 from fivesafes.core.admin.pins import pin_findings
 from fivesafes.core.findings import Finding, errors
+from fivesafes.services.github_setup import github_client, load_labels, load_policy
 
 
 def local_findings(project: Path) -> list[Finding]:
@@ -63,11 +62,7 @@ def doctor(project_dir: Path, github_repo: str | None, as_json: bool) -> None:
         except ValueError as exc:
             raise CommandError(f"--github {exc}", USAGE) from exc
         api, _ = github_client()
-        try:
-            found += inspect_github_repo(api, github_repo, policy,
-                                         load_labels(project_dir, policy))
-        except GitHubError as exc:
-            raise CommandError(str(exc), EXTERNAL) from exc
+        found += inspect_github_repo(api, github_repo, policy, load_labels(project_dir, policy))
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in found], indent=2))
     else:

@@ -58,7 +58,7 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
         raise CommandError(f"the request is not valid: {exc}; run `fivesafes validate`",
                            FINDINGS) from None
     except (GateClosed, StagingError) as exc:
-        raise CommandError(f"execute refused: {exc}", FINDINGS) from None
+        raise CommandError(f"execute refused: {exc}", exc.exit_code) from None
     refresh_crate(project_dir, software())
     message = f"fivesafes: execution attempt {entry.attempt} {entry.status}"
     try:
@@ -69,7 +69,7 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
             commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
     except GitError as exc:  # local commit or the push of the record (GitRepoError)
         raise CommandError(f"execute: the attempt is recorded locally but not committed: {exc}",
-                           EXTERNAL) from None
+                           exc.exit_code) from None
     if entry.status != "completed":
         raise CommandError(f"execution attempt {entry.attempt} failed: {entry.reason}", EXTERNAL)
     click.echo(f"execution attempt {entry.attempt} completed: {entry.reason}")

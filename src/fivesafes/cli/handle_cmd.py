@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from fivesafes.adapters.files.facts_file import FactsFileError, FileFacts
+from fivesafes.adapters.files.facts_file import FileFacts
 from fivesafes.adapters.files.local_apply import LocalApplier, describe
 from fivesafes.adapters.github.env import token_from_env
 from fivesafes.adapters.runner.clock import stamp
@@ -27,6 +27,7 @@ from fivesafes.core.engine.planner import plan_event
 from fivesafes.core.engine.ports import FactsSource, PlanApplier
 from fivesafes.core.facts.events import Event, parse_event
 from fivesafes.core.facts.values import Facts
+from fivesafes.errors import FivesafesError
 
 EXIT = {"completed": OK, "pending": OK, "ignored": OK, "refused": FINDINGS, "failed": FINDINGS}
 
@@ -66,9 +67,7 @@ def facts_source(facts_path: Path | None, repo_dir: Path | None,
 def fetch(source: FactsSource, event: Event) -> Facts:
     try:
         return source.fetch(event)
-    except FactsFileError as exc:
-        raise CommandError(str(exc), USAGE) from exc
-    except CommandError:
+    except FivesafesError:
         raise
     except Exception as exc:  # an adapter failure (GitHub, git): name it, exit 3
         raise CommandError(f"fetching the facts failed: {exc}", EXTERNAL) from exc

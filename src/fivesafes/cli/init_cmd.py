@@ -12,7 +12,7 @@ import click
 
 from fivesafes.adapters.files.template import InitError, init_project
 from fivesafes.adapters.git.process import GitError
-from fivesafes.cli.errors import EXTERNAL, USAGE, CommandError
+from fivesafes.cli.errors import CommandError
 from fivesafes.cli.findings_output import text_line
 from fivesafes.core.admin.init_plan import InitOptions
 
@@ -48,7 +48,7 @@ def init(directory: Path, title: str | None, requester_name: str | None,
     --github on an existing project, which then only creates or repairs the GitHub side.
     """
     if github_repo:
-        from fivesafes.cli.init_github import init_github, is_project
+        from fivesafes.services.github_setup import init_github, is_project
 
         if is_project(directory):
             init_github(directory, github_repo, app_id)
@@ -62,13 +62,13 @@ def init(directory: Path, title: str | None, requester_name: str | None,
         new_id = init_project(directory, options, git=not no_git)
     except InitError as exc:
         details = "".join(f"\n  {text_line(f)}" for f in exc.findings)
-        raise CommandError(f"{exc}{details}", USAGE) from exc
+        raise CommandError(f"{exc}{details}", exc.exit_code) from exc
     except GitError as exc:
-        raise CommandError(f"{exc}; the files are in {directory}, run git yourself", EXTERNAL
-                           ) from exc
+        raise CommandError(f"{exc}; the files are in {directory}, run git yourself",
+                           exc.exit_code) from exc
     click.echo(f"Created project {new_id} in {directory}")
     if github_repo:
-        from fivesafes.cli.init_github import init_github
+        from fivesafes.services.github_setup import init_github
 
         init_github(directory, github_repo, app_id)
         return

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from fivesafes import __version__
+from fivesafes.cli.errors import handled
 
 # name -> "module:attribute" of the click command
 COMMANDS: dict[str, str] = {
@@ -57,6 +58,9 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        return handled(lambda: super(LazyGroup, self).invoke(ctx))
+
     @staticmethod
     def _available(name: str) -> bool:
         module_name = COMMANDS[name].split(":")[0]
@@ -65,12 +69,16 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="fivesafes")
-def cli() -> None:
+@click.option("--debug", is_flag=True, envvar="FIVESAFES_DEBUG",
+              help="Show the traceback of an unexpected error (also FIVESAFES_DEBUG=1).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Five Safes data-access requests run as GitHub pull requests.
 
     Exit codes: 0 ok, 1 findings (the request or crate is not acceptable), 2 usage or input
-    error, 3 an external system failed (GitHub, git, executor).
+    error, 3 an external system failed (GitHub, git, executor), 70 a bug in fivesafes.
     """
+    ctx.meta["fivesafes.debug"] = debug
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.files.project import ProjectError, UnreadableProject, load_project
+from fivesafes.adapters.files.project import ProjectError, load_project
 from fivesafes.adapters.release.crate_writer import render_crate
 from fivesafes.adapters.release.writer import ReleaseError, write_release
 from fivesafes.cli.crate_cmd import software
@@ -50,8 +50,6 @@ def package(project_dir: Path, outputs: Path | None, out: Path, no_data: bool, a
     """
     try:
         project = load_project(project_dir)
-    except UnreadableProject as exc:
-        raise CommandError(str(exc), USAGE) from None
     except ProjectError as exc:
         raise invalid_request(exc) from None
     include = outputs is not None and not no_data

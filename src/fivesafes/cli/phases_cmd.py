@@ -6,12 +6,11 @@ from the table (CI runs it), ``--write`` regenerates it, so the docs never drift
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
+from fivesafes.adapters.files import atomic
 from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
 from fivesafes.core.lifecycle import phases as table
 
@@ -55,10 +54,7 @@ def phases(as_mermaid: bool, check_file: Path | None, write_file: Path | None) -
     if write_file is not None:
         text = write_file.read_text(encoding="utf-8")
         head, _, tail = _split(text, write_file)
-        fd, tmp = tempfile.mkstemp(dir=write_file.parent, prefix=".phases-")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(head + block() + tail)
-        os.replace(tmp, write_file)
+        atomic.write_text(write_file, head + block() + tail)
         click.echo(f"{write_file}: phase diagram written")
         return
     if as_mermaid:

@@ -8,13 +8,13 @@ import click
 
 from fivesafes.adapters.executors.base import ExecutorFailed
 from fivesafes.adapters.files.outputs import ReleaseError
-from fivesafes.adapters.files.project import ProjectError, UnreadableProject
+from fivesafes.adapters.files.project import ProjectError
 from fivesafes.adapters.git import lifecycle as lifecycle_git
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.adapters.release.targets import TargetError
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import EXTERNAL, CommandError
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
 from fivesafes.services.execute import GateClosed, RunOptions
@@ -56,10 +56,8 @@ def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
                              directory=directory)
     try:
         result = run_publish(project_dir, options)
-    except UnreadableProject as exc:
-        raise CommandError(str(exc), USAGE) from None
     except (ProjectError, GateClosed) as exc:
-        raise CommandError(f"publish refused: {exc}", FINDINGS) from None
+        raise CommandError(f"publish refused: {exc}", exc.exit_code) from None
     except (ExecutorFailed, TargetError, ReleaseError) as exc:
         raise CommandError(f"publish failed: {exc}", EXTERNAL) from None
     data = "with the outputs" if result.includes_data else "without data (checksums only)"
@@ -73,4 +71,4 @@ def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
             commit_release(project_dir, result, push)
         except lifecycle_git.GitError as exc:  # local commit or push of the record
             raise CommandError(f"publish: the release is out but the record was not "
-                               f"committed: {exc}", EXTERNAL) from None
+                               f"committed: {exc}", exc.exit_code) from None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.files.workflow_pins import WorkflowError, upgrade_project, workflow_files
+from fivesafes.adapters.files.workflow_pins import upgrade_project, workflow_files
 from fivesafes.cli.errors import USAGE, CommandError
 from fivesafes.core.admin.pins import RELEASE_RE, SHA_RE
 
@@ -37,10 +37,7 @@ def upgrade(project_dir: Path, tag: str, sha: str | None) -> None:
     if not workflow_files(project_dir):
         raise CommandError(f"{project_dir}/.github/workflows: no workflow files; is this a "
                            "project repository?", USAGE)
-    try:
-        changed = upgrade_project(project_dir, tag, sha)
-    except WorkflowError as exc:
-        raise CommandError(str(exc), USAGE) from exc
+    changed = upgrade_project(project_dir, tag, sha)
     pin = f"{sha} # {tag}" if sha else tag
     if not changed:
         click.echo(f"Already at {pin}: nothing changed")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.files.project import UnreadableProject, scan_tree
-from fivesafes.cli.errors import FINDINGS, OK, USAGE, CommandError
+from fivesafes.adapters.files.project import scan_tree
+from fivesafes.cli.errors import FINDINGS, OK
 from fivesafes.cli.findings_output import FORMATS, Format, emit
 from fivesafes.core import layout
 from fivesafes.core.findings import errors
@@ -38,10 +38,7 @@ def validate(project_dir: Path, fmt: Format, with_catalogue: bool,
     and columns against the source. Writes nothing. Exit 0 valid, 1 findings, 2 not a
     project folder.
     """
-    try:
-        files, findings = scan_tree(project_dir)
-    except UnreadableProject as exc:
-        raise CommandError(str(exc), USAGE) from exc
+    files, findings = scan_tree(project_dir)
     policy, policy_findings = validate_policy(files.get(layout.POLICY))
     result = validate_request(files, policy)
     findings = findings + policy_findings + result.findings

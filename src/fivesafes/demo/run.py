@@ -42,6 +42,7 @@ from fivesafes.core.findings import errors
 from fivesafes.core.lifecycle.steps import latest
 from fivesafes.demo import github as demo_github
 from fivesafes.demo import synthetic_source
+from fivesafes.errors import ExternalError
 from fivesafes.services.disclose import commit_on_branch, prepare
 from fivesafes.services.execute import RunOptions, execute
 from fivesafes.services.publish import PublishOptions, publish
@@ -54,7 +55,7 @@ PEOPLE = {"maintainer": ("Mo Maintainer", "mo-maintainer@example.org"),
 Say = Callable[[str, str], None]
 
 
-class DemoError(Exception):
+class DemoError(ExternalError):
     """The demo could not run (a non-empty folder, or a step that did not go as planned)."""
 
 

@@ -13,6 +13,8 @@ import random
 import sqlite3
 from pathlib import Path
 
+from fivesafes.adapters.files import atomic
+
 REGIONS = ("North West", "North East", "Yorkshire", "Midlands", "London", "South West")
 SMALL_REGION = "Isles of Scilly"
 # The tiny region: (sex, patients); the 6 men make the under-threshold cell.
@@ -73,16 +75,13 @@ def generate(path: Path, *, seed: int = DEFAULT_SEED, patients: int = 1980) -> d
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     patient_rows = _patients(rng, patients)
     admission_rows = _admissions(rng, patient_rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    connection = sqlite3.connect(tmp)
-    try:
-        connection.executescript(SCHEMA)
-        connection.executemany("INSERT INTO patients VALUES (?, ?, ?, ?, ?)", patient_rows)
-        connection.executemany("INSERT INTO admissions VALUES (?, ?, ?, ?)", admission_rows)
-        connection.commit()
-    finally:
-        connection.close()
-    tmp.replace(path)
+    with atomic.atomic_path(path) as tmp:
+        connection = sqlite3.connect(tmp)
+        try:
+            connection.executescript(SCHEMA)
+            connection.executemany("INSERT INTO patients VALUES (?, ?, ?, ?, ?)", patient_rows)
+            connection.executemany("INSERT INTO admissions VALUES (?, ?, ?, ?)", admission_rows)
+            connection.commit()
+        finally:
+            connection.close()
     return {"patients": len(patient_rows), "admissions": len(admission_rows)}

@@ -42,11 +42,12 @@ from fivesafes.core.lifecycle.retrieval import (
     retrieval_url,
 )
 from fivesafes.core.lifecycle.steps import execution_entry, execution_gate, next_attempt
+from fivesafes.errors import FindingsError
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Result, Status
 from fivesafes.models.policy import Policy
 
 
-class GateClosed(Exception):
+class GateClosed(FindingsError):
     """The action record does not allow this step; the message says why."""
 
 

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fivesafes import __version__
+from fivesafes.errors import ExternalError
 
 MAX_RESPONSE = 10 * 1024 * 1024
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
-class ServiceError(Exception):
+class ServiceError(ExternalError):
     """A service call failed; the message says which endpoint, why, and what to check."""
 
 

@@ -23,11 +23,12 @@ from fivesafes.core.request import catalogue
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.toml_doc import load, validate_model
 from fivesafes.core.request.validate import validate_policy
+from fivesafes.errors import ExternalError, UsageError
 from fivesafes.models.access import AccessFile
 from fivesafes.models.policy import Policy
 
 
-class CatalogueUnavailable(Exception):
+class CatalogueUnavailable(ExternalError):
     """The catalogue could not be read (source or service unreachable, or not configured)."""
 
 
@@ -113,7 +114,7 @@ def enrich(root: Path, *, env: Mapping[str, str] | None = None,
     return findings, plan
 
 
-class CatalogueUsage(Exception):
+class CatalogueUsage(UsageError):
     """The command cannot run as given (no data folder, unreadable access.toml): exit 2."""
 
 

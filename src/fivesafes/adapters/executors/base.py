@@ -17,6 +17,7 @@ from typing import Protocol
 
 from fivesafes.core.release.media_types import media_type
 from fivesafes.core.request.parsed import Request
+from fivesafes.errors import ExternalError, FindingsError
 from fivesafes.models.ledger import Result
 from fivesafes.models.policy import Policy
 
@@ -24,11 +25,11 @@ STAGING_ENV = "FIVESAFES_STAGING_DIR"
 CHUNK = 1024 * 1024
 
 
-class ExecutorFailed(Exception):
+class ExecutorFailed(ExternalError):
     """The run failed; ``str(exc)`` is the reason recorded in the action record."""
 
 
-class StagingError(Exception):
+class StagingError(FindingsError):
     """The staging folder is unusable (e.g. inside the git checkout)."""
 
 

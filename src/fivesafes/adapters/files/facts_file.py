@@ -16,9 +16,10 @@ from fivesafes.core import layout
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.json_form import FactsFormatError, facts_from_json
 from fivesafes.core.facts.values import Facts
+from fivesafes.errors import UsageError
 
 
-class FactsFileError(Exception):
+class FactsFileError(UsageError):
     """The facts file cannot be read; the message names it and the fix."""
 
 

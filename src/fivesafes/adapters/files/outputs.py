@@ -12,10 +12,12 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from fivesafes.errors import UsageError
+
 OUTPUTS_PREFIX = "outputs/"
 
 
-class ReleaseError(Exception):
+class ReleaseError(UsageError):
     """The release cannot be written (bad outputs, bad names); nothing was left behind."""
 
 

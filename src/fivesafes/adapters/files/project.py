@@ -21,17 +21,18 @@ from fivesafes.core.findings import Finding, errors
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.validate import referenced_paths, validate_policy, validate_request
 from fivesafes.core.request.values import safe_relative
+from fivesafes.errors import FindingsError, UsageError
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.policy import Policy
 
 MAX_BYTES = 10 * 1024 * 1024
 
 
-class UnreadableProject(Exception):
+class UnreadableProject(UsageError):
     """The folder is not a project repository at all (usage error, exit 2)."""
 
 
-class ProjectError(Exception):
+class ProjectError(FindingsError):
     """The request or policy has error findings; ``findings`` says which and where."""
 
     def __init__(self, findings: list[Finding]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from fivesafes.adapters.files import atomic
 from fivesafes.core import layout
 from fivesafes.models.access import AccessFile
 from fivesafes.models.dataset import DatasetFile
@@ -94,8 +95,5 @@ def write(folders: list[Path]) -> list[Path]:
     """Write every schema into every folder (atomically); return the files that changed."""
     changed = stale(folders)
     for path in changed:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(rendered()[path.name], encoding="utf-8", newline="\n")
-        tmp.replace(path)
+        atomic.write_text(path, rendered()[path.name])
     return changed

@@ -21,11 +21,12 @@ from fivesafes.core import layout
 from fivesafes.core.admin.init_plan import InitOptionError, InitOptions, plan_edits
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.ids import is_urn_uuid
+from fivesafes.errors import UsageError
 
 IGNORED = shutil.ignore_patterns(".keep", "__pycache__", "*.pyc", ".DS_Store")
 
 
-class InitError(Exception):
+class InitError(UsageError):
     """The project cannot be rendered: a bad option, a non-empty folder, or invalid result."""
 
     def __init__(self, message: str, findings: list[Finding] | None = None) -> None:

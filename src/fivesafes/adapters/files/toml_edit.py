@@ -6,8 +6,6 @@ The request files are written by people and carry their comments; tools that cha
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,11 +14,14 @@ import tomlkit
 from tomlkit.container import Container
 from tomlkit.items import AoT, Array, Table
 
+from fivesafes.adapters.files import atomic
+from fivesafes.errors import UsageError
+
 KeyPath = Sequence[str | int]
 Edit = tuple[KeyPath, object]
 
 
-class TomlEditError(Exception):
+class TomlEditError(UsageError):
     """A key path does not lead to a table that can hold the value."""
 
 
@@ -79,14 +80,7 @@ def edit_text(text: str, edits: Iterable[Edit]) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` next to ``path`` and rename it into place (never half-written)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, text)
 
 
 def edit_file(path: Path, edits: Iterable[Edit]) -> None:

@@ -17,11 +17,12 @@ from ruamel.yaml.error import YAMLError
 
 from fivesafes.adapters.files.toml_edit import write_atomic
 from fivesafes.core.admin.pins import Uses, upgraded
+from fivesafes.errors import UsageError
 
 WORKFLOWS = ".github/workflows"
 
 
-class WorkflowError(Exception):
+class WorkflowError(UsageError):
     """A workflow file is not YAML; the message names the file and line."""
 
 

@@ -21,13 +21,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeAlias
 
+from fivesafes.errors import ExternalError
+
 EXTERNAL = 3  # the CLI exit code for a failed external system (cli.errors.EXTERNAL)
 
 
 Completed: TypeAlias = "subprocess.CompletedProcess[str]"  # a finished git process
 
 
-class GitError(Exception):
+class GitError(ExternalError):
     """git is missing or a git command failed; the message names the fix. CLI exit code 3."""
 
     exit_code = EXTERNAL

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fivesafes.errors import ExternalError
+
 EXTERNAL = 3  # the CLI exit code for a failed external system (cli.errors.EXTERNAL)
 
 
@@ -68,7 +70,7 @@ def already_exists(data: Any) -> bool:
     return False
 
 
-class GitHubError(Exception):
+class GitHubError(ExternalError):
     """A GitHub call failed for good; the message says what to change."""
 
     exit_code = EXTERNAL

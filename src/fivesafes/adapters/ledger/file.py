@@ -8,8 +8,10 @@ from pathlib import Path
 import tomlkit
 from pydantic import ValidationError
 
+from fivesafes.adapters.files import atomic
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
+from fivesafes.errors import FindingsError
 from fivesafes.models.ledger import ActionRecord
 
 HEADER = (
@@ -19,7 +21,7 @@ HEADER = (
 )
 
 
-class LedgerError(Exception):
+class LedgerError(FindingsError):
     """The record cannot be read."""
 
 
@@ -51,7 +53,4 @@ def render_record(record: ActionRecord) -> str:
 
 def write_record(root: Path, record: ActionRecord) -> None:
     path = root / layout.ACTIONS
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(render_record(record), encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_text(path, render_record(record))

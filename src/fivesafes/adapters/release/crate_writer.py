@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from fivesafes.adapters.files import atomic
 from fivesafes.core.crate.profile_04 import phase_of
 
 METADATA = "ro-crate-metadata.json"
@@ -48,17 +47,8 @@ def render_metadata(crate: dict[str, Any]) -> bytes:
 
 def write_crate(folder: Path, crate: dict[str, Any]) -> None:
     """Write both files atomically (each to a temporary file in ``folder``, then renamed)."""
-    folder.mkdir(parents=True, exist_ok=True)
     for name, data in render_crate(crate).items():
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, folder / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic.write_bytes(folder / name, data)
 
 
 def _ids(value: Any) -> list[str]:

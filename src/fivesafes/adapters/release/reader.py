@@ -31,13 +31,14 @@ from fivesafes.adapters.release.zip_streams import (
 from fivesafes.adapters.runner.progress import progress_bar
 from fivesafes.core.findings import Finding
 from fivesafes.core.release.zip_rules import Entry, Limits, check_entries
+from fivesafes.errors import UsageError
 
 __all__ = ["Limits", "ReadResult", "Unreadable", "read_zip"]
 
 QUEUE_DEPTH = 64  # MiB of content the hashing thread may lag behind
 
 
-class Unreadable(Exception):
+class Unreadable(UsageError):
     """The file is missing, not a zip, or too damaged to read at all."""
 
 

@@ -10,20 +10,21 @@ downloads a release that lacks its checksum. Whether the zip carries data is dec
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from fivesafes.adapters.files import atomic
+from fivesafes.errors import ExternalError
 
-class TargetError(Exception):
+
+class TargetError(ExternalError):
     """A target could not take the release; the message names it and the fix."""
 
 
 def checksum_file(zip_path: Path, sha512: str) -> Path:
     """``<zip>.sha512`` in the ``sha512sum`` format, beside the zip."""
     path = zip_path.with_name(zip_path.name + ".sha512")
-    path.write_text(f"{sha512}  {zip_path.name}\n", encoding="utf-8")
+    atomic.write_text(path, f"{sha512}  {zip_path.name}\n")
     return path
 
 
@@ -32,14 +33,7 @@ def to_directory(zip_path: Path, sha512: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / zip_path.name
     if target.resolve() != zip_path.resolve():
-        fd, tmp = tempfile.mkstemp(prefix=f".{zip_path.name}.", dir=folder)
-        os.close(fd)
-        try:
-            shutil.copyfile(zip_path, tmp)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic.copy_file(zip_path, target)
     checksum_file(target, sha512)
     return target
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from fivesafes.adapters.release.zip_streams import RAW_CRC_ID, find_raw_crc
+from fivesafes.errors import UsageError
 
 _EOCD = struct.Struct("<4s4H2LH")
 _LOC64 = struct.Struct("<4sLQL")
@@ -27,7 +28,7 @@ MAX32, MAX16 = 0xFFFFFFFF, 0xFFFF
 FILE_ATTR = 0o100644 << 16
 
 
-class LayoutError(Exception):
+class LayoutError(UsageError):
     """No end of central directory record: not a zip at all."""
 
 

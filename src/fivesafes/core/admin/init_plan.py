@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from fivesafes.core import layout
+from fivesafes.errors import UsageError
 
 KeyPath = tuple[str | int, ...]
 FileEdits = dict[str, list[tuple[KeyPath, object]]]
@@ -18,7 +19,7 @@ LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 TEAM = re.compile(r"^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9][A-Za-z0-9_.-]*)$")
 
 
-class InitOptionError(ValueError):
+class InitOptionError(UsageError, ValueError):
     """An option value that cannot go into a request (message says which and why)."""
 
 

@@ -22,9 +22,10 @@ from fivesafes.core.facts.values import (
     Review,
     RunContext,
 )
+from fivesafes.errors import UsageError
 
 
-class FactsFormatError(ValueError):
+class FactsFormatError(UsageError, ValueError):
     """The facts JSON does not have the documented shape."""
 
 

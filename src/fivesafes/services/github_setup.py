@@ -19,10 +19,10 @@ from fivesafes.adapters.github.admin import setup_github_repo, split_repo
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.env import api_url_from_env, server_url_from_env, token_from_env
 from fivesafes.adapters.github.errors import GitHubError
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
 from fivesafes.core.admin.repo_settings import LabelSpec, labels_from_toml
 from fivesafes.core.request.validate import validate_policy
+from fivesafes.errors import ExternalError, FindingsError, UsageError
 from fivesafes.models.policy import Policy
 
 LABELS = ".github/labels.toml"
@@ -40,7 +40,7 @@ def load_policy(project: Path) -> Policy:
     if policy is None:
         details = "".join(f"\n  {f.render()}" for f in findings) or (
             f"\n  {layout.POLICY}: missing; fix: run `fivesafes init` or restore the file")
-        raise CommandError(f"{project}: no usable policy{details}", FINDINGS)
+        raise FindingsError(f"{project}: no usable policy{details}")
     return policy
 
 
@@ -53,15 +53,15 @@ def load_labels(project: Path, policy: Policy) -> list[LabelSpec]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return labels_from_toml(data, policy.labels)
     except (OSError, ValueError, KeyError) as exc:
-        raise CommandError(f"{path}: not a label set ({exc}); fix: restore it from the "
-                           "template", USAGE) from exc
+        raise UsageError(f"{path}: not a label set ({exc}); fix: restore it from the "
+                         "template") from exc
 
 
 def github_client() -> tuple[GitHubApi, str]:
     token = token_from_env()
     if not token:
-        raise CommandError("set GITHUB_TOKEN (or GH_TOKEN) to a token that may administer "
-                           "repositories in the organisation (see docs/maintainers.md)", USAGE)
+        raise UsageError("set GITHUB_TOKEN (or GH_TOKEN) to a token that may administer "
+                         "repositories in the organisation (see docs/maintainers.md)")
     return GitHubApi(token, api_url_from_env()), token
 
 
@@ -71,7 +71,7 @@ def init_github(directory: Path, org_repo: str, app_id: int | None = None,
     try:
         split_repo(org_repo)
     except ValueError as exc:
-        raise CommandError(f"--github {exc}", USAGE) from exc
+        raise UsageError(f"--github {exc}") from exc
     policy = load_policy(directory)
     labels = load_labels(directory, policy)
     api, token = github_client()
@@ -81,8 +81,7 @@ def init_github(directory: Path, org_repo: str, app_id: int | None = None,
             server_url=server_url_from_env(), push_url=push_url, app_id=app_id,
             description=f"Five Safes data access request ({policy.tre.name})")
     except (GitHubError, PushError) as exc:
-        raise CommandError(f"{exc}; nothing is lost: fix it and run the command again",
-                           EXTERNAL) from exc
+        raise ExternalError(f"{exc}; nothing is lost: fix it and run the command again") from exc
     for change in changes:
         click.echo(f"github: {change}")
     if not changes:

@@ -10,14 +10,15 @@ from typing import Any
 
 from fivesafes.core.engine.plan import Plan, Record, RemoveLabel
 from fivesafes.core.engine.planner import plan_event
+from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event, parse_event
 from fivesafes.core.facts.values import (
-    Actor,
     ChangedFile,
     CoAuthor,
     Commit,
     Facts,
     LabelEvent,
+    Permission,
     PullRequest,
     Review,
     RunContext,
@@ -25,7 +26,7 @@ from fivesafes.core.facts.values import (
 from fivesafes.core.ledger import chain as ledger
 from fivesafes.models.ledger import ActionRecord
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1] / "engine"
 TEMPLATE = HERE.parents[1] / "templates" / "project-repo"
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 OLD = "1" * 40
@@ -94,7 +95,7 @@ class World:
         self.label_events: list[LabelEvent] = []
         self.teams = {"tre/stewards": frozenset({"carol", "dave"}),
                       "tre/checkers": frozenset({"erin", "frank", "bob"})}
-        self.permissions = {login: "write" for login in (
+        self.permissions: dict[str, Permission] = {login: "write" for login in (
             "alice", "bob", "carol", "dave", "erin", "frank", AUTHOR)}
         self.permissions |= {"trudy": "triage", "mallory": "read"}
         self.files = template_files()

@@ -60,7 +60,7 @@ def set_executor(root: Path, **values: Any) -> None:
     path = root / layout.POLICY
     doc = tomlkit.parse(path.read_text(encoding="utf-8"))
     for key, value in values.items():
-        doc["executor"][key] = value  # type: ignore[index]
+        doc["executor"][key] = value
     path.write_text(tomlkit.dumps(doc), encoding="utf-8")
 
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the crate tests (imported by name: the test folder is on sys.path)."""
+"""Helpers shared by the crate tests."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Helpers of the release tests: action records, packaging, and zips rewritten to order.
 
-Imported by name (the test folder is put on sys.path by conftest).
+Shared through the tests.support package.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from fivesafes.core.ledger import chain as ledger
 from fivesafes.core.release.bagit_text import bag_name
 from fivesafes.models.ledger import ActionRecord, Result
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1] / "release"
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 BOT = {"login": "fivesafes[bot]", "kind": "automation", "name": "fivesafes automation"}
 APPROVER = {"login": "sam-approver", "name": "Sam Approver", "role": "approver",

@@ -1,0 +1,61 @@
+"""The layout keeps its promises: imports only point down the layers, no crowded folder.
+
+Layers, top to bottom (docs/architecture.md): cli, demo, services, adapters, core, models,
+errors. A module may import its own layer and the layers below it, never one above.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import fivesafes
+
+PACKAGE = Path(fivesafes.__file__).parent
+LAYERS = ["cli", "demo", "services", "adapters", "core", "models", "errors"]
+BELOW_ANY = {"fivesafes", "fivesafes.__init__"}  # the package's face: its version
+MAX_MODULES = 20
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    if len(parts) < 2 or parts[0] != "fivesafes":
+        return None
+    return parts[1] if parts[1] in LAYERS else None
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found += [(node.lineno, node.module)]
+            found += [(node.lineno, f"{node.module}.{a.name}") for a in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names]
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(PACKAGE)) for p in MODULES])
+def test_imports_point_down_the_layers(path: Path) -> None:
+    rel = path.relative_to(PACKAGE)
+    own = _layer("fivesafes." + ".".join(rel.with_suffix("").parts))
+    if own is None:
+        return
+    allowed = set(LAYERS[LAYERS.index(own):])
+    for line, module in _imports(path):
+        target = _layer(module)
+        if target is not None and module not in BELOW_ANY:
+            assert target in allowed, f"{rel}:{line}: {own} imports {module} ({target} is above)"
+
+
+def test_no_folder_is_crowded() -> None:
+    for folder in sorted({p.parent for p in MODULES}):
+        if folder.name == "cli":
+            continue  # one module per command, by design
+        count = len([p for p in folder.glob("*.py") if p.name != "__init__.py"])
+        assert count <= MAX_MODULES, f"{folder.relative_to(PACKAGE)} holds {count} modules"

@@ -1,0 +1,56 @@
+"""The one atomic writer: whole files or none, unique temporary names, readable modes."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from fivesafes.adapters.files import atomic
+from fivesafes.adapters.ledger.file import write_record
+from fivesafes.core import layout
+from fivesafes.models.ledger import ActionRecord
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    target = tmp_path / "record.toml"
+    target.write_text("old\n")
+
+    def fail() -> None:
+        with atomic.atomic_output(target) as out:
+            out.write(b"half")
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        fail()
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["record.toml"]
+
+
+def test_written_files_are_world_readable(tmp_path: Path) -> None:
+    target = tmp_path / "release.zip"
+    atomic.write_bytes(target, b"PK")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_two_writers_never_share_a_temporary_name(tmp_path: Path) -> None:
+    target = tmp_path / "a.txt"
+    with atomic.atomic_output(target) as first, atomic.atomic_output(target) as second:
+        assert first.name != second.name
+        first.write(b"1")
+        second.write(b"2")
+    assert target.read_bytes() == b"1"
+
+
+def test_copy_streams_the_bytes(tmp_path: Path) -> None:
+    source = tmp_path / "big.bin"
+    source.write_bytes(bytes(range(256)) * 20_000)
+    atomic.copy_file(source, tmp_path / "out" / "big.bin")
+    assert (tmp_path / "out" / "big.bin").read_bytes() == source.read_bytes()
+
+
+def test_the_action_record_is_written_atomically(tmp_path: Path) -> None:
+    write_record(tmp_path, ActionRecord())
+    folder = (tmp_path / layout.ACTIONS).parent
+    assert [p.name for p in folder.iterdir()] == [Path(layout.ACTIONS).name]
