@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,22 @@ def test_urls_for_the_drivers() -> None:
     assert adbc_sqlite_uri("sqlite:///file:/data/my cohort.sqlite?mode=ro&uri=true") == (
         "file:/data/my%20cohort.sqlite?mode=ro")
     assert adbc_sqlite_uri("sqlite:////data/c.sqlite") == "file:/data/c.sqlite?mode=ro"
+
+
+def test_the_sqlalchemy_fallback_gives_the_rows_the_adbc_path_gives(source_db: Path) -> None:
+    """Dialects without an ADBC driver go through SQLAlchemy: same columns, rows and nulls."""
+    from fivesafes.adapters.catalogue.sql import sqlite_url
+    from fivesafes.adapters.ingress import sources, sqlalchemy_source
+    from fivesafes.models.dataset import Column, Table
+
+    table = Table(name="patients", columns=[Column(name="person_id"), Column(name="region")],
+                  filters=[Filter(column="birth_year", op=">=", value=1940),
+                           Filter(column="sex", op="in", value=["F", "M"])])
+    url = sqlite_url(source_db)
+    with sources.record_batches(url, "main", table) as reader:
+        fast = reader.read_all()
+    with sqlalchemy_source.record_batches(url, "main", table, ["person_id", "region"]) as reader:
+        slow = reader.read_all()
+    assert fast.num_rows > 0
+    assert slow.column_names == fast.column_names == ["person_id", "region"]
+    assert sorted(slow.to_pylist(), key=str) == sorted(fast.to_pylist(), key=str)
