@@ -2,7 +2,9 @@
 
 The binaries come from the ``pgserver`` wheel (a test dependency, so ``pip install`` is
 enough), else from the distribution's ``initdb`` on PATH. PostgreSQL refuses to run as root,
-so under root the server runs as ``nobody``. It is stopped at the end by its pid.
+so under root the server runs as ``nobody``; when ``nobody`` cannot reach the binaries (a
+checkout under a private home folder), they are copied into the server's folder first. It
+is stopped at the end by its pid.
 """
 
 from __future__ import annotations
@@ -56,6 +58,30 @@ class Server:
         return self.url(name)
 
 
+def _reachable(bin_dir: Path, folder: Path, user: str) -> Path:
+    """``bin_dir``, or a copy of its installation inside ``folder`` when ``user`` cannot run it."""
+    try:
+        subprocess.run([str(bin_dir / "postgres"), "--version"], user=user,
+                       capture_output=True, check=True)
+        return bin_dir
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    # Keep the layout the binaries' relative library paths expect: the wheel's
+    # pgserver/pginstall/{bin,lib,share} beside pgserver.libs.
+    install = bin_dir.parent
+    copy = folder / "pg" / install.parent.name / install.name
+    for part in ("bin", "lib", "share"):
+        if (install / part).is_dir():
+            shutil.copytree(install / part, copy / part, symlinks=True)
+    libs = install.parent.parent / f"{install.parent.name}.libs"
+    if libs.is_dir():
+        shutil.copytree(libs, folder / "pg" / libs.name, symlinks=True)
+    for path in (folder / "pg", *(folder / "pg").rglob("*")):
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode | (0o555 if path.is_dir() else 0o444))
+    return copy / "bin"
+
+
 @contextmanager
 def running(bin_dir: Path) -> Iterator[Server]:
     folder = Path(tempfile.mkdtemp(prefix="fivesafes-pg-"))
@@ -67,6 +93,8 @@ def running(bin_dir: Path) -> Iterator[Server]:
     data = folder / "data"
     process: subprocess.Popen[bytes] | None = None
     try:
+        if user is not None:
+            bin_dir = _reachable(bin_dir, folder, user)
         subprocess.run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
                         "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
                        check=True, user=user, stdout=subprocess.DEVNULL)
