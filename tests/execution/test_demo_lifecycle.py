@@ -128,3 +128,27 @@ def test_demo_crate_and_record_pass_their_own_checks(demo_runs: list[tuple[Path,
     assert built.exit_code == 0, built.output
     ledger = runner.invoke(cli, ["ledger", "verify", str(project)])
     assert ledger.exit_code == 0, ledger.output
+
+
+def test_demo_release_names_approvers_and_checkers_by_orcid(
+        demo_runs: list[tuple[Path, Path]]) -> None:
+    with zipfile.ZipFile(demo_runs[0][1]) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("/data/ro-crate-metadata.json"))
+        graph = {e["@id"]: e for e in json.loads(archive.read(name))["@graph"]}
+    shp = "https://w3id.org/shp#"
+    decided = {}
+    for entity in graph.values():
+        kind = entity.get("additionalType", {}).get("@id", "")
+        if kind in (shp + "SignOff", shp + "DisclosureCheck"):
+            agents = entity["agent"] if isinstance(entity["agent"], list) else [entity["agent"]]
+            decided[kind.removeprefix(shp)] = {graph[a["@id"]]["name"]: a["@id"] for a in agents}
+    assert decided == {
+        "SignOff": {"Sam Signoff": "https://orcid.org/0000-0003-1234-5674"},
+        "DisclosureCheck": {"Olu Checker": "https://orcid.org/0000-0002-7654-3218",
+                            "Chris Checker": "https://orcid.org/0000-0001-9876-5439"}}
+    sam = graph["https://orcid.org/0000-0003-1234-5674"]
+    assert (sam["@type"], sam["sameAs"]) == ("Person", {"@id": "https://github.com/sam-signoff"})
+    assert graph[sam["affiliation"]["@id"]]["@type"] == "Organization"
+    record = read_record(demo_runs[0][0] / "project")
+    sign_off = next(e for e in record.action if e.phase == "sign-off")
+    assert sign_off.agents[0].orcid == "https://orcid.org/0000-0003-1234-5674"

@@ -90,7 +90,8 @@ def test_pull_request_jobs_check_out_nothing() -> None:
 def test_secrets_reach_only_the_jobs_that_need_them() -> None:
     jobs = load(REUSABLE)["jobs"]
     holders = {job_id for job_id, job in jobs.items() if "secrets." in str(job)}
-    assert holders == {"sign-off", "disclosure", "record", "execution", "publication"}
+    assert holders == {"sign-off", "disclosure", "record", "execution", "publication",
+                       "retention"}
     assert "secrets." not in str(jobs["validation"])
 
 
@@ -125,7 +126,8 @@ def test_caller_triggers_deliver_every_event_a_job_waits_for() -> None:
 
 # Triggers that run the workflow file as it is on the DEFAULT branch, whatever a pull request
 # changed. pull_request and pull_request_review run it as the pull request has it.
-DEFAULT_BRANCH_TRIGGERS = {"pull_request_target", "push", "workflow_dispatch", "workflow_run"}
+DEFAULT_BRANCH_TRIGGERS = {"pull_request_target", "push", "workflow_dispatch", "workflow_run",
+                           "schedule"}
 
 
 def test_the_secret_holding_caller_runs_only_the_default_branchs_workflow() -> None:

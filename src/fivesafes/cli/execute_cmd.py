@@ -15,7 +15,7 @@ from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
-from fivesafes.services.execute import GateClosed, RunOptions
+from fivesafes.services.execute import ExecutionRefused, GateClosed, RunOptions
 from fivesafes.services.execute import execute as run_execution
 
 
@@ -40,18 +40,22 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     """Run the policy's executor on the signed-off request and record the attempt.
 
     Refuses (exit 1) unless the action record holds a completed sign-off of exactly the
-    request files present. A workflow given by URL is retrieved first (from the TRE's workflow
-    mirror, else by https) and its sha-512 recorded. The request's CreateAction is recorded
-    Active, then Completed with each output's path, size and sha-512, or Failed with the
-    reason (exit 3; also when the workflow could not be retrieved, or changed since its first
-    retrieval). A re-run is a new attempt; earlier attempts stay in the record. Output data
-    stays in the staging folder.
+    request files present; refuses and records it (exit 1) after the project's end date,
+    with an expired agreement, or a researcher no longer accredited. A workflow given by URL
+    is retrieved first (from the TRE's workflow mirror, else by https) and its sha-512
+    recorded. The request's CreateAction is recorded Active, then Completed with each
+    output's path, size and sha-512, or Failed with the reason (exit 3; also when the
+    workflow could not be retrieved, or changed since its first retrieval). A re-run is a
+    new attempt; earlier attempts stay in the record. Output data stays in the staging folder.
     """
     options = RunOptions(staging_root=staging_dir, data_dir=data_dir,
                          workflow_mirror=workflow_mirror)
+    refused: ExecutionRefused | None = None
     try:
         before = len(read_record(project_dir).action)
         entry = run_execution(project_dir, options)
+    except ExecutionRefused as exc:
+        refused, entry = exc, exc.entry
     except (UnreadableProject, LedgerError) as exc:
         raise CommandError(str(exc), USAGE) from None
     except ProjectError as exc:
@@ -61,6 +65,8 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
         raise CommandError(f"execute refused: {exc}", exc.exit_code) from None
     refresh_crate(project_dir, software())
     message = f"fivesafes: execution attempt {entry.attempt} {entry.status}"
+    if refused is not None:
+        message = f"fivesafes: execution attempt {entry.attempt} refused"
     try:
         if push:
             new = [entry_fields(e) for e in read_record(project_dir).action[before:]]
@@ -70,6 +76,8 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     except GitError as exc:  # local commit or the push of the record (GitRepoError)
         raise CommandError(f"execute: the attempt is recorded locally but not committed: {exc}",
                            exc.exit_code) from None
+    if refused is not None:
+        raise CommandError(f"{refused} (recorded)", FINDINGS)
     if entry.status != "completed":
         raise CommandError(f"execution attempt {entry.attempt} failed: {entry.reason}", EXTERNAL)
     click.echo(f"execution attempt {entry.attempt} completed: {entry.reason}")

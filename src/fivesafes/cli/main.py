@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "execute": "fivesafes.cli.execute_cmd:execute",
     "disclose": "fivesafes.cli.disclose_cmd:disclose",
     "publish": "fivesafes.cli.publish_cmd:publish",
+    "retention": "fivesafes.cli.retention_cmd:retention",
     "demo": "fivesafes.cli.demo_cmd:demo",
     "doctor": "fivesafes.cli.doctor_cmd:doctor",
     "upgrade": "fivesafes.cli.upgrade_cmd:upgrade",

@@ -5,10 +5,10 @@ a local bare remote standing in for GitHub), a researcher opens a request pull r
 approver signs it off, the TRE retrieves the approved Workflow RO-Crate from its workflow
 mirror and runs the bundled analysis on a synthetic SQLite source, two output checkers approve
 the outputs, and the release is published to a folder. Decisions go through the real phase
-engine with the same facts GitHub would give it (:mod:`fivesafes.demo.github`);
-retrieval, execution, disclosure and publication are the real commands' code. Times and git
-identities are pinned, and the mirror's crate is zipped the same way every time, so that two
-runs write identical zips.
+engine with the same facts GitHub would give it (:mod:`fivesafes.demo.github`), whose people
+are registered by ORCID (:mod:`fivesafes.demo.people`); retrieval, execution, disclosure and
+publication are the real commands' code. Times and git identities are pinned, and the
+mirror's crate is zipped the same way every time, so that two runs write identical zips.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from fivesafes.core.findings import errors
 from fivesafes.core.lifecycle.steps import latest
 from fivesafes.demo import github as demo_github
 from fivesafes.demo import synthetic_source
+from fivesafes.demo.people import register_people
 from fivesafes.errors import ExternalError
 from fivesafes.services.disclose import commit_on_branch, prepare
 from fivesafes.services.execute import RunOptions, execute
@@ -159,10 +160,12 @@ def _start(lay: DemoLayout, say: Say) -> None:
     run(lay.base, "init", "-q", "--bare", "-b", demo_github.DEFAULT_BRANCH, str(lay.remote))
     as_person("maintainer")
     init_project(lay.project, InitOptions(project_id=DEMO_PROJECT_ID))
+    registered = register_people(lay.project)
     run(lay.project, "remote", "add", "origin", str(lay.remote))
     lifecycle_git.push(lay.project, demo_github.DEFAULT_BRANCH)
     say("init", f"project {DEMO_PROJECT_ID} started by @mo-maintainer, pushed to a local "
         "bare remote")
+    say("people", registered)
 
 
 def _request(lay: DemoLayout, say: Say, software: Software) -> None:

@@ -21,6 +21,7 @@ Phase = Literal[
     "execution",
     "disclosure",
     "publication",
+    "retention",
 ]
 # potential/active/completed/failed mirror schema.org ActionStatus; `pending` means a decision
 # phase still waits for approvers; `refused` records an unearned decision attempt.
@@ -38,6 +39,9 @@ class Agent(TomlModel):
         default=None, description="Resolved identity: ORCID URL, or https://github.com/<login>."
     )
     role: str | None = Field(default=None, description="e.g. requester, approver, checker.")
+    orcid: str | None = Field(
+        default=None, description="ORCID URL from the policy's people registry, when listed."
+    )
 
 
 class Evidence(TomlModel):

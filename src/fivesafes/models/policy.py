@@ -6,6 +6,7 @@ policy in their own pull request could approve themselves.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -48,7 +49,11 @@ class PhaseRule(TomlModel):
         default_factory=list,
         description="Phases whose deciders may not decide here (separation of duties).",
     )
-
+    requires_accreditation: list[str] = Field(
+        default_factory=list,
+        description="Accreditations (by name, as in [people]) each decider must hold, "
+        "unexpired on the day of the decision.",
+    )
 
 
 class Phases(TomlModel):
@@ -120,6 +125,11 @@ class Executor(TomlModel):
     url: str | None = Field(default=None, description="http: base URL of the publisher service.")
     api_key_secret: str | None = Field(default=None, description="http: NAME of the API key env.")
     runner_labels: list[str] = Field(default_factory=lambda: ["self-hosted"])
+    retention_days: int | None = Field(
+        default=None, ge=0,
+        description="Days after publication (or the project's end) before `fivesafes "
+        "retention` removes a request's staging folders; unset: they are kept.",
+    )
 
 
 class Disclosure(TomlModel):
@@ -156,6 +166,41 @@ class Maintainers(TomlModel):
     owners: list[str] = Field(default_factory=list)
 
 
+# --- Safe People: the people registry (also allowed in an organisation's policy) -----------
+
+
+class Accreditation(TomlModel):
+    """One accreditation of a person, as the TRE's registry holds it."""
+
+    name: str = Field(min_length=1, description="e.g. 'Safe Researcher Training'.")
+    expires: dt.date = Field(description="Last day it is valid (a TOML date).")
+    awarded: dt.date | None = Field(default=None, description="Day it was awarded.")
+    issuer: str | None = Field(default=None, description="Who awarded it (name or URL).")
+
+
+class RegisteredPerson(TomlModel):
+    """``[people.<login>]``: who a GitHub login is, and what they are accredited for."""
+
+    name: str = Field(min_length=1)
+    orcid: str = Field(description="ORCID iD, e.g. https://orcid.org/0000-0002-1825-0097.")
+    affiliation: str | None = Field(default=None, description="ROR id of their organisation.")
+    affiliation_name: str | None = Field(default=None, description="Name of that organisation.")
+    email: str | None = Field(default=None, description="Never written into any crate.")
+    awarded: dt.date | None = Field(default=None, description="Registered since.")
+    issuer: str | None = Field(default=None, description="Who registered them.")
+    accreditation: list[Accreditation] = Field(default_factory=list)
+
+
+class Researchers(TomlModel):
+    """What the project's researchers (the requester among them) must hold."""
+
+    requires_accreditation: list[str] = Field(
+        default_factory=list,
+        description="Accreditations every researcher must hold unexpired at sign-off and "
+        "again at execution.",
+    )
+
+
 class Policy(TomlModel):
     """The whole of ``.github/fivesafes.toml``."""
 
@@ -167,3 +212,8 @@ class Policy(TomlModel):
     disclosure: Disclosure = Field(default_factory=Disclosure)
     publication: Publication
     maintainers: Maintainers = Field(default_factory=Maintainers)
+    # Safe People (docs/approvers.md, docs/maintainers.md)
+    people: dict[str, RegisteredPerson] = Field(
+        default_factory=dict, description="The people registry, by GitHub login."
+    )
+    researchers: Researchers = Field(default_factory=Researchers)

@@ -33,8 +33,10 @@ from fivesafes.adapters.executors.retrieval import RetrievalFailed, mirror_folde
 from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.ledger.append import actor, append_entry, run_evidence
 from fivesafes.adapters.runner import clock
+from fivesafes.core.decisions.people import execution_barred
 from fivesafes.core.engine.pr_phases import request_files, sha512_files
 from fivesafes.core.ids import derived_urn
+from fivesafes.core.ledger.entries import registry_agent
 from fivesafes.core.lifecycle.retrieval import (
     PHASE,
     changed_since_first,
@@ -42,6 +44,7 @@ from fivesafes.core.lifecycle.retrieval import (
     retrieval_url,
 )
 from fivesafes.core.lifecycle.steps import execution_entry, execution_gate, next_attempt
+from fivesafes.core.request.parsed import Request
 from fivesafes.errors import FindingsError
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Result, Status
 from fivesafes.models.policy import Policy
@@ -49,6 +52,14 @@ from fivesafes.models.policy import Policy
 
 class GateClosed(FindingsError):
     """The action record does not allow this step; the message says why."""
+
+
+class ExecutionRefused(FindingsError):
+    """The project or its people allow no execution today; the refusal is recorded."""
+
+    def __init__(self, entry: ActionEntry) -> None:
+        super().__init__(entry.reason)
+        self.entry = entry
 
 
 @dataclass(frozen=True)
@@ -77,10 +88,11 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
     if reason:
         raise GateClosed(reason)
     attempt = next_attempt(project.record)
+    people = tuple(registry_agent(a, policy.people) for a in actor(env))  # ORCID if listed
+    _refuse_if_barred(root, project.record, request, policy, attempt, people, env, digest)
     staging = attempt_staging(root, policy, request.id, attempt, options)
     if staging.root.exists():
         shutil.rmtree(staging.root)  # an attempt that never got recorded
-    people = actor(env)
     crate: Path | None = None
     url = retrieval_url(request.workflow.workflow, policy.executor.kind)
     if url is not None:
@@ -173,3 +185,20 @@ def _not_run(retrieval: Retrieval, digest: str, why: str) -> ActionEntry:
         evidence=run_evidence("execution", f"attempt-{attempt}:failed", retrieval.env, digest),
         reason=f"the workflow was not retrieved, so it did not run: {why}"))
     return record.action[-1]
+
+
+def _refuse_if_barred(root: Path, record: ActionRecord, request: Request, policy: Policy,
+                      attempt: int, people: tuple[dict[str, Any], ...],
+                      env: Mapping[str, str], digest: str) -> None:
+    """Record a refusal and raise when the project (ended, an agreement expired) or its
+    researchers' accreditation no longer allow the execution the sign-off approved."""
+    why = execution_barred(request.project, policy, clock.now().date())
+    if why is None:
+        return
+    now = clock.stamp()
+    fields = execution_entry(
+        request.id, attempt, "refused", start=now, end=now, agents=people,
+        evidence=run_evidence("execution", f"attempt-{attempt}:refused", env, digest),
+        reason=f"execution refused: {why}")
+    fields["id"] = derived_urn(request.id, "execution-refused", len(record.action))
+    raise ExecutionRefused(append_entry(root, fields).action[-1])

@@ -20,13 +20,12 @@ from fivesafes.core.crate import profile_04 as p
 from fivesafes.core.crate.entities import (
     Entity,
     Graph,
-    add_person,
     add_sha512,
-    github_url,
     ref,
     refs,
 )
 from fivesafes.core.crate.outputs import add_checksum
+from fivesafes.core.crate.people import add_agent_person
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request
 from fivesafes.models.access import AccessFile
@@ -50,6 +49,7 @@ class Context:
     project: str
     workflow: str
     distribution: str | None
+    agreements: tuple[str, ...] = ()  # the project's agreement and approval: sign-off instruments
 
 
 def current_entries(record: ActionRecord) -> dict[Phase, ActionEntry]:
@@ -89,8 +89,7 @@ def agent_ids(graph: Graph, ctx: Context, agents: Sequence[Agent]) -> list[str]:
             if ctx.software:
                 ids.append(ctx.software)
             continue
-        ids.append(add_person(graph, agent.id or github_url(agent.login),
-                              agent.name or agent.login))
+        ids.append(add_agent_person(graph, agent, ctx.policy.people if ctx.policy else {}))
     return ids
 
 
@@ -106,6 +105,8 @@ def _policy_instrument(graph: Graph, ctx: Context, phase: Phase) -> str:
         entity["description"] = (
             f"{rule.required} distinct approver(s) from {', '.join(rule.approvers)}, none of "
             "them an author of the request, at the current head commit"
+            + (f"; each holding {' and '.join(rule.requires_accreditation)} on the day of "
+               "the decision" if rule.requires_accreditation else "")
             + (f"; distinct from those of {', '.join(rule.distinct_from)}."
                if rule.distinct_from else ".")
         )
@@ -163,7 +164,8 @@ def add_phase_action(
     elif entry.phase == "validation":
         entity["instrument"] = ref(p.PROFILE)
     elif entry.phase == "sign-off":
-        entity["instrument"] = ref(_policy_instrument(graph, ctx, entry.phase))
+        entity["instrument"] = refs([_policy_instrument(graph, ctx, entry.phase),
+                                     *ctx.agreements])
         entity["object"] = refs([p.ROOT, ctx.workflow, ctx.project])
     elif entry.phase == "disclosure":
         entity["instrument"] = ref(_policy_instrument(graph, ctx, entry.phase))

@@ -92,7 +92,9 @@ def add_organisation(graph: Graph, org: Organisation) -> str:
     return graph.add({"@id": org.ror, "@type": "Organization", "name": org.name, "url": org.ror})
 
 
-def add_project(graph: Graph, request: Request) -> str:
+def add_project(graph: Graph, request: Request, agreements: Iterable[str] = ()) -> str:
+    """The Project: identifiers, grants, member organisations, and the ``agreements`` it
+    works under (``subjectOf``); its researchers are ``memberOf`` it."""
     project = request.project.project
     identifiers = [
         graph.add({
@@ -110,7 +112,8 @@ def add_project(graph: Graph, request: Request) -> str:
         "description": f"{project.description.strip()} (from {project.start_date.isoformat()} "
                        f"to {project.end_date.isoformat()})",
     }
-    for key, ids in (("identifier", identifiers), ("funding", grants), ("member", members)):
+    for key, ids in (("identifier", identifiers), ("funding", grants), ("member", members),
+                     ("subjectOf", list(agreements))):
         if ids:
             entity[key] = refs(ids)
     return graph.add(entity)

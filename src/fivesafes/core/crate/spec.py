@@ -46,6 +46,8 @@ from fivesafes.core.crate.entities import (
     refs,
 )
 from fivesafes.core.crate.outputs import add_results
+from fivesafes.core.crate.people import add_agreements, add_researchers
+from fivesafes.core.crate.safe_data import add_requested_data
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Result
@@ -88,15 +90,18 @@ def build_crate(
     graph = Graph()
     current = current_entries(record)
     words = secret_words(request.access)
-    project_id = add_project(graph, request)
+    agreements = add_agreements(graph, request)
+    project_id = add_project(graph, request, agreements)
     requester = add_requester(graph, request, project_id)
+    researchers = add_researchers(graph, request, project_id)
     tre = _add_tre(graph, policy)
     software_id = add_software(graph, software, tre)
     retrieval = current.get("workflow-retrieval")
     retrieved = retrieval.end if retrieval and retrieval.status == "completed" else None
     workflow = add_workflow(graph, request.workflow.workflow, retrieved)
     distribution = request.workflow.workflow.distribution
-    ctx = Context(request, policy, software_id, project_id, workflow, distribution)
+    ctx = Context(request, policy, software_id, project_id, workflow, distribution,
+                  tuple(agreements))
     listed, _ = crate_results(record, results)
     result_ids = add_results(graph, listed, attached=attached_results)
 
@@ -104,7 +109,7 @@ def build_crate(
     for phase in PHASE_ORDER:
         if phase == "execution":
             mentions.append(_create_action(graph, ctx, current.get(phase), requester,
-                                           result_ids, words))
+                                           result_ids, words, researchers))
         elif phase in current:
             action = add_phase_action(graph, ctx, current[phase], results=result_ids,
                                       words=words)
@@ -152,9 +157,10 @@ def _add_tre(graph: Graph, policy: Policy | None) -> str | None:
 
 def _create_action(
     graph: Graph, ctx: Context, execution: ActionEntry | None, requester: str,
-    results: Sequence[str], words: Sequence[str],
+    results: Sequence[str], words: Sequence[str], researchers: Sequence[str] = (),
 ) -> str:
-    """The request's CreateAction: Potential until executed, then as the execution went."""
+    """The request's CreateAction: Potential until executed, then as the execution went.
+    The requester is its agent; the project's other researchers take part (``participant``)."""
     status = p.POTENTIAL
     if execution is not None:
         status = p.action_status(execution.status) or p.POTENTIAL
@@ -165,7 +171,10 @@ def _create_action(
         "description": "The workflow run this request asks for, on the approved data.",
         "agent": ref(requester), "instrument": ref(ctx.workflow), "actionStatus": status,
     }
+    if researchers:
+        entity["participant"] = refs(researchers)
     inputs = add_inputs(graph, ctx.request, ctx.workflow)
+    inputs += add_requested_data(graph, ctx.request, ctx.workflow)  # the approved data
     if inputs:
         entity["object"] = refs(inputs)
     if execution is not None and status != p.POTENTIAL:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fivesafes.core.decisions.gates import contributors, requester, separated
+from fivesafes.core.decisions.people import never_accredited
 from fivesafes.core.decisions.tally import Tally, tally
 from fivesafes.core.engine.plan import Outcome
 from fivesafes.core.engine.pr_phases import Checked, run_checks
@@ -46,7 +47,8 @@ def candidates(policy: Policy, facts: Facts, pr: PullRequest, record: ActionReco
                checked: Checked, have: list[str]) -> tuple[str, ...]:
     """Who could still approve: allow-listed entries minus those who may not decide here."""
     excluded = {pr.author.login.lower(), *contributors(facts), requester(facts) or "",
-                *separated(checked.phase, policy, record), *(h.lower() for h in have)}
+                *separated(checked.phase, policy, record), *(h.lower() for h in have),
+                *never_accredited(policy, checked.phase)}
     return tuple(a for a in policy.phases.rule(checked.phase).approvers
                  if a.startswith("@") or a.lower() not in excluded)
 

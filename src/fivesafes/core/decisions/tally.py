@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from fivesafes.core.decisions.gates import Decision, Refusal, Verdict, ineligible
+from fivesafes.core.decisions.people import barred
 from fivesafes.core.facts.values import Facts, LabelEvent, PullRequest, Review
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.policy import DecisionPhase, Labels, Policy
@@ -126,7 +127,8 @@ def tally(
             refusals.append(Refusal(event.actor.login, verdict, "label", event.id,
                                     f"{label} does not apply to a {phase} decision", label))
             continue
-        why = ineligible(event.actor, phase, policy, facts, pr, record)
+        why = (ineligible(event.actor, phase, policy, facts, pr, record)
+               or barred(event.actor.login, phase, policy, facts, event.created_at, verdict))
         if why is not None:
             refusals.append(Refusal(event.actor.login, verdict, "label", event.id, why, label))
             continue
@@ -160,7 +162,8 @@ def tally(
         if review.state == "DISMISSED":
             continue
         verdict = "approve" if review.state == "APPROVED" else "reject"
-        why = ineligible(review.user, phase, policy, facts, pr, record)
+        why = (ineligible(review.user, phase, policy, facts, pr, record)
+               or barred(review.user.login, phase, policy, facts, review.submitted_at, verdict))
         if why is not None:
             refusals.append(Refusal(review.user.login, verdict, "review", review.id, why))
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fivesafes.core.decisions.gates import Decision, Refusal, Source, Verdict, ineligible
+from fivesafes.core.decisions.people import barred
 from fivesafes.core.decisions.tally import Tally, before_head, verdicts
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event
@@ -94,6 +95,10 @@ def _refusal_reason(
         why = ineligible(actor, phase, policy, facts, pr, record)
         if why is not None:
             return why
+    made_at = _made_at(found, facts)  # unknown: the tally, which has the time, decides
+    why = made_at and barred(found.actor.login, phase, policy, facts, made_at, found.verdict)
+    if why:
+        return why
     if found.verdict != "approve":
         return None
     if found.source == "review" and event.review is not None \
@@ -108,3 +113,10 @@ def _refusal_reason(
         if label_event is not None and before_head(label_event.created_at, facts, pr):
             return "the label was applied before the current head commit was pushed"
     return None
+
+
+def _made_at(found: Attempt, facts: Facts) -> str | None:
+    """When the attempt was made: its label event's or its review's time (None: unknown)."""
+    if found.source == "label":
+        return next((e.created_at for e in facts.label_events if e.id == found.source_id), None)
+    return next((r.submitted_at for r in facts.reviews if r.id == found.source_id), None)

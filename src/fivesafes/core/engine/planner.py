@@ -36,6 +36,7 @@ from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.findings import Finding
 from fivesafes.core.ledger import chain as ledger
+from fivesafes.core.ledger.entries import name_agents
 from fivesafes.models.ledger import ActionRecord
 
 ONCE_ONLY = (RecordEffect, CommitEffect, DispatchEffect)
@@ -77,6 +78,7 @@ def plan_event(event: Event, facts: Facts, now: str) -> Plan:
                             else "disclosure", findings, pr)
     else:
         plan = pr_event_plan(event, facts, now, policy, record, pr)
+    plan = name_agents(plan, policy.people)  # the record names people by ORCID
     if ledger.delivered(record, event.delivery):
         kept = tuple(e for e in plan.effects if not isinstance(e, ONCE_ONLY))
         return Plan(plan.phase, plan.outcome,

@@ -116,8 +116,8 @@ def _requester(g: Graph, draft: RequestDraft, person: Entity | None) -> None:
 def _inputs(g: Graph, action: Entity | None) -> list[dict[str, Any]]:
     inputs: list[dict[str, Any]] = []
     for obj in (g.get(i) for i in g.ids(action, "object")):
-        if obj is None:
-            continue
+        if obj is None or g.types(obj) == {"CreativeWork"}:
+            continue  # a CreativeWork object is the approved data (the dataset files), no input
         parameter = _first(g, obj, "exampleOfWork")
         item: dict[str, Any] = {"name": _text(parameter, "name") or _text(obj, "name")
                                 or obj["@id"]}

@@ -8,17 +8,21 @@ event produces the same id and is recognised as already recorded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fivesafes.core.decisions.gates import Decision, Refusal
-from fivesafes.core.engine.plan import Record
+from fivesafes.core.decisions.people import registered
+from fivesafes.core.engine.plan import Plan, Record
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts
 from fivesafes.core.findings import Finding
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request
+from fivesafes.core.request.values import orcid_bare
 from fivesafes.models.ledger import Status
+from fivesafes.models.policy import RegisteredPerson
 
 
 def identity(login: str, facts: Facts, request: Request | None) -> str:
@@ -71,3 +75,24 @@ def record(
         "findings": [f.render() for f in findings],
     }
     return Record(entry)
+
+
+def registry_agent(agent: Mapping[str, Any],
+                   people: Mapping[str, RegisteredPerson]) -> dict[str, Any]:
+    """A person agent with the registry's name and ORCID (its ``id`` too), when listed."""
+    person = registered(people, str(agent.get("login", ""))) \
+        if agent.get("kind", "person") == "person" else None
+    if person is None:
+        return dict(agent)
+    orcid = f"https://orcid.org/{orcid_bare(person.orcid)}"
+    return {**agent, "id": orcid, "orcid": orcid, "name": person.name}
+
+
+def name_agents(plan: Plan, people: Mapping[str, RegisteredPerson]) -> Plan:
+    """The plan with every recorded person named from the people registry."""
+    if not people:
+        return plan
+    effects = tuple(
+        Record({**e.entry, "agents": [registry_agent(a, people) for a in e.entry["agents"]]})
+        if isinstance(e, Record) and e.entry.get("agents") else e for e in plan.effects)
+    return dataclasses.replace(plan, effects=effects)

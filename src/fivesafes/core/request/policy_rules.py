@@ -8,6 +8,7 @@ an executor without a command, a licence that is not an SPDX URL.
 from __future__ import annotations
 
 from fivesafes.core.findings import Finding
+from fivesafes.core.request import people_rules
 from fivesafes.core.request import values as checks
 from fivesafes.core.request.semantics import ror
 from fivesafes.core.request.toml_doc import Doc
@@ -49,6 +50,7 @@ def policy(doc: Doc, model: Policy) -> list[Finding]:
         if problem:
             out.append(doc.at(("maintainers", "owners", i), "policy.owner",
                               f"owner {owner!r} {problem}", "e.g. @example-tre/maintainers"))
+    out += people_rules.people(doc, model)
     return out
 
 

@@ -23,7 +23,43 @@ TEMPLATE_ID = "urn:uuid:3b9e4a56-1f0c-4d7e-8a2b-5c6d7e8f9a01"
 
 
 def project(doc: Doc, model: ProjectFile) -> list[Finding]:
-    return project_table(doc, model.project) + requester_table(doc, model.requester)
+    return (project_table(doc, model.project) + requester_table(doc, model.requester)
+            + researchers(doc, model))
+
+
+def researchers(doc: Doc, model: ProjectFile) -> list[Finding]:
+    """Each ``[[researchers]]`` entry: ORCID check digit, login, ROR, each login once."""
+    out: list[Finding] = []
+    seen = {model.requester.github.lower()}
+    for i, r in enumerate(model.researchers):
+        base = ("researchers", i)
+        problem = checks.orcid_problem(r.orcid)
+        if problem:
+            out.append(doc.at((*base, "orcid"), "researcher.orcid",
+                              f"orcid {checks.orcid_bare(r.orcid)} of {r.name} {problem}",
+                              "copy the iD from their ORCID record"))
+        problem = checks.login_problem(r.github)
+        if problem:
+            out.append(doc.at((*base, "github"), "researcher.github",
+                              f"github {r.github!r} {problem}", "write the login without @"))
+        elif r.github.lower() in seen and r.github.lower() != model.requester.github.lower():
+            out.append(doc.at((*base, "github"), "researcher.duplicate",
+                              f"researcher {r.github!r} is listed twice", "remove one entry"))
+        elif r.github.lower() == model.requester.github.lower() and (
+                checks.orcid_bare(r.orcid) != checks.orcid_bare(model.requester.orcid)):
+            out.append(doc.at((*base, "orcid"), "researcher.requester",
+                              f"{r.github} is the requester, but with another ORCID iD",
+                              "give the requester's ORCID iD, or remove this entry"))
+        seen.add(r.github.lower())
+        out += ror(doc, (*base, "affiliation", "ror"), r.affiliation.ror)
+    for what in ("data-sharing-agreement", "ethics-approval"):
+        agreement = getattr(model.project, what.replace("-", "_"))
+        if agreement is not None and agreement.url is not None \
+                and str(agreement.url).split(":", 1)[0] != "https":
+            out.append(doc.at(("project", what, "url"), "project.agreement",
+                              f"{what} url {agreement.url} is not an https URL",
+                              "link the agreement's https address", "warning"))
+    return out
 
 
 def project_table(doc: Doc, p: Project) -> list[Finding]:

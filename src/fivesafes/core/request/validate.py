@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.ledger.chain import verify_chain
-from fivesafes.core.request import policy_rules, secret_scan, semantics
+from fivesafes.core.request import people_rules, policy_rules, secret_scan, semantics
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.toml_doc import Doc, decode, load, validate_model
 from fivesafes.models.access import AccessFile
@@ -163,6 +163,8 @@ def validate_request(files: Mapping[str, bytes], policy: Policy | None) -> Valid
     project, access, workflow = (parsed.get(p) for p in REQUIRED)
     if isinstance(project, ProjectFile):
         found += semantics.project(docs[layout.PROJECT], project)
+        if policy is not None:
+            found += people_rules.team(docs[layout.PROJECT], project, policy)
     elif layout.PROJECT in docs:
         found += _project_parts(docs[layout.PROJECT])
     if isinstance(access, AccessFile):

@@ -1,0 +1,70 @@
+"""``fivesafes retention [PROJECT_DIR]``: remove staging folders of finished requests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from fivesafes.adapters.executors.base import StagingError
+from fivesafes.adapters.files.project import ProjectError, UnreadableProject
+from fivesafes.adapters.git.lifecycle import GitError, commit_paths, is_repo, record_remotely
+from fivesafes.adapters.ledger.append import refresh_crate
+from fivesafes.adapters.ledger.file import LedgerError
+from fivesafes.cli.crate_cmd import software
+from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.core import layout
+from fivesafes.core.ledger.chain import entry_fields
+from fivesafes.services.retention import apply_retention
+
+
+@click.command()
+@click.argument("project_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--staging-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The staging root execute used (default: $FIVESAFES_STAGING_DIR, the "
+                   "policy's executor.staging-dir, or ~/.local/state/fivesafes/staging).")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@click.option("--commit/--no-commit", default=None,
+              help="Commit the record and crate locally (default: in a git checkout).")
+@click.option("--push", is_flag=True,
+              help="Record on origin's branch instead, by compare-and-swap (the automation).")
+def retention(project_dir: Path, staging_dir: Path | None, dry_run: bool, as_json: bool,
+              commit: bool | None, push: bool) -> None:
+    """Remove the request's staging folder once its retention has passed, and record it.
+
+    A published request keeps its staging folder (output data inside the TRE) for the
+    policy's executor.retention-days after the publication; a request whose project ended
+    unpublished, that long after the end date. Without retention-days nothing is removed.
+    The removal is a `retention` entry in the action record. Exit 0 whether something was
+    removed or kept; 1 when the request is not valid; 3 when the record could not be pushed.
+    """
+    try:
+        result = apply_retention(project_dir, staging=staging_dir, dry_run=dry_run)
+    except (UnreadableProject, LedgerError) as exc:
+        raise CommandError(str(exc), USAGE) from None
+    except ProjectError as exc:
+        raise CommandError(f"the request is not valid: {exc}; run `fivesafes validate`",
+                           FINDINGS) from None
+    except StagingError as exc:
+        raise CommandError(f"retention refused: {exc}", FINDINGS) from None
+    if result.entry is not None:
+        refresh_crate(project_dir, software())
+        message = "fivesafes: staging folder removed after retention"
+        try:
+            if push:
+                record_remotely(project_dir, [entry_fields(result.entry)], message,
+                                lambda work: refresh_crate(work, software()))
+            elif commit or (commit is None and is_repo(project_dir)):
+                commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
+        except GitError as exc:
+            raise CommandError(f"retention: the removal is recorded locally but not "
+                               f"committed: {exc}", EXTERNAL) from None
+    if as_json:
+        click.echo(json.dumps({
+            "request": result.request, "outcome": result.outcome, "reason": result.reason,
+            "removable-from": result.removable_from, "dry-run": dry_run,
+            "recorded": result.entry.id if result.entry else None}, sort_keys=True))
+    else:
+        click.echo(f"{result.outcome}: {result.reason}")
