@@ -182,3 +182,23 @@ def test_catalogue_list_without_a_data_folder_is_a_usage_error(project: Path,
     assert "does not exist" in gone.output
     not_project = runner.invoke(cli, ["catalogue", "list", str(tmp_path)], env=env)
     assert not_project.exit_code == 2
+
+
+def test_catalogue_list_from_the_metadata_service(project: Path,
+                                                  trusted: tuple[Path, Path]) -> None:
+    from fivesafes.adapters.catalogue.run import list_catalogue
+
+    answer = {"status": "ok", "default_schema": "main", "schemas": [{"name": "main", "tables": [
+        {"name": "patients", "description": "Demographics.", "columns": [
+            {"name": "person_id", "datatype": "INTEGER", "description": "Pseudonym."}]}]}]}
+
+    def handle(path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, bytes]:
+        return 200, json.dumps(answer).encode()
+
+    with json_service(handle, trusted) as (url, _):
+        set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
+        found = list_catalogue(project, env={"TRE_API_KEY": "k"})
+    patients = found.schemas["main"]["patients"]
+    assert patients.description == "Demographics."
+    assert [(c.name, c.datatype, c.description) for c in patients.columns] == [
+        ("person_id", "INTEGER", "Pseudonym.")]
