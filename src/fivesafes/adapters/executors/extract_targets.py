@@ -118,6 +118,12 @@ def target_for(access: AccessFile, env: Mapping[str, str], outputs: Path) -> Tar
     """The destination's writer; ValueError naming what to set when it cannot be used."""
     destination = access.destination
     if destination.type == "duckdb":
+        try:
+            import duckdb  # noqa: F401
+        except ImportError:
+            raise ValueError(f"destination '{destination.name}' (duckdb) needs the duckdb "
+                             "package on the runner: pip install 'fivesafes-gitops[duckdb]'"
+                             ) from None
         return DuckDB(outputs, destination.name)
     if destination.type == "postgresql":
         secret = access.credentials.secrets.get(DESTINATION_SECRET)
