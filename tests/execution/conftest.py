@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
+
+from tests.support.postgres import Server, binaries, running  # noqa: E402
 
 from fivesafes.adapters.executors.bundle import (  # noqa: E402
     COUNTS_BY_REGION,
@@ -90,3 +93,15 @@ def trusted(tls_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tup
     """The test service's certificate, trusted by this process (SSL_CERT_FILE)."""
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_pair[0]))
     return tls_pair
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Server]:
+    """A PostgreSQL server for this test session (see tests/support/postgres.py)."""
+    bin_dir = binaries()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("no PostgreSQL binaries: install the test extras (pgserver)")
+        pytest.skip("no PostgreSQL binaries (pip install pgserver, or the postgresql package)")
+    with running(bin_dir) as server:
+        yield server

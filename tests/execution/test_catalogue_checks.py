@@ -149,3 +149,56 @@ def test_validate_with_catalogue_reports_a_missing_column(project: Path, data_di
     assert f"{PATIENTS}:{line_of(text, 'regoin')}" in bad.output
     plain = runner.invoke(cli, ["validate", str(project)])
     assert plain.exit_code == 0, "without --catalogue the source is not consulted"
+
+
+def test_catalogue_list_shows_schemas_tables_columns_and_types(project: Path,
+                                                               data_dir: Path) -> None:
+    runner = CliRunner()
+    text = runner.invoke(cli, ["catalogue", "list", str(project), "--data-dir", str(data_dir)])
+    assert text.exit_code == 0, text.output
+    assert "schema main: 2 table(s)" in text.output
+    assert "main.patients" in text.output
+    assert any(line.split()[:2] == ["postcode", "TEXT"] for line in text.output.splitlines())
+    as_json = runner.invoke(cli, ["catalogue", "list", str(project), "--data-dir",
+                                  str(data_dir), "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    found = json.loads(as_json.output)
+    [main] = found["schemas"]
+    tables = {t["name"]: t for t in main["tables"]}
+    assert {c["name"]: c["datatype"] for c in tables["patients"]["columns"]}["birth_year"] == (
+        "INTEGER")
+
+
+def test_catalogue_list_without_a_data_folder_is_a_usage_error(project: Path,
+                                                               tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"FIVESAFES_DATA_DIR": "", "SOURCE_DATABASE_URL": ""}
+    none = runner.invoke(cli, ["catalogue", "list", str(project)], env=env)
+    assert none.exit_code == 2
+    assert "--data-dir" in none.output
+    gone = runner.invoke(cli, ["catalogue", "list", str(project), "--data-dir",
+                               str(tmp_path / "no-such-folder")], env=env)
+    assert gone.exit_code == 2
+    assert "does not exist" in gone.output
+    not_project = runner.invoke(cli, ["catalogue", "list", str(tmp_path)], env=env)
+    assert not_project.exit_code == 2
+
+
+def test_catalogue_list_from_the_metadata_service(project: Path,
+                                                  trusted: tuple[Path, Path]) -> None:
+    from fivesafes.adapters.catalogue.run import list_catalogue
+
+    answer = {"status": "ok", "default_schema": "main", "schemas": [{"name": "main", "tables": [
+        {"name": "patients", "description": "Demographics.", "columns": [
+            {"name": "person_id", "datatype": "INTEGER", "description": "Pseudonym."}]}]}]}
+
+    def handle(path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, bytes]:
+        return 200, json.dumps(answer).encode()
+
+    with json_service(handle, trusted) as (url, _):
+        set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
+        found = list_catalogue(project, env={"TRE_API_KEY": "k"})
+    patients = found.schemas["main"]["patients"]
+    assert patients.description == "Demographics."
+    assert [(c.name, c.datatype, c.description) for c in patients.columns] == [
+        ("person_id", "INTEGER", "Pseudonym.")]

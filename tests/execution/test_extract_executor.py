@@ -92,3 +92,61 @@ def test_the_built_in_extract_workflow_is_a_versioned_workflow_crate() -> None:
     main = next(e for e in crate["@graph"] if e["@id"] == root["mainEntity"]["@id"])
     assert "ComputationalWorkflow" in main["@type"]
     assert (workflow_crate() / main["@id"]).is_file()
+
+
+def set_destination(root: Path, **values: str) -> None:
+    path = root / layout.ACCESS
+    doc = tomlkit.parse(path.read_text())
+    for key, value in values.items():
+        doc["destination"][key] = value
+    path.write_text(tomlkit.dumps(doc))
+
+
+def test_extract_into_a_duckdb_file(project: Path, staging: Path, data_dir: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    set_executor(project, kind="extract")
+    set_destination(project, type="duckdb", name="cohort-workspace")
+    sign_off(project)
+    entry = execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+    assert entry.status == "completed", entry.reason
+    db = data_dir / "synthetic_cohort.sqlite"
+    patients = expected_rows(db, "SELECT count(*) FROM patients WHERE birth_year >= 1940")
+    admissions = expected_rows(db, "SELECT count(*) FROM admissions")
+    [result] = entry.results
+    assert (result.path, result.rows) == ("cohort-workspace.duckdb", patients + admissions)
+    outputs = next(staging.rglob("outputs"))
+    assert sorted(p.name for p in outputs.iterdir()) == ["cohort-workspace.duckdb"]
+    with duckdb.connect(str(outputs / result.path), read_only=True) as con:
+        assert con.execute('SELECT count(*), min(birth_year) FROM "patients"."patients"'
+                           ).fetchone() == (patients, 1940)
+        assert [r[0] for r in con.execute('DESCRIBE "patients"."patients"').fetchall()] == [
+            "person_id", "birth_year", "sex", "region"]
+        assert con.execute('SELECT count(*) FROM "admissions"."admissions"').fetchone() == (
+            admissions,)
+
+
+def test_sqlite_columns_null_through_the_first_batch_keep_their_values(
+        project: Path, staging: Path, tmp_path: Path) -> None:
+    """SQLite's Arrow driver types a column by its first batch: NULLs first must not break it."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "sparse-data"
+    folder.mkdir()
+    with sqlite3.connect(folder / "synthetic_cohort.sqlite") as connection:
+        connection.execute("CREATE TABLE patients (person_id INTEGER, birth_year INTEGER, "
+                           "sex TEXT, region TEXT, postcode TEXT)")
+        connection.executemany("INSERT INTO patients VALUES (?, ?, ?, ?, NULL)", [
+            (i, 1950, None if i < 100_000 else "F", None, ) for i in range(100_005)])
+        connection.execute("CREATE TABLE admissions (person_id INTEGER, admission_date TEXT, "
+                           "diagnosis_code TEXT)")
+    set_executor(project, kind="extract")
+    set_format(project, "parquet")
+    sign_off(project)
+    entry = execute(project, RunOptions(staging_root=staging, data_dir=folder, env={}))
+    assert entry.status == "completed", entry.reason
+    table = pq.read_table(next(staging.rglob("outputs")) / "patients" / "patients.parquet")
+    assert table.num_rows == 100_005
+    assert table.column("sex").to_pylist()[-5:] == ["F"] * 5
+    assert str(table.schema.field("region").type) == "string"  # NULL throughout: as declared
+    admissions = pq.read_table(next(staging.rglob("outputs")) / "admissions" /
+                               "admissions.parquet")
+    assert admissions.num_rows == 0

@@ -212,3 +212,34 @@ def test_zip64_end_records_verify(project: Path, outputs: Path, tmp_path: Path,
     assert b"PK\x06\x06" in info.path.read_bytes()[-200:]
     code, text = run("verify", str(info.path))
     assert code == 0, text
+
+
+def test_isal_deflates_reproducibly_and_zlib_gives_other_valid_bytes(
+        project: Path, outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivesafes.adapters.release import zip_streams
+
+    assert zip_streams.DEFLATER == "isal"  # a dependency: every install deflates alike
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    (outputs / "rows.csv").write_bytes(b"".join(b"%d,north,%d\n" % (i, i % 97)
+                                                for i in range(400_000)))
+    first = package(project, outputs, tmp_path / "a.zip").path.read_bytes()
+    again = package(project, outputs, tmp_path / "b.zip").path.read_bytes()
+    assert first == again
+    monkeypatch.setattr(zip_streams, "_ENGINE", zlib)
+    monkeypatch.setattr(release_zip, "LEVEL", 1)
+    monkeypatch.setattr(release_zip, "TAG_LEVEL", 9)
+    other = package(project, outputs, tmp_path / "c.zip").path
+    assert other.read_bytes() != first
+    assert members(other) == members(tmp_path / "a.zip")
+    assert run("verify", str(other))[0] == 0
+    assert run("verify", str(tmp_path / "a.zip"))[0] == 0
+
+
+def test_zlib_is_chosen_on_purpose_with_fivesafes_deflate() -> None:
+    import subprocess
+    import sys
+
+    code = "from fivesafes.adapters.release.zip_streams import DEFLATER; print(DEFLATER)"
+    chosen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "FIVESAFES_DEFLATE": "zlib"}, check=True)
+    assert chosen.stdout.strip() == "zlib"

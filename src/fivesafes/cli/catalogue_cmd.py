@@ -1,4 +1,4 @@
-"""``fivesafes catalogue check|enrich``: the requested data against the source's catalogue."""
+"""``fivesafes catalogue check|enrich|list``: the requested data and the source's catalogue."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fivesafes.adapters.catalogue import run as catalogue_check
 from fivesafes.adapters.files.project import ProjectError
 from fivesafes.cli.errors import FINDINGS, CommandError
 from fivesafes.core.findings import Finding, errors
+from fivesafes.core.request.catalogue import Catalogue
 
 _project = click.argument("project_dir", default=".",
                           type=click.Path(file_okay=False, path_type=Path))
@@ -81,3 +82,50 @@ def check(project_dir: Path, data_dir: Path | None, fmt: str) -> None:
 def enrich(project_dir: Path, data_dir: Path | None, fmt: str) -> None:
     """Check, then write column types and descriptions into the dataset files (comments kept)."""
     _run(project_dir, data_dir, write=True, fmt=fmt)
+
+
+def catalogue_json(found: Catalogue) -> dict[str, object]:
+    """The catalogue in the shape of the metadata service's answer (docs/executors.md)."""
+    return {"source": found.source, "default_schema": found.default_schema, "schemas": [
+        {"name": schema, "tables": [
+            {"name": table.name, "description": table.description, "columns": [
+                {"name": c.name, "datatype": c.datatype, "description": c.description}
+                for c in table.columns]}
+            for _, table in sorted(tables.items())]}
+        for schema, tables in sorted(found.schemas.items())]}
+
+
+def _print_catalogue(found: Catalogue) -> None:
+    default = f" (default schema {found.default_schema})" if found.default_schema else ""
+    click.echo(f"source {found.source}{default}")
+    for schema, tables in sorted(found.schemas.items()):
+        click.echo(f"\nschema {schema}: {len(tables)} table(s)")
+        for _, table in sorted(tables.items()):
+            about = f"  {table.description}" if table.description else ""
+            click.echo(f"  {schema}.{table.name}{about}")
+            width = max((len(c.name) for c in table.columns), default=0)
+            for column in table.columns:
+                line = f"    {column.name:<{width}}  {column.datatype or '?'}"
+                click.echo(f"{line}  {column.description}" if column.description else line)
+
+
+@catalogue.command(name="list")
+@_project
+@_data_dir
+@click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
+def list_(project_dir: Path, data_dir: Path | None, as_json: bool) -> None:
+    """List what the source holds: schemas, tables, columns with types and descriptions.
+
+    For researchers preparing a request; needs only resources/access/access.toml.
+    """
+    try:
+        found = catalogue_check.list_catalogue(project_dir, data_dir=data_dir)
+    except ProjectError as exc:
+        for finding in exc.findings:
+            click.echo(f"{finding.severity}: {finding.render()}", err=True)
+        raise CommandError("the request is not valid; fix the findings above first",
+                           FINDINGS) from None
+    if as_json:
+        click.echo(json.dumps(catalogue_json(found), indent=2, sort_keys=True))
+    else:
+        _print_catalogue(found)

@@ -12,7 +12,7 @@ from pydantic import Field
 from fivesafes.models.base import TomlModel
 
 SourceType = Literal["sqlite", "postgresql", "mysql", "mssql", "databricks", "filestore"]
-OutputFormat = Literal["csv", "parquet", "duckdb", "postgresql"]
+OutputFormat = Literal["csv", "parquet"]
 
 
 class Source(TomlModel):
@@ -29,21 +29,30 @@ class Source(TomlModel):
 
 
 class Credentials(TomlModel):
-    """How the executor obtains credentials: secret NAMES, never values."""
+    """How the executor obtains credentials: secret NAMES, never values.
 
-    provider: Literal["github-secrets", "environment", "vault", "azure-keyvault"] = "environment"
+    Either way the executor reads each secret from an environment variable of the TRE's runner:
+    ``github-secrets`` says the TRE's workflow maps GitHub environment secrets into it,
+    ``environment`` that the runner's own environment holds it (docs/executors.md).
+    """
+
+    provider: Literal["environment", "github-secrets"] = "environment"
     secrets: dict[str, str] = Field(
         default_factory=dict,
-        description="Role -> secret NAME, e.g. {url = 'SOURCE_DATABASE_URL'}.",
+        description="Role -> secret NAME: url (the source), destination (a postgresql "
+        "destination's database), e.g. {url = 'SOURCE_DATABASE_URL'}.",
     )
 
 
 class Destination(TomlModel):
     """The TRE workspace or store that receives the extracted data."""
 
-    type: Literal["workspace", "filestore", "postgresql", "duckdb"]
-    name: str = Field(min_length=1)
-    format: OutputFormat = "csv"
+    type: Literal["workspace", "filestore", "postgresql", "duckdb"] = Field(
+        description="workspace or filestore: a file per table; duckdb: one DuckDB file; "
+        "postgresql: a schema of the workspace's database.")
+    name: str = Field(min_length=1, description="The workspace; for postgresql, the schema.")
+    format: OutputFormat = Field(default="csv", description="File format of workspace and "
+                                 "filestore extracts.")
 
 
 class AccessFile(TomlModel):

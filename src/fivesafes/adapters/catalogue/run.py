@@ -2,7 +2,8 @@
 
 Chooses where the catalogue comes from (the TRE's metadata service when the policy runs an
 ``http`` executor, SQL inspection otherwise), compares, and for ``enrich`` edits the dataset
-files in place with tomlkit so the researcher's comments and layout survive.
+files in place with tomlkit so the researcher's comments and layout survive. ``list`` reads
+the whole catalogue, for a researcher preparing a request.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from fivesafes.core import layout
 from fivesafes.core.findings import Finding
 from fivesafes.core.request import catalogue
 from fivesafes.core.request.parsed import Request
-from fivesafes.errors import ExternalError
+from fivesafes.core.request.toml_doc import load, validate_model
+from fivesafes.core.request.validate import validate_policy
+from fivesafes.errors import ExternalError, UsageError
+from fivesafes.models.access import AccessFile
 from fivesafes.models.policy import Policy
 
 
@@ -108,3 +112,42 @@ def enrich(root: Path, *, env: Mapping[str, str] | None = None,
     plan = catalogue.enrichment(project.request.datasets, found)
     enrich_files(root, plan)
     return findings, plan
+
+
+class CatalogueUsage(UsageError):
+    """The command cannot run as given (no data folder, unreadable access.toml): exit 2."""
+
+
+def _access(root: Path) -> AccessFile:
+    path = root / layout.ACCESS
+    if not path.is_file():
+        raise CatalogueUsage(f"{layout.ACCESS} not found in {root}: give the project folder")
+    doc, found = load(layout.ACCESS, path.read_bytes())
+    access = validate_model(doc, AccessFile)[0] if doc is not None else None
+    if access is None:
+        problem = found[0].render() if found else f"{layout.ACCESS} is not valid"
+        raise CatalogueUsage(f"{problem}; fix it, then list the catalogue")
+    return access
+
+
+def list_catalogue(root: Path, *, env: Mapping[str, str] | None = None,
+                   data_dir: Path | None = None) -> catalogue.Catalogue:
+    """Everything the source holds (schemas, tables, columns), for preparing a request.
+
+    Needs only ``access.toml`` (a request still being written need not validate), unless the
+    policy names the TRE's metadata service, which answers for a whole request.
+    """
+    environment = os.environ if env is None else env
+    policy_file = root / layout.POLICY
+    policy = validate_policy(policy_file.read_bytes())[0] if policy_file.is_file() else None
+    try:
+        if policy is not None and service_for(policy, environment) is not None:
+            project = load_project(root)
+            return load_catalogue(project.request, project.policy, env=environment)
+        access = _access(root)
+        url = catalogue_sql.source_url(access, environment, data_dir)
+        return catalogue_sql.read_catalogue(url, access.source.name, None)
+    except catalogue_sql.DataFolderMissing as exc:
+        raise CatalogueUsage(str(exc)) from None
+    except catalogue_sql.SourceUnavailable as exc:
+        raise CatalogueUnavailable(str(exc)) from None

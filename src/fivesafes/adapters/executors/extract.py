@@ -1,24 +1,22 @@
-"""The ``extract`` executor: copies exactly the approved data into the staging folder.
+"""The ``extract`` executor: copies exactly the approved data into the TRE workspace.
 
 Data ingress (what CR8TOR's staging does): for each requested table, the approved columns
 (every column when none are listed) and rows (the structured filters, as bound parameters;
-never SQL text from the request) are streamed from the source into one file per table,
-``<dataset>/<table>.csv`` or ``.parquet``, with the row count recorded. Identifiers are always
-quoted, so a name is only ever a name. The Five Safes profile needs a workflow as the crate's
-``mainEntity``: extract requests name the built-in extract workflow, shipped in this package
-as a versioned Workflow RO-Crate (``fivesafes/workflows/extract/``).
+never SQL text from the request) stream from the source as Arrow record batches
+(:mod:`fivesafes.adapters.ingress`) into the destination the request names: one file per
+table, ``<dataset>/<table>.csv`` or ``.parquet``, for a ``workspace`` or ``filestore``; one
+DuckDB file for ``duckdb``; a schema of the workspace's PostgreSQL database for
+``postgresql``. Row counts are recorded. SQLAlchemy reads the catalogue (table names, column
+names and types). The Five Safes profile needs a workflow as the crate's ``mainEntity``:
+extract requests name the built-in extract workflow, shipped in this package as a versioned
+Workflow RO-Crate (``fivesafes/workflows/extract/``).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.sql.elements import ColumnElement, quoted_name
 
 from fivesafes.adapters.catalogue import sql as catalogue_sql
 from fivesafes.adapters.executors.base import (
@@ -28,11 +26,18 @@ from fivesafes.adapters.executors.base import (
     Staging,
     collect_results,
 )
-from fivesafes.models.dataset import Filter, Table
+from fivesafes.adapters.executors.extract_targets import Target, target_for
+from fivesafes.adapters.ingress import sinks
+from fivesafes.adapters.ingress.query import QueryError
+from fivesafes.adapters.ingress.sources import SourceError, record_batches, table_names
+from fivesafes.adapters.runner.progress import meter
+from fivesafes.models.dataset import Table
 
 WORKFLOW_VERSION = "1.0.0"
 WORKFLOW_ID = f"https://w3id.org/fivesafes/workflows/extract/{WORKFLOW_VERSION}"
-BATCH = 5000
+# Errors of the drivers and writers, by module (importing them all to name their classes
+# would load SQLAlchemy and DuckDB on every extract).
+DRIVER_MODULES = ("sqlalchemy", "adbc_driver", "pyarrow", "duckdb", "_duckdb", "psycopg")
 
 
 def workflow_crate() -> Path:
@@ -40,135 +45,60 @@ def workflow_crate() -> Path:
     return Path(str(resources.files("fivesafes") / "workflows" / "extract"))
 
 
-def _name(identifier: str) -> quoted_name:
-    return quoted_name(identifier, quote=True)
-
-
-def condition(column: ColumnElement[Any], flt: Filter) -> ColumnElement[bool]:
-    """A structured filter as an expression with bound parameters."""
-    value = flt.value
-    if flt.op in ("in", "not-in"):
-        values = value if isinstance(value, list) else [value]
-        return column.in_(values) if flt.op == "in" else column.not_in(values)
-    if flt.op == "is-null":
-        return column.is_(None)
-    if flt.op == "not-null":
-        return column.is_not(None)
-    if value is None or isinstance(value, list):
-        raise ExecutorFailed(f"filter on {flt.column}: operator {flt.op} needs one value")
-    ops = {"=": column.__eq__, "!=": column.__ne__, "<": column.__lt__, "<=": column.__le__,
-           ">": column.__gt__, ">=": column.__ge__}
-    return ops[flt.op](value)
-
-
-def select_for(schema: str | None, table: Table, columns: Sequence[str]) -> sa.Select[Any]:
-    source = sa.table(_name(table.name), *(sa.column(_name(c)) for c in columns),
-                      schema=_name(schema) if schema else None)
-    query = sa.select(*(source.c[c] for c in columns))
-    for flt in table.filters:
-        query = query.where(condition(sa.column(_name(flt.column)), flt))
-    return query
-
-
-def _rows(connection: sa.Connection, query: sa.Select[Any]) -> Iterator[Sequence[Any]]:
-    result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(query)
-    for partition in result.partitions(BATCH):
-        yield from partition
-
-
-def _write_csv(path: Path, columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
-    count = 0
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
-            count += 1
-    return count
-
-
-def _write_parquet(path: Path, columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ExecutorFailed("parquet output needs pyarrow: install fivesafes-gitops[parquet]"
-                             ) from None
-    count = 0
-    writer: Any = None
-    schema: Any = None
-    batch: list[Sequence[Any]] = []
-
-    def flush() -> None:
-        nonlocal writer, schema
-        arrays = [pa.array([r[i] for r in batch], type=schema.field(i).type if schema else None)
-                  for i in range(len(columns))]
-        if schema is None:
-            schema = pa.schema([pa.field(c, pa.string() if a.type == pa.null() else a.type)
-                                for c, a in zip(columns, arrays, strict=True)])
-            arrays = [a.cast(f.type) for a, f in zip(arrays, schema, strict=True)]
-            writer = pq.ParquetWriter(path, schema)
-        writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
-        batch.clear()
-
-    try:
-        for row in rows:
-            batch.append(row)
-            count += 1
-            if len(batch) >= BATCH:
-                flush()
-        if batch or writer is None:
-            flush()
-    finally:
-        if writer is not None:
-            writer.close()
-    return count
+def _read_error(exc: Exception) -> bool:
+    module = type(exc).__module__ or ""
+    return isinstance(exc, SourceError | OSError) or module.startswith(DRIVER_MODULES)
 
 
 class ExtractExecutor:
     kind = "extract"
 
     def run(self, context: ExecutionContext) -> ExecutionOutcome:
-        fmt = context.request.access.destination.format
-        if fmt not in ("csv", "parquet"):
-            raise ExecutorFailed(f"the extract executor writes csv or parquet, not {fmt}")
+        access = context.request.access
         try:
-            url = catalogue_sql.source_url(context.request.access, context.env, context.data_dir)
-        except catalogue_sql.SourceUnavailable as exc:
+            url = catalogue_sql.source_url(access, context.env, context.data_dir)
+            target = target_for(access, context.env, context.staging.outputs)
+        except (catalogue_sql.SourceUnavailable, ValueError) as exc:
             raise ExecutorFailed(str(exc)) from None
         context.staging.create()
         rows: dict[str, int] = {}
-        engine = sa.create_engine(url)
+        ok = False
         try:
-            with engine.connect() as connection:
-                inspector = sa.inspect(connection)
-                for _, dataset_file in context.request.datasets:
-                    dataset = dataset_file.dataset
-                    # No tables listed: the whole schema, as approved.
-                    tables = dataset.tables or [
-                        Table(name=t) for t in inspector.get_table_names(schema=dataset.schema_)]
-                    for table in tables:
-                        relative = f"{dataset.name}/{table.name}.{fmt}"
-                        rows[relative] = self._copy(connection, inspector, dataset.schema_,
-                                                    table, context.staging.outputs / relative)
-        except sa.exc.SQLAlchemyError as exc:
-            raise ExecutorFailed(f"reading source '{context.request.access.source.name}' failed "
+            for _, dataset_file in context.request.datasets:
+                dataset = dataset_file.dataset
+                # No tables listed: the whole schema, as approved.
+                tables = dataset.tables or [
+                    Table(name=t) for t in table_names(url, dataset.schema_)]
+                for table in tables:
+                    key = target.key(dataset.name, table.name)
+                    rows[key] = self._copy(url, dataset.name, dataset.schema_, table, target,
+                                           key)
+            target.finish(rows)
+            ok = True
+        except QueryError as exc:
+            raise ExecutorFailed(str(exc)) from None
+        except SourceError as exc:
+            raise ExecutorFailed(f"reading source '{access.source.name}' failed: {exc}"
+                                 ) from None
+        except Exception as exc:
+            if not _read_error(exc):
+                raise
+            raise ExecutorFailed(f"reading source '{access.source.name}' failed "
                                  f"({type(exc).__name__})") from None
         finally:
-            engine.dispose()
-        results = collect_results(context.staging.outputs, rows)
-        return ExecutionOutcome(results, f"{len(results)} table(s), {sum(rows.values())} rows")
+            target.close(ok)
+        results = collect_results(context.staging.outputs, target.recorded(rows))
+        return ExecutionOutcome(results, f"{len(rows)} table(s), {sum(rows.values())} rows")
 
     @staticmethod
-    def _copy(connection: sa.Connection, inspector: sa.Inspector, schema: str | None,
-              table: Table, path: Path) -> int:
-        columns = [c.name for c in table.columns] or [
-            str(c["name"]) for c in inspector.get_columns(table.name, schema=schema)]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rows = _rows(connection, select_for(schema, table, columns))
-        if path.suffix == ".parquet":
-            return _write_parquet(path, columns, rows)
-        return _write_csv(path, columns, rows)
+    def _copy(url: str, dataset: str, schema: str | None, table: Table, target: Target,
+              key: str) -> int:
+        with record_batches(url, schema, table) as reader, \
+                meter(f"extracting {key}") as advance, sinks.prefetched(
+                    reader, lambda batch: advance(batch.nbytes, rows=batch.num_rows)
+                ) as (stream, count):
+            target.write(dataset, table.name, stream)
+        return count[0]
 
 
 def main(argv: Sequence[str]) -> int:

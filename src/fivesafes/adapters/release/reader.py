@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from fivesafes.adapters.release.zip_layout import LayoutError, check_layout
-from fivesafes.adapters.release.zip_streams import BLOCK, SerialWorker, find_raw_crc
+from fivesafes.adapters.release.zip_streams import (
+    BLOCK,
+    INFLATE_ERRORS,
+    SerialWorker,
+    find_raw_crc,
+    new_inflater,
+)
 from fivesafes.adapters.runner.progress import progress_bar
 from fivesafes.core.findings import Finding
 from fivesafes.core.release.bag_manifests import other_algorithms
@@ -141,6 +147,9 @@ class _Damaged(Exception):
     """A member's bytes do not match what its headers say."""
 
 
+_MEMBER_ERRORS: tuple[type[Exception], ...] = (_Damaged, OSError, *INFLATE_ERRORS)
+
+
 def _member(
     fp: BinaryIO, info: zipfile.ZipInfo, emit: Callable[[bytes], None]
 ) -> int | None:
@@ -159,7 +168,7 @@ def _member(
         raise _Damaged("no local header")
     name_len, extra_len = struct.unpack_from("<HH", header, 26)
     fp.seek(info.header_offset + 30 + name_len + extra_len)
-    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    inflater = new_inflater() if info.compress_type == zipfile.ZIP_DEFLATED else None
     left, raw_crc, size = info.compress_size, 0, 0
     expected_raw = find_raw_crc(info.extra)  # only release zips record it
 
@@ -245,7 +254,7 @@ def _stream(
                     crc = _member(fp, info, emit)
                     if crc is not None:
                         digest.crc = crc
-                except (_Damaged, zlib.error, OSError) as exc:
+                except _MEMBER_ERRORS as exc:
                     worker.wait()
                     result.findings.append(Finding(
                         result.file, None, None, "zip.corrupt", f"{rel}: {exc}",

@@ -1,7 +1,8 @@
 """Writes a release: one zipped BagIt 1.0 bag whose payload is the Five Safes RO-Crate.
 
 Every output byte is read once. While a file streams into its zip entry, a background thread
-takes its sha-512 and a thread pool deflates it; nothing is copied to a temporary bag first.
+takes its sha-512 and a thread pool deflates it (ISA-L, see
+:mod:`~fivesafes.adapters.release.zip_streams`); nothing is copied to a temporary bag first.
 The crate is rendered only after the outputs have streamed, by a callback that receives the
 results (path, size, sha-512, media type), because the crate lists them. The zip's own
 sha-512 is taken only when asked for (publication records it; plain packaging does not).
@@ -36,6 +37,7 @@ from fivesafes.adapters.files.outputs import (
 from fivesafes.adapters.release.zip_streams import (
     BLOCK,
     LEVEL,
+    TAG_LEVEL,
     ParallelDeflater,
     SerialWorker,
     raw_crc_extra,
@@ -52,7 +54,6 @@ __all__ = ["ReleaseError", "ReleaseInfo", "write_release"]
 CrateRenderer = Callable[[list[Result]], dict[str, bytes]]
 FILE_MODE = 0o100644 << 16
 ZIP64_ABOVE = 1 << 30
-TAG_LEVEL = 9
 
 
 @dataclass(frozen=True)
