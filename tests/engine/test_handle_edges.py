@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from tests.support.engine_world import APPROVE, World
 
-from fivesafes.cli import handle_cmd
+from fivesafes.cli import event_io
 from fivesafes.cli.main import cli
 from fivesafes.core.facts.json_form import facts_to_json
 
@@ -84,7 +84,7 @@ def test_the_plan_is_applied_to_the_repository_the_facts_came_from(
     monkeypatch.setattr(apply, "applier_from_env", fake)
     monkeypatch.setenv("GITHUB_TOKEN", "t")
     event = world.opened()
-    assert str(handle_cmd.applier(None, None, event)) == "applier"
+    assert str(event_io.applier(None, None, event)) == "applier"
     assert seen["repository"] == "Codertocat/Hello-World"
 
 

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 from fivesafes.cli.main import cli
 from fivesafes.core.org.extends import ExtendsRef, parse_extends
-from fivesafes.core.org.merge import OrgSource, merge_data
+from fivesafes.core.org.merge import merge_data
+from fivesafes.core.org.source import OrgSource
 from fivesafes.core.request.validate import validate_policy
 
 ORG = b'''[tre]

@@ -10,7 +10,7 @@ import click
 
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
 from fivesafes.core.admin.pins import RELEASE_RE, SHA_RE
-from fivesafes.core.org.merge import OrgSource
+from fivesafes.core.org.source import OrgSource
 
 TOPIC = click.option("--topic", default="fivesafes", show_default=True,
                      help="The topic that marks a project repository.")

@@ -16,7 +16,7 @@ import click
 from fivesafes.adapters.org.checkouts import read_checkout
 from fivesafes.adapters.runner.clock import now
 from fivesafes.cli.errors import EXTERNAL, USAGE, CommandError
-from fivesafes.core.org.merge import OrgSource
+from fivesafes.core.org.source import OrgSource
 from fivesafes.core.org.summary import ProjectFiles, Summary, summarise, summary_to_json
 
 FROM = click.option("--from", "folders", multiple=True, metavar="DIR",

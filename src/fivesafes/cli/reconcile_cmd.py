@@ -20,7 +20,7 @@ import click
 from fivesafes.adapters.files.facts_file import FileFacts
 from fivesafes.adapters.runner.clock import stamp
 from fivesafes.cli.errors import EXTERNAL, CommandError
-from fivesafes.cli.handle_cmd import (
+from fivesafes.cli.event_io import (
     _github_mode,
     applier,
     facts_source,

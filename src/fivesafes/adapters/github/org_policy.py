@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from fivesafes.adapters.github.errors import GitHubError
 from fivesafes.core.org.extends import ExtendsRef, parse_extends
-from fivesafes.core.org.merge import OrgSource, extends_of
+from fivesafes.core.org.merge import extends_of
+from fivesafes.core.org.source import OrgSource
 
 if TYPE_CHECKING:  # the client (PyGithub) loads only when a policy extends another
     from fivesafes.adapters.github.api import GitHubApi

@@ -17,7 +17,8 @@ from fivesafes.adapters.github.org_policy import fetch_org_policy
 from fivesafes.adapters.github.records import quote
 from fivesafes.core import layout
 from fivesafes.core.org.extends import parse_extends
-from fivesafes.core.org.merge import OrgSource, extends_of
+from fivesafes.core.org.merge import extends_of
+from fivesafes.core.org.source import OrgSource
 from fivesafes.core.org.summary import ProjectFiles
 from fivesafes.core.request.validate import validate_policy
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding
-from fivesafes.core.org.merge import OrgSource
+from fivesafes.core.org.source import OrgSource
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.validate import validate_policy, validate_request
 from fivesafes.models.policy import Policy

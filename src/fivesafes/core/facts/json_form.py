@@ -30,7 +30,7 @@ from fivesafes.core.facts.values import (
     RunContext,
 )
 from fivesafes.core.facts.wire import Blob, FormatError, Stamp, Wire, explain
-from fivesafes.core.org.merge import OrgSource
+from fivesafes.core.org.source import OrgSource
 
 
 class FactsFormatError(FormatError):

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from fivesafes.core.facts.actors import Actor
-
-if TYPE_CHECKING:  # only a type here: the policy modules it pulls in read these values
-    from fivesafes.core.org.merge import OrgSource
+from fivesafes.core.org.source import OrgSource
 
 PrState = Literal["open", "closed"]
 FileStatus = Literal["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"]

@@ -10,12 +10,12 @@ its organisation is never used (fail closed).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.org.extends import parse_extends
+from fivesafes.core.org.source import OrgSource
 from fivesafes.core.org.tighten import loosenings
 from fivesafes.core.request import policy_rules, secret_scan
 from fivesafes.core.request.toml_doc import Doc, load, validate_model
@@ -23,16 +23,6 @@ from fivesafes.models.policy import Policy
 
 # keys whose lists the project adds to instead of replacing (issue: the people registry)
 ADDITIVE = ("people",)
-
-
-@dataclass(frozen=True)
-class OrgSource:
-    """The central policy as read: ``label`` names it in findings (``ORG/REPO:PATH`` or the
-    local path of ``--org-policy``); ``data`` None means it could not be read, ``reason`` why."""
-
-    label: str
-    data: bytes | None
-    reason: str = ""
 
 
 def merge_data(org: dict[str, Any], project: dict[str, Any], top: bool = True

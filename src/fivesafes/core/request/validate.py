@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.ledger.chain import verify_chain
-from fivesafes.core.org.merge import OrgSource, validate_extending
+from fivesafes.core.org.merge import validate_extending
+from fivesafes.core.org.source import OrgSource
 from fivesafes.core.request import people_rules, policy_rules, secret_scan, semantics
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.toml_doc import Doc, decode, load, validate_model
