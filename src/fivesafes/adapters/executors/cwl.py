@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -29,11 +28,11 @@ from pathlib import Path
 from fivesafes.adapters.executors.base import ExecutionContext, ExecutionOutcome, ExecutorFailed
 from fivesafes.adapters.executors.cwl_crate import job_for, open_crate, stage_inputs
 from fivesafes.adapters.executors.cwl_outputs import collect_outputs
+from fivesafes.adapters.executors.local import stop_group
 from fivesafes.models.ledger import Engine
 
 FAILED_STEP = re.compile(rb"^\S+ \[step ([A-Za-z0-9_.-]+)\] completed permanentFail", re.M)
 PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SOURCE_DATE_EPOCH")
-GRACE_SECONDS = 5
 
 
 class EngineTimeout(Exception):
@@ -55,19 +54,6 @@ def cwltool_command() -> tuple[list[str], str]:
     return [found], (answer.stdout.split() or ["unknown"])[-1]
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            return
-        try:
-            process.wait(timeout=GRACE_SECONDS)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 def run_engine(argv: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr: Path,
                timeout: float) -> int:
     """Run the engine in its own process group; its exit code, or EngineTimeout."""
@@ -83,7 +69,7 @@ def run_engine(argv: list[str], cwd: Path, env: dict[str, str], stdout: Path, st
         except subprocess.TimeoutExpired:
             raise EngineTimeout from None
         finally:
-            _stop(process)
+            stop_group(process)
 
 
 def failing_step(log: Path) -> str:

@@ -103,7 +103,7 @@ def command(context: ExecutionContext, inputs: Path, source: str) -> list[str]:
     return result
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_group(process: subprocess.Popen[bytes]) -> None:
     """Stop the whole process group: TERM, a grace period, then KILL."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
@@ -146,11 +146,11 @@ class LocalExecutor:
             try:
                 code = process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                _stop(process)
+                stop_group(process)
                 raise ExecutorFailed(f"the workflow command did not finish within {timeout} s "
                                      "and was stopped") from None
             finally:
-                _stop(process)  # no stray children outlive the run
+                stop_group(process)  # no stray children outlive the run
         if code != 0:
             raise ExecutorFailed(f"the workflow command exited with status {code}; its logs "
                                  "are kept in the staging folder, outside git")
