@@ -82,25 +82,24 @@ def test_cli_exit_code_3_and_reason_for_a_failed_run(project: Path, staging: Pat
     assert "could not be started" in read_record(project).action[-1].reason
 
 
-def test_timeout_stops_the_whole_process_group(project: Path, staging: Path) -> None:
+@pytest.mark.parametrize("sandbox", ["bubblewrap", "unshare", "none"])
+def test_timeout_stops_the_whole_process_group(project: Path, staging: Path,
+                                               sandbox: str) -> None:
     sign_off(project)
-    code = ("import subprocess, sys, time, pathlib; "
-            "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); "
-            "pathlib.Path(sys.argv[1], '..', 'child.pid').write_text(str(p.pid)); "
-            "time.sleep(120)")
-    set_executor(project, command=python_command(code), timeout=1)
+    beat = ("import pathlib, sys, time\n"
+            "for n in range(100000):\n"
+            "    pathlib.Path(sys.argv[1], '..', 'heartbeat').write_text(str(n)); time.sleep(0.02)")
+    code = ("import subprocess, sys, time; "
+            f"subprocess.Popen([sys.executable, '-c', {beat!r}, sys.argv[1]]); time.sleep(120)")
+    set_executor(project, command=python_command(code), timeout=2, sandbox=sandbox)
     entry = run(project, staging)
     assert entry.status == "failed"
-    assert "did not finish within 1 s" in entry.reason
-    pid = int(next(staging.rglob("child.pid")).read_text())
-    for _ in range(100):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail("the workflow's child process outlived the timeout")
+    assert "did not finish within 2 s" in entry.reason
+    assert entry.evidence.sandbox == sandbox
+    heartbeat = next(staging.rglob("heartbeat"))
+    first = heartbeat.read_text()
+    time.sleep(0.3)
+    assert heartbeat.read_text() == first, "the workflow's child process outlived the timeout"
 
 
 def test_no_outputs_is_a_failure(project: Path, staging: Path) -> None:

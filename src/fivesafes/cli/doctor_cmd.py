@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from fivesafes.adapters.executors.sandbox.health import sandbox_findings
 from fivesafes.adapters.files.workflow_pins import WorkflowError, find_uses, workflow_files
 from fivesafes.adapters.github.admin import inspect_github_repo, split_repo
 from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
@@ -86,6 +87,7 @@ def doctor(project_dir: Path, github_repo: str | None, app_id: int | None, as_js
     policy = load_policy(project_dir, org_policy)
     found = local_findings(project_dir, policy.automation.repository)
     found += policy_findings(project_dir, policy)
+    found += sandbox_findings(policy)
     if github_repo:
         try:
             split_repo(github_repo)

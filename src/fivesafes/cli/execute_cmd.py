@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.executors.base import StagingError
+from fivesafes.adapters.executors.sandbox.probe import SandboxUnavailable
 from fivesafes.adapters.files.project import ProjectError, UnreadableProject
 from fivesafes.adapters.git.lifecycle import GitError, commit_paths, is_repo, record_remotely
 from fivesafes.adapters.ledger.append import refresh_crate
@@ -61,7 +62,7 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     except ProjectError as exc:
         raise CommandError(f"the request is not valid: {exc}; run `fivesafes validate`",
                            FINDINGS) from None
-    except (GateClosed, StagingError) as exc:
+    except (GateClosed, StagingError, SandboxUnavailable) as exc:
         raise CommandError(f"execute refused: {exc}", exc.exit_code) from None
     refresh_crate(project_dir, software())
     message = f"fivesafes: execution attempt {entry.attempt} {entry.status}"

@@ -43,6 +43,7 @@ from fivesafes.core.lifecycle.steps import latest
 from fivesafes.demo import github as demo_github
 from fivesafes.demo import synthetic_source
 from fivesafes.demo.people import register_people
+from fivesafes.demo.sandbox import choose_sandbox
 from fivesafes.errors import ExternalError
 from fivesafes.services.disclose import Disclosed, commit_on_branch, prepare, revision_branch
 from fivesafes.services.execute import RunOptions, execute
@@ -161,11 +162,13 @@ def _start(lay: DemoLayout, say: Say) -> None:
     as_person("maintainer")
     init_project(lay.project, InitOptions(project_id=DEMO_PROJECT_ID))
     registered = register_people(lay.project)
+    sandbox = choose_sandbox(lay.project)
     run(lay.project, "remote", "add", "origin", str(lay.remote))
     lifecycle_git.push(lay.project, demo_github.DEFAULT_BRANCH)
     say("init", f"project {DEMO_PROJECT_ID} started by @mo-maintainer, pushed to a local "
         "bare remote")
     say("people", registered)
+    say("sandbox", sandbox)
 
 
 def _request(lay: DemoLayout, say: Say, software: Software) -> None:
@@ -207,8 +210,8 @@ def _execute(lay: DemoLayout, say: Say, software: Software, env: dict[str, str])
     refresh_crate(lay.project, software)
     commit_recorded(lay.project, f"fivesafes: execution attempt {entry.attempt} recorded")
     files = ", ".join(f"{r.path} ({r.size} bytes)" for r in entry.results)
-    say("execution", f"attempt {entry.attempt} completed in a staging folder outside git: "
-        f"{files}")
+    say("execution", f"attempt {entry.attempt} completed (sandbox: {entry.evidence.sandbox}) "
+        f"in a staging folder outside git: {files}")
 
 
 FIRST_LOOK = """Thanks: two outputs are fine, two need work.

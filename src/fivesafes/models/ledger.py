@@ -68,6 +68,11 @@ class Evidence(TomlModel):
         default=None,
         description="workflow-retrieval: the distribution URL the workflow was retrieved from.",
     )
+    sandbox: Literal["bubblewrap", "unshare", "none"] | None = Field(
+        default=None,
+        description="execution (local and cwl): how the workflow's processes were isolated "
+        "from the runner; none when the policy said sandbox = none.",
+    )
 
 
 class Result(TomlModel):

@@ -131,6 +131,20 @@ class Executor(TomlModel):
         default=None, description="wes: folder where the engine's outputs are readable from the "
         "runner; outputs anywhere else are refused.")
     runner_labels: list[str] = Field(default_factory=lambda: ["self-hosted"])
+    sandbox: Literal["auto", "bubblewrap", "unshare", "none"] = Field(
+        default="auto",
+        description="local and cwl: how the workflow's processes are isolated from the runner. "
+        "auto: bubblewrap if it works, else util-linux unshare, else execute refuses; none: "
+        "no isolation (recorded in the execution entry, reported by doctor).")
+    sandbox_network: Literal["auto", "none", "host"] = Field(
+        default="auto",
+        description="The sandbox's network. auto: none, unless the workflow is granted a data "
+        "source reached over the network; none: never; host: always the runner's network.")
+    sandbox_read_only: list[str] = Field(
+        default_factory=list,
+        description="Absolute folders or files of the runner shown to the sandbox read-only "
+        "(e.g. software under /opt); none may be or hold the runner's home, work or "
+        "temporary folders, the checkout or staging.")
     retention_days: int | None = Field(
         default=None, ge=0,
         description="Days after publication (or the project's end) before `fivesafes "

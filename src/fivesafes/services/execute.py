@@ -8,6 +8,11 @@ record before the executor starts, then Completed with each output's path, size,
 media type and rows, or Failed with the reason. A re-run (a maintainer's dispatch after a
 failure) is a new attempt with the next number and its own staging folder, and retrieves the
 workflow again: earlier attempts are never overwritten.
+
+An executor that runs researcher code on the runner (``local``, ``cwl``) runs it in the
+sandbox the policy's ``executor.sandbox`` asks for; it is chosen before anything is staged, so
+a runner without isolation refuses (exit 1) with nothing run and nothing recorded, and every
+execution entry of the attempt says which sandbox it ran in (``evidence.sandbox``).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from fivesafes.adapters.executors.base import (
     staging_root,
 )
 from fivesafes.adapters.executors.retrieval import RetrievalFailed, mirror_folder, retrieve
+from fivesafes.adapters.executors.sandbox import RUNS_RESEARCHER_CODE, Sandbox
+from fivesafes.adapters.executors.sandbox.probe import choose
 from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.ledger.append import actor, append_entry, run_evidence
 from fivesafes.adapters.runner import clock
@@ -107,6 +114,7 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
     attempt = next_attempt(project.record)
     people = tuple(registry_agent(a, policy.people) for a in actor(env))  # ORCID if listed
     _refuse_if_barred(root, project.record, request, policy, attempt, people, env, digest)
+    sandbox = _sandbox(policy)  # refuses here, before anything runs, when isolation is missing
     staging = attempt_staging(root, policy, request.id, attempt, options)
     if staging.root.exists():
         shutil.rmtree(staging.root)  # an attempt that never got recorded
@@ -115,7 +123,7 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
     if url is not None:
         retrieval = Retrieval(root, request.id, attempt, url, env, people,
                               request.workflow.workflow.sha512)
-        not_run = functools.partial(_not_run, retrieval, digest)
+        not_run = functools.partial(_not_run, retrieval, digest, sandbox)
         try:
             failure, crate = retrieval.run(project.record, staging.workflow_crate,
                                            mirror_folder(policy, options.workflow_mirror, env))
@@ -125,23 +133,26 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
         if failure is not None:
             return not_run(failure)
     start = clock.stamp()
+
+    def evidence(step: str) -> dict[str, Any]:
+        return _evidence(f"attempt-{attempt}:{step}", env, digest, sandbox)
+
     append_entry(root, execution_entry(
         request.id, attempt, "active", start=start, end=None, agents=people,
-        evidence=run_evidence("execution", f"attempt-{attempt}:active", env, digest),
-        reason=f"executor {policy.executor.kind} started"))
+        evidence=evidence("active"), reason=f"executor {policy.executor.kind} started"))
     executor = options.executor or executor_for(policy.executor.kind)
 
     def run_created(engine: Engine) -> None:
         append_entry(root, execution_entry(
             request.id, attempt, "active", start=start, end=None, agents=people,
-            evidence=run_evidence("execution", f"attempt-{attempt}:run-created", env, digest),
+            evidence=evidence("run-created"),
             reason=f"executor {executor.kind}: {engine.name} created run {engine.run_id}",
             engine=engine, step="run-created"))
 
     context = ExecutionContext(root, request, policy, staging,
                                derived_urn(request.id, "execution-run", attempt), env,
                                options.data_dir, crate, run_created=run_created,
-                               feedback=feedback(project.record, policy))
+                               feedback=feedback(project.record, policy), sandbox=sandbox)
     status: Status = "completed"
     results: tuple[Result, ...] = ()
     engine: Engine | None = None
@@ -152,7 +163,7 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
     except Exception as exc:
         append_entry(root, execution_entry(
             request.id, attempt, "failed", start=start, end=clock.stamp(), agents=people,
-            evidence=run_evidence("execution", f"attempt-{attempt}:failed", env, digest),
+            evidence=evidence("failed"),
             reason=f"executor {executor.kind} failed unexpectedly ({type(exc).__name__})"))
         raise
     else:
@@ -160,8 +171,7 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
         engine = outcome.engine
     record = append_entry(root, execution_entry(
         request.id, attempt, status, start=start, end=clock.stamp(), agents=people,
-        evidence=run_evidence("execution", f"attempt-{attempt}:{status}", env, digest),
-        reason=why, results=results, engine=engine))
+        evidence=evidence(status), reason=why, results=results, engine=engine))
     return record.action[-1]
 
 
@@ -205,12 +215,28 @@ class Retrieval:
         return reason
 
 
-def _not_run(retrieval: Retrieval, digest: str, why: str) -> ActionEntry:
+def _sandbox(policy: Policy) -> Sandbox | None:
+    """The sandbox of an executor that runs researcher code here, or SandboxUnavailable."""
+    if policy.executor.kind not in RUNS_RESEARCHER_CODE:
+        return None  # extract runs the package's code; http and wes run nothing here
+    return choose(policy.executor.sandbox)
+
+
+def _evidence(step: str, env: Mapping[str, str], digest: str,
+              sandbox: Sandbox | None) -> dict[str, Any]:
+    evidence = run_evidence("execution", step, env, digest)
+    if sandbox is not None:
+        evidence["sandbox"] = sandbox.kind
+    return evidence
+
+
+def _not_run(retrieval: Retrieval, digest: str, sandbox: Sandbox | None,
+             why: str) -> ActionEntry:
     """Record the attempt Failed because its workflow was not retrieved; that entry."""
     now, attempt = clock.stamp(), retrieval.attempt
     record = append_entry(retrieval.root, execution_entry(
         retrieval.request_id, attempt, "failed", start=now, end=now, agents=retrieval.people,
-        evidence=run_evidence("execution", f"attempt-{attempt}:failed", retrieval.env, digest),
+        evidence=_evidence(f"attempt-{attempt}:failed", retrieval.env, digest, sandbox),
         reason=f"the workflow was not retrieved, so it did not run: {why}"))
     return record.action[-1]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from fivesafes.adapters.executors.sandbox import Sandbox
 from fivesafes.core.release.media_types import media_type
 from fivesafes.core.request.parsed import Request
 from fivesafes.errors import ExternalError, FindingsError
@@ -149,6 +150,9 @@ class ExecutionContext:
     # What output checkers asked of the previous attempt (the revise loop), for the workflow:
     # {"attempt": n, "min-cell-count": m, "changes-requested": {output path: reason}}.
     feedback: Mapping[str, Any] | None = None
+    # local and cwl: the sandbox the workflow's processes run in, chosen before anything ran
+    # (None: the executor chooses by the policy itself)
+    sandbox: Sandbox | None = None
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,16 @@
 The embedded engine for a TRE with one runner (the optional extra ``fivesafes-gitops[cwl]``
 installs cwltool beside fivesafes). The crate is opened, the inputs mapped and checked exactly
 as for ``wes``; cwltool then runs the main CWL file in the attempt's ``work/`` with its own
-output and temporary folders there, in its own process group with the minimal
-environment of the ``local`` executor (no token or secret of the job reaches the workflow),
-under the policy's timeout. Its output object (stdout) names the files it produced; they are
-copied into ``outputs/`` only from its output folder, which plays the part of the shared
-folder. Its logs stay in ``logs/``.
+output and temporary folders there. The whole cwltool run, every tool it starts included, is
+inside the sandbox (:mod:`.sandbox`) of the ``local`` executor: a cleared environment, its
+own namespaces, a view of the runner holding only the system, the Python running cwltool (its
+site-packages read-only), a workflow folder of the project and the attempt's staging folder.
+A CWL workflow is granted no data source and no network (unless the policy's
+``sandbox-network`` is ``host``); containers (``DockerRequirement``) are not available in it.
+Its output object (stdout) names the files it produced; they are copied into ``outputs/`` only
+from its output folder, which plays the part of the shared folder. Its logs stay in ``logs/``.
 
-:func:`run_engine` is the one place the engine process starts: the seam where the runner's
-sandbox wraps it.
+:func:`run_engine` is the one place the engine process starts.
 """
 
 from __future__ import annotations
@@ -18,21 +20,22 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from fivesafes.adapters.executors import contained
 from fivesafes.adapters.executors.base import ExecutionContext, ExecutionOutcome, ExecutorFailed
 from fivesafes.adapters.executors.cwl_crate import job_for, open_crate, stage_inputs
 from fivesafes.adapters.executors.cwl_outputs import collect_outputs
-from fivesafes.adapters.executors.local import stop_group
+from fivesafes.adapters.executors.sandbox import Sandbox
+from fivesafes.adapters.executors.sandbox.environment import workflow_environment
+from fivesafes.adapters.executors.sandbox.view import View
 from fivesafes.models.ledger import Engine
 
 FAILED_STEP = re.compile(rb"^\S+ \[step ([A-Za-z0-9_.-]+)\] completed permanentFail", re.M)
-PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SOURCE_DATE_EPOCH")
 
 
 class EngineTimeout(Exception):
@@ -54,22 +57,14 @@ def cwltool_command() -> tuple[list[str], str]:
     return [found], (answer.stdout.split() or ["unknown"])[-1]
 
 
-def run_engine(argv: list[str], cwd: Path, env: dict[str, str], stdout: Path, stderr: Path,
-               timeout: float) -> int:
-    """Run the engine in its own process group; its exit code, or EngineTimeout."""
-    with stdout.open("wb") as out, stderr.open("wb") as err:
-        try:
-            process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
-        except OSError as exc:
-            raise ExecutorFailed(f"cwltool could not be started "
-                                 f"({exc.strerror or type(exc).__name__})") from None
-        try:
-            return process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise EngineTimeout from None
-        finally:
-            stop_group(process)
+def run_engine(sandbox: Sandbox, argv: list[str], view: View, env: dict[str, str],
+               stdout: Path, stderr: Path, timeout: float) -> int:
+    """Run the engine inside the sandbox, in its own process group; its exit code, or
+    EngineTimeout."""
+    try:
+        return contained.run(sandbox, argv, view, env, (stdout, stderr), timeout, "cwltool")
+    except contained.Timeout:
+        raise EngineTimeout from None
 
 
 def failing_step(log: Path) -> str:
@@ -85,6 +80,7 @@ class CwlExecutor:
     kind = "cwl"
 
     def run(self, context: ExecutionContext) -> ExecutionOutcome:
+        sandbox = contained.sandbox_of(context)
         prefix, version = cwltool_command()
         staging = context.staging
         staging.create()
@@ -103,11 +99,13 @@ class CwlExecutor:
                 "--disable-color", "--skip-schemas",
                 str(crate.folder / crate.main), str(job_file)]
         # HOME is the attempt's work folder: nothing of the runner's home is read or written
-        env = {k: v for k, v in os.environ.items() if k in PASSED_ENV} | {"HOME": str(work)}
+        env = workflow_environment(work)
+        inside = crate.folder.is_relative_to(staging.root)
+        view = contained.view_for(context, () if inside else (crate.folder,))
         timeout = context.policy.executor.timeout
         out, err = staging.logs / "cwltool-stdout.json", staging.logs / "stderr.log"
         try:
-            code = run_engine(argv, work, env, out, err, timeout)
+            code = run_engine(sandbox, argv, view, env, out, err, timeout)
         except EngineTimeout:
             raise ExecutorFailed(f"the workflow did not finish within {timeout} s: cwltool was "
                                  "stopped", engine) from None

@@ -3,38 +3,54 @@
 Meant for a self-hosted runner inside the TRE, and for the demo. The command is the policy's
 argv (never a shell string, never from the pull request) with ``{workflow}``,
 ``{workflow-crate}`` (the retrieved crate zip), ``{inputs}``, ``{outputs}`` and ``{source}``
-substituted. It runs in the attempt's staging folder, outside the checkout, in its own process
-group with a minimal environment (no GitHub token reaches the workflow), under the policy's
-timeout: on expiry the whole group is stopped. Its output
-goes to log files in the staging folder, never to the job log, because a workflow may print
-data. ``{source}`` is a SQLite file path, or ``env:FIVESAFES_SOURCE_URL`` with the URL in that
-variable: a URL may hold a password, and a command line is visible to every local user.
+substituted. It runs in the attempt's staging folder, outside the checkout, inside the
+sandbox (:mod:`.sandbox`): a cleared environment, its own namespaces, and a view of the runner
+holding only the system, the Python it needs, the approved workflow folder, what the command
+is granted and the attempt's staging folder; in its own process group, under the policy's
+timeout: on expiry the whole group is stopped. Its output goes to log files in the staging
+folder, never to the job log, because a workflow may print data.
+
+The data source is granted only to a command that names ``{source}``: a SQLite file path (that
+one file shown read-only), or ``env:FIVESAFES_SOURCE_URL`` with the URL in that variable (a URL
+may hold a password, and a command line is visible to every local user); a source reached
+over the network brings the runner's network with it, unless the policy says otherwise.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from fivesafes.adapters.catalogue import sql as catalogue_sql
+from fivesafes.adapters.executors import contained
 from fivesafes.adapters.executors.base import (
     ExecutionContext,
     ExecutionOutcome,
     ExecutorFailed,
     collect_results,
 )
+from fivesafes.adapters.executors.sandbox.environment import workflow_environment
 
 SOURCE_URL_ENV = "FIVESAFES_SOURCE_URL"
 FEEDBACK_ENV = "FIVESAFES_DISCLOSURE_FEEDBACK"
-PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SOURCE_DATE_EPOCH",
-              "VIRTUAL_ENV", "PYTHONPATH", "SYSTEMROOT")
-GRACE_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What the command is given of the data source: ``{source}``'s text, variables, the files
+    the sandbox shows, and whether it needs the runner's network."""
+
+    text: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+    files: tuple[Path, ...] = ()
+    network: bool = False
 
 
 def _inside(root: Path, relative: str, what: str) -> Path:
@@ -63,18 +79,33 @@ def write_inputs(context: ExecutionContext) -> Path:
     return path
 
 
-def source_argument(context: ExecutionContext) -> tuple[str, dict[str, str]]:
-    """The ``{source}`` text and any variable the child needs to read it."""
+def _url_grant(url: str) -> Grant:
+    """A URL source: a SQLite URL's file is shown; any other source is reached by network."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return Grant(f"env:{SOURCE_URL_ENV}", {SOURCE_URL_ENV: url})
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite":
+        path = database.removeprefix("file:").split("?", 1)[0]
+        files = (Path(path),) if path and Path(path).is_absolute() else ()
+        return Grant(f"env:{SOURCE_URL_ENV}", {SOURCE_URL_ENV: url}, files)
+    return Grant(f"env:{SOURCE_URL_ENV}", {SOURCE_URL_ENV: url}, network=True)
+
+
+def source_grant(context: ExecutionContext) -> Grant:
+    """The ``{source}`` text and what the child needs to read it."""
     access = context.request.access
     name = catalogue_sql.url_secret(access)
     if name and context.env.get(name):
-        return f"env:{SOURCE_URL_ENV}", {SOURCE_URL_ENV: context.env[name]}
+        return _url_grant(context.env[name])
     if access.source.type == "sqlite":
         try:
-            return str(catalogue_sql.sqlite_path(access, context.data_dir)), {}
+            path = catalogue_sql.sqlite_path(access, context.data_dir)
         except catalogue_sql.SourceUnavailable as exc:
             raise ExecutorFailed(str(exc)) from None
-    return f"env:{SOURCE_URL_ENV}", {}
+        return Grant(str(path), files=(path,))
+    return Grant(f"env:{SOURCE_URL_ENV}")
 
 
 def command(context: ExecutionContext, inputs: Path, source: str) -> list[str]:
@@ -103,54 +134,43 @@ def command(context: ExecutionContext, inputs: Path, source: str) -> list[str]:
     return result
 
 
-def stop_group(process: subprocess.Popen[bytes]) -> None:
-    """Stop the whole process group: TERM, a grace period, then KILL."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            return
-        try:
-            process.wait(timeout=GRACE_SECONDS)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+def workflow_folder(context: ExecutionContext) -> Path | None:
+    """The approved workflow folder of the project, when the workflow is one."""
+    workflow = context.request.workflow.workflow.id
+    if workflow.startswith(("https://", "http://")):
+        return None
+    return _inside(context.project_root, workflow, "workflow folder")
 
 
 class LocalExecutor:
     kind = "local"
 
     def run(self, context: ExecutionContext) -> ExecutionOutcome:
+        sandbox = contained.sandbox_of(context)
         staging = context.staging
         staging.create()
         inputs = write_inputs(context)
         uses_source = any("{source}" in arg for arg in context.policy.executor.command)
-        source, extra_env = source_argument(context) if uses_source else ("", {})
-        argv = command(context, inputs, source)
-        env = {k: v for k, v in os.environ.items() if k in PASSED_ENV} | extra_env
+        grant = source_grant(context) if uses_source else Grant()
+        argv = command(context, inputs, grant.text)
+        granted = dict(grant.env)
         if context.feedback:  # the revise loop: what the checkers asked of the last attempt
             feedback = staging.work / "disclosure-feedback.json"
             feedback.write_text(json.dumps(dict(context.feedback), indent=2, sort_keys=True)
                                 + "\n", encoding="utf-8")
-            env[FEEDBACK_ENV] = str(feedback)
+            granted[FEEDBACK_ENV] = str(feedback)
+        env = workflow_environment(staging.work, granted)
+        folder = workflow_folder(context)
+        view = contained.view_for(context, (*([folder] if folder else []), *grant.files),
+                                  network_granted=grant.network)
         timeout = context.policy.executor.timeout
-        with (staging.logs / "stdout.log").open("wb") as out, \
-                (staging.logs / "stderr.log").open("wb") as err:
-            try:
-                process = subprocess.Popen(argv, cwd=staging.work, env=env, stdout=out,
-                                           stderr=err, stdin=subprocess.DEVNULL,
-                                           start_new_session=True)
-            except OSError as exc:
-                raise ExecutorFailed(f"the workflow command {argv[0]!r} could not be started "
-                                     f"({exc.strerror or type(exc).__name__})") from None
-            try:
-                code = process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                stop_group(process)
-                raise ExecutorFailed(f"the workflow command did not finish within {timeout} s "
-                                     "and was stopped") from None
-            finally:
-                stop_group(process)  # no stray children outlive the run
+        try:
+            code = contained.run(sandbox, argv, view, env,
+                                 (staging.logs / "stdout.log", staging.logs / "stderr.log"),
+                                 timeout, f"the workflow command {argv[0]!r}")
+        except contained.Timeout:
+            raise ExecutorFailed(f"the workflow command did not finish within {timeout} s "
+                                 "and was stopped") from None
         if code != 0:
             raise ExecutorFailed(f"the workflow command exited with status {code}; its logs "
                                  "are kept in the staging folder, outside git")

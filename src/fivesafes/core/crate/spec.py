@@ -172,6 +172,16 @@ def _add_tre(graph: Graph, policy: Policy | None) -> str | None:
     return graph.add(entity)
 
 
+SANDBOXED = {
+    "bubblewrap": "Its processes ran sandboxed (bubblewrap): they saw the approved inputs and "
+                  "their staging folder, nothing else of the TRE's runner.",
+    "unshare": "Its processes ran sandboxed (Linux namespaces): they saw the approved inputs "
+               "and their staging folder, nothing else of the TRE's runner.",
+    "none": "Its processes ran without a sandbox, as the TRE's policy allowed "
+            "(sandbox = none).",
+}
+
+
 def _create_action(
     graph: Graph, ctx: Context, execution: ActionEntry | None, requester: str,
     results: Sequence[str], words: Sequence[str], researchers: Sequence[str] = (),
@@ -194,6 +204,8 @@ def _create_action(
     inputs += add_requested_data(graph, ctx.request, ctx.workflow)  # the approved data
     if inputs:
         entity["object"] = refs(inputs)
+    if execution is not None and execution.evidence.sandbox:
+        entity["description"] += f" {SANDBOXED[execution.evidence.sandbox]}"
     if execution is not None and status != p.POTENTIAL:
         entity["startTime"] = execution.start
         if execution.end:
