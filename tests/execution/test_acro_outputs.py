@@ -22,8 +22,9 @@ NEVER = ("acro/results.json", "acro/config.json", "acro/session_summary.json",
 
 
 def run_acro(project: Path, staging: Path, mode: str) -> Disclosed:
+    # the TRE's own script, outside the request: shown to the sandbox by the policy
     set_executor(project, command=[sys.executable, str(SCRIPT), "{outputs}", mode],
-                 timeout=600)
+                 timeout=600, **{"sandbox-read-only": [str(SCRIPT.parent)]})
     sign_off(project)
     entry = execute(project, RunOptions(staging_root=staging, env={}))
     assert entry.status == "completed", entry.reason

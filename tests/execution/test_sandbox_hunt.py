@@ -25,6 +25,7 @@ from tests.support.hunt import KEY, TOKEN, hunt_script, plant
 
 from fivesafes.adapters.executors.sandbox.probe import working
 from fivesafes.adapters.ledger.file import read_record
+from fivesafes.core.crate.spec import SANDBOXED
 
 REQUEST = "0e1f0000-0000-4000-8000-000000000001"
 CWL = """cwlVersion: v1.2
@@ -125,6 +126,9 @@ def judge(kind: str, report: dict[str, Any], project: Path, staging: Path,
     (entry,) = [e for e in read_record(project).action
                 if e.phase == "execution" and e.status == "completed"]
     assert entry.evidence.sandbox == kind
+    crate = json.loads((project / "crate" / "ro-crate-metadata.json").read_text())
+    (create,) = [e for e in crate["@graph"] if e["@type"] == "CreateAction"]
+    assert create["description"].endswith(SANDBOXED[kind])  # the crate says how it ran
 
 
 @pytest.mark.parametrize("kind", ["bubblewrap", "unshare", "none"])
