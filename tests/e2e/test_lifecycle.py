@@ -152,6 +152,9 @@ def test_merge_records_and_starts_execution(stage: Stage) -> None:
     assert record_entries(stage)[3:] == [("workflow-retrieval", "completed"),
                                          ("execution", "active"), ("execution", "completed")]
     stage.assert_record_sound("after-execution")
+    # the researcher's code ran sandboxed on the TRE runner
+    (sandbox,) = {e["evidence"].get("sandbox") for e in stage.record() if e["phase"] == "execution"}
+    assert sandbox in ("bubblewrap", "unshare"), sandbox
     # the outputs stay in the TRE's staging folder; only their manifest goes to the checkers
     disclosure = stage.repo.pulls[2]
     assert (disclosure.author, disclosure.head_ref, disclosure.labels) == (
