@@ -35,8 +35,12 @@ from fivesafes.services.execute import execute as run_execution
               help="Commit the record and crate locally (default: in a git checkout).")
 @click.option("--push", is_flag=True,
               help="Record on origin's branch instead, by compare-and-swap (the automation).")
+@click.option("--handback", "handback_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="On the TRE runner (no token): write the attempt's record entries to a "
+                   "hand-back in this folder; a hosted job records them (`fivesafes handback`).")
 def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
-            workflow_mirror: Path | None, commit: bool | None, push: bool) -> None:
+            workflow_mirror: Path | None, commit: bool | None, push: bool,
+            handback_dir: Path | None) -> None:
     """Run the policy's executor on the signed-off request and record the attempt.
 
     Refuses (exit 1) unless the action record holds a completed sign-off of exactly the
@@ -48,6 +52,9 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     workflow could not be retrieved, or changed since its first retrieval). A re-run is a
     new attempt; earlier attempts stay in the record. Output data stays in the staging folder.
     """
+    if handback_dir is not None and (push or commit):
+        raise CommandError("--handback leaves the recording to the hosted job; it cannot be "
+                           "combined with --push or --commit", USAGE)
     options = RunOptions(staging_root=staging_dir, data_dir=data_dir,
                          workflow_mirror=workflow_mirror)
     refused: ExecutionRefused | None = None
@@ -67,11 +74,15 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     message = f"fivesafes: execution attempt {entry.attempt} {entry.status}"
     if refused is not None:
         message = f"fivesafes: execution attempt {entry.attempt} refused"
+    if handback_dir is not None:
+        code = FINDINGS if refused is not None else (0 if entry.status == "completed" else EXTERNAL)
+        hand_back(handback_dir, project_dir, before, message, code)
+        commit = False
     try:
         if push:
             new = [entry_fields(e) for e in read_record(project_dir).action[before:]]
             record_remotely(project_dir, new, message, lambda work: refresh_crate(work, software()))
-        elif commit or (commit is None and is_repo(project_dir)):
+        elif commit or (commit is None and handback_dir is None and is_repo(project_dir)):
             commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
     except GitError as exc:  # local commit or the push of the record (GitRepoError)
         raise CommandError(f"execute: the attempt is recorded locally but not committed: {exc}",
@@ -84,3 +95,16 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     for result in entry.results:
         rows = f", {result.rows} rows" if result.rows is not None else ""
         click.echo(f"  {result.path}: {result.size} bytes, {result.media_type}{rows}")
+
+
+def hand_back(folder: Path, project_dir: Path, before: int, message: str, code: int) -> None:
+    """Write the entries this command appended to the hand-back in ``folder``."""
+    from fivesafes.adapters.files import handback
+    from fivesafes.adapters.files.project import load_project
+    from fivesafes.core.lifecycle.handback import Handback
+
+    project = load_project(project_dir)
+    entries = tuple(entry_fields(e) for e in project.record.action[before:])
+    handback.write(folder, Handback("execution", project.request.id, entries, message, code))
+    click.echo(f"handed back {len(entries)} record entr{'y' if len(entries) == 1 else 'ies'} "
+               f"in {folder}")
