@@ -49,7 +49,7 @@ def _people(logins: list[str]) -> str:
 def candidates(policy: Policy, facts: Facts, pr: PullRequest, record: ActionRecord,
                checked: Checked, have: list[str]) -> tuple[str, ...]:
     """Who could still approve: allow-listed entries minus those who may not decide here."""
-    excluded = {pr.author.login.lower(), *contributors(facts), requester(facts) or "",
+    excluded = {pr.author.login.lower(), *contributors(facts, policy), requester(facts) or "",
                 *separated(checked.phase, policy, record), *(h.lower() for h in have),
                 *never_accredited(policy, checked.phase)}
     return tuple(a for a in policy.phases.rule(checked.phase).approvers

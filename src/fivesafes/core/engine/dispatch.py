@@ -67,7 +67,8 @@ def role(event: Event, facts: Facts, policy: Policy, pr: PullRequest) -> Role:
     if actor.is_bot:
         return "automation"
     login = actor.login.lower()
-    if login in (pr.author.login.lower(), requester(facts)) or login in contributors(facts):
+    if login in (pr.author.login.lower(), requester(facts)) \
+            or login in contributors(facts, policy):
         return "requester"
     for owner in policy.maintainers.owners:
         if owner.startswith("@"):
