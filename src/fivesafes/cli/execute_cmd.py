@@ -13,6 +13,7 @@ from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import LedgerError, read_record
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
 from fivesafes.services.execute import ExecutionRefused, GateClosed, RunOptions
@@ -38,9 +39,10 @@ from fivesafes.services.execute import execute as run_execution
 @click.option("--handback", "handback_dir", type=click.Path(file_okay=False, path_type=Path),
               help="On the TRE runner (no token): write the attempt's record entries to a "
                    "hand-back in this folder; a hosted job records them (`fivesafes handback`).")
+@json_option
 def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
             workflow_mirror: Path | None, commit: bool | None, push: bool,
-            handback_dir: Path | None) -> None:
+            handback_dir: Path | None, as_json: bool) -> None:
     """Run the policy's executor on the signed-off request and record the attempt.
 
     Refuses (exit 1) unless the action record holds a completed sign-off of exactly the
@@ -74,9 +76,10 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     message = f"fivesafes: execution attempt {entry.attempt} {entry.status}"
     if refused is not None:
         message = f"fivesafes: execution attempt {entry.attempt} refused"
+    out = Output(as_json)
     if handback_dir is not None:
         code = FINDINGS if refused is not None else (0 if entry.status == "completed" else EXTERNAL)
-        hand_back(handback_dir, project_dir, before, message, code)
+        out.line(hand_back(handback_dir, project_dir, before, message, code))
         commit = False
     try:
         if push:
@@ -87,17 +90,22 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     except GitError as exc:  # local commit or the push of the record (GitRepoError)
         raise CommandError(f"execute: the attempt is recorded locally but not committed: {exc}",
                            exc.exit_code) from None
+    out.result({"attempt": entry.attempt, "status": "refused" if refused else entry.status,
+                "reason": entry.reason, "entry": entry.id,
+                "results": [r.model_dump(by_alias=True, exclude_none=True, mode="json")
+                            for r in entry.results],
+                "handback": str(handback_dir) if handback_dir else None})
     if refused is not None:
         raise CommandError(f"{refused} (recorded)", FINDINGS)
     if entry.status != "completed":
         raise CommandError(f"execution attempt {entry.attempt} failed: {entry.reason}", EXTERNAL)
-    click.echo(f"execution attempt {entry.attempt} completed: {entry.reason}")
+    out.line(f"execution attempt {entry.attempt} completed: {entry.reason}")
     for result in entry.results:
         rows = f", {result.rows} rows" if result.rows is not None else ""
-        click.echo(f"  {result.path}: {result.size} bytes, {result.media_type}{rows}")
+        out.line(f"  {result.path}: {result.size} bytes, {result.media_type}{rows}")
 
 
-def hand_back(folder: Path, project_dir: Path, before: int, message: str, code: int) -> None:
+def hand_back(folder: Path, project_dir: Path, before: int, message: str, code: int) -> str:
     """Write the entries this command appended to the hand-back in ``folder``."""
     from fivesafes.adapters.files import handback
     from fivesafes.adapters.files.project import load_project
@@ -106,5 +114,5 @@ def hand_back(folder: Path, project_dir: Path, before: int, message: str, code: 
     project = load_project(project_dir)
     entries = tuple(entry_fields(e) for e in project.record.action[before:])
     handback.write(folder, Handback("execution", project.request.id, entries, message, code))
-    click.echo(f"handed back {len(entries)} record entr{'y' if len(entries) == 1 else 'ies'} "
-               f"in {folder}")
+    return (f"handed back {len(entries)} record entr{'y' if len(entries) == 1 else 'ies'} "
+            f"in {folder}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -18,6 +17,7 @@ from fivesafes.adapters.release.targets import TargetError
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.disclose_cmd import propose
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.services.handback import Checked, check, publish_release
 
@@ -31,7 +31,7 @@ from fivesafes.services.handback import Checked, check, publish_release
 @click.option("--open-pr", is_flag=True,
               help="Open the disclosure pull request for a handed-back manifest "
                    "(GITHUB_REPOSITORY, GITHUB_TOKEN).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was recorded as JSON.")
+@json_option
 def handback(handback_dir: Path, project_dir: Path, push: bool, open_pr: bool,
              as_json: bool) -> None:
     """Check and record a hand-back of the TRE job, in a hosted job that holds the token.
@@ -52,7 +52,8 @@ def handback(handback_dir: Path, project_dir: Path, push: bool, open_pr: bool,
         raise CommandError(str(exc), USAGE) from None
     except ProjectError as exc:
         raise CommandError(f"the request is not valid: {exc}", FINDINGS) from None
-    url = None
+    url, proposed = None, {}
+    out = Output(as_json)
     if not checked.already:
         try:
             url = publish_release(checked)
@@ -63,10 +64,11 @@ def handback(handback_dir: Path, project_dir: Path, push: bool, open_pr: bool,
         if given.manifest is not None and given.exit_code == 0:
             if push or is_repo(project_dir):
                 attempt = checked.entries[-1].attempt
-                propose(project_dir, given.manifest, attempt, push or open_pr, open_pr)
+                proposed = propose(project_dir, given.manifest, attempt, push or open_pr,
+                                   open_pr, out)
             else:
                 write_atomic(project_dir / layout.OUTPUTS_MANIFEST, given.manifest)
-    _report(checked, url, release_zip, as_json)
+    _report(checked, url, release_zip, out, proposed)
     if given.exit_code:
         raise CommandError(f"the TRE job's {given.kind} did not complete: "
                            f"{checked.entries[-1].reason if checked.entries else given.message}",
@@ -94,20 +96,18 @@ def _record(checked: Checked, project_dir: Path, push: bool) -> None:
                            exc.exit_code) from None
 
 
-def _report(checked: Checked, url: str | None, release_zip: Path | None,
-            as_json: bool) -> None:
+def _report(checked: Checked, url: str | None, release_zip: Path | None, out: Output,
+            proposed: dict[str, str | None]) -> None:
     given = checked.handback
-    if as_json:
-        click.echo(json.dumps({
-            "kind": given.kind, "request": given.request, "already-recorded": checked.already,
-            "entries": [e.id for e in checked.entries], "release-url": url,
-            "zip": str(release_zip) if release_zip else None, "exit-code": given.exit_code,
-        }, sort_keys=True))
-        return
     for note in given.notes:
-        click.echo(f"  {note}")
+        out.line(f"  {note}")
     state = "already recorded" if checked.already else "recorded"
-    click.echo(f"{given.kind} hand-back of {given.request}: {len(checked.entries)} "
-               f"entr{'y' if len(checked.entries) == 1 else 'ies'} {state}")
+    out.line(f"{given.kind} hand-back of {given.request}: {len(checked.entries)} "
+             f"entr{'y' if len(checked.entries) == 1 else 'ies'} {state}")
     if url:
-        click.echo(f"  released {url}")
+        out.line(f"  released {url}")
+    out.result({"kind": given.kind, "request": given.request,
+                "already-recorded": checked.already,
+                "entries": [e.id for e in checked.entries], "release-url": url,
+                "zip": str(release_zip) if release_zip else None,
+                "exit-code": given.exit_code, **proposed})

@@ -17,6 +17,7 @@ from fivesafes.adapters.ledger.file import read_record
 from fivesafes.adapters.release.targets import TargetError
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, USAGE, CommandError
+from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
 from fivesafes.services.execute import GateClosed, RunOptions
@@ -52,9 +53,10 @@ def commit_release(root: Path, result: PublishResult, push: bool) -> str | None:
               help="On the TRE runner (no token): publish to the TRE folder only and hand "
                    "back the publication entry and the public zip in this folder; the hosted "
                    "job puts it on the GitHub Release and records it (`fivesafes handback`).")
+@json_option
 def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
             keep: Path | None, commit: bool | None, push: bool,
-            handback_dir: Path | None) -> None:
+            handback_dir: Path | None, as_json: bool) -> None:
     """Publish the outputs the checkers approved to the policy's targets.
 
     Refuses (exit 1) unless the record holds a completed disclosure of exactly the
@@ -75,13 +77,18 @@ def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
         raise CommandError(f"publish refused: {exc}", exc.exit_code) from None
     except (ExecutorFailed, TargetError, ReleaseError) as exc:
         raise CommandError(f"publish failed: {exc}", EXTERNAL) from None
+    out = Output(as_json)
     data = "with the outputs" if result.includes_data else "without data (checksums only)"
-    click.echo(f"published {result.tag} {data}; zip sha-512 {result.sha512}")
+    out.line(f"published {result.tag} {data}; zip sha-512 {result.sha512}")
     for location in result.locations:
-        click.echo(f"  {location}")
+        out.line(f"  {location}")
+    out.result({"tag": result.tag, "date-published": result.date_published,
+                "sha512": result.sha512, "includes-data": result.includes_data,
+                "locations": list(result.locations),
+                "handback": str(handback_dir) if handback_dir else None})
     if handback_dir is not None:
         assert kept is not None
-        hand_back(handback_dir, project_dir, result, kept)
+        out.line(hand_back(handback_dir, project_dir, result, kept))
         return
     if commit is None:
         commit = lifecycle_git.is_repo(project_dir)
@@ -93,7 +100,7 @@ def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
                                f"committed: {exc}", exc.exit_code) from None
 
 
-def hand_back(folder: Path, project_dir: Path, result: PublishResult, kept: Path) -> None:
+def hand_back(folder: Path, project_dir: Path, result: PublishResult, kept: Path) -> str:
     """The publication entry, and the public zip when a GitHub Release is to carry it."""
     from fivesafes.adapters.files import handback
     from fivesafes.adapters.files.project import load_project
@@ -117,4 +124,4 @@ def hand_back(folder: Path, project_dir: Path, result: PublishResult, kept: Path
             f"fivesafes: publication {result.tag} recorded", release=release), zip_path)
     finally:
         shutil.rmtree(kept, ignore_errors=True)
-    click.echo(f"handed back the publication of {result.tag} in {folder}")
+    return f"handed back the publication of {result.tag} in {folder}"
