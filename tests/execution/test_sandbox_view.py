@@ -107,3 +107,24 @@ def test_a_workflow_folder_that_is_the_whole_checkout_is_refused(
     assert "is or holds a folder the sandbox hides" in entry.reason
     assert [e.status for e in read_record(project).action if e.phase == "execution"] == [
         "active", "failed"]
+
+
+ESCAPE = ("import ctypes, sys, pathlib; libc = ctypes.CDLL(None, use_errno=True); t = sys.argv[2]\n"
+          "r = libc.mount(None, t.encode(), None, ctypes.c_ulong(32 | 4096), None)\n"
+          "try:\n    pathlib.Path(t, 'x').write_text('x'); w = 'written'\n"
+          "except OSError:\n    w = 'read-only'\n"
+          "pathlib.Path(sys.argv[1], 'escape.txt').write_text(f'{r} {w}')")
+
+
+@pytest.mark.parametrize("sandbox", ["bubblewrap", "unshare"])
+def test_the_workflow_cannot_remount_a_read_only_folder_writable(
+        project: Path, staging: Path, tmp_path: Path, sandbox: str) -> None:
+    """Root in its user namespace, but without capabilities: no remount, no write."""
+    tools = tmp_path / "tre-tools"
+    tools.mkdir()
+    set_executor(project, command=[*python_command(ESCAPE), str(tools)], sandbox=sandbox,
+                 **{"sandbox-read-only": [str(tools)]})
+    entry = run(project, staging)
+    assert entry.status == "completed", entry.reason
+    assert (staging / ATTEMPT / "outputs" / "escape.txt").read_text() == "-1 read-only"
+    assert not (tools / "x").exists()
