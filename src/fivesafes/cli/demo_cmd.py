@@ -10,9 +10,9 @@ from rich.console import Console
 
 from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import FINDINGS, USAGE, CommandError, failing
 from fivesafes.cli.output import Output, json_option
-from fivesafes.demo.run import DEMO_EPOCH, DemoError, run_demo
+from fivesafes.demo.run import DEMO_EPOCH, run_demo
 
 
 @click.command()
@@ -39,10 +39,8 @@ def demo(directory: Path, as_json: bool) -> None:
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise CommandError(f"{directory} is not empty; give a new or empty folder", USAGE)
     say("demo", f"into {directory} (times pinned to SOURCE_DATE_EPOCH, default {DEMO_EPOCH})")
-    try:
+    with failing("demo"):
         release = run_demo(directory, say, software())
-    except DemoError as exc:
-        raise CommandError(f"demo: {exc}", exc.exit_code) from None
     report = verify_release(release, Limits(), progress=False)
     if not report.ok:
         for finding in report.findings:

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.files.project import ProjectError
 from fivesafes.adapters.git import lifecycle as lifecycle_git
-from fivesafes.cli.errors import EXTERNAL, USAGE, CommandError
+from fivesafes.cli.errors import USAGE, CommandError, failing
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
 from fivesafes.services import disclose as disclosure
-from fivesafes.services.execute import GateClosed, RunOptions
+from fivesafes.services.execute import RunOptions
 
 
 def open_pull_request(branch: str, base: str, attempt: int) -> str:
@@ -61,10 +60,8 @@ def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | Non
     if handback_dir is not None and (push or open_pr or use_branch):
         raise CommandError("--handback writes the manifest for the hosted job; it cannot be "
                            "combined with --branch, --push or --open-pr", USAGE)
-    try:
+    with failing("disclose refused"):
         result = disclosure.prepare(project_dir, RunOptions(staging_root=staging_dir))
-    except (ProjectError, GateClosed) as exc:
-        raise CommandError(f"disclose refused: {exc}", exc.exit_code) from None
     out = Output(as_json)
     out.line(f"wrote {layout.OUTPUTS_MANIFEST}: {len(result.manifest.output)} output(s), "
              f"{len(result.report.findings)} finding(s)")
@@ -107,7 +104,7 @@ def propose(project_dir: Path, text: str, attempt: int, push: bool, open_pr: boo
     """Commit the manifest on the disclosure branch, push it and open (or, revising, reuse)
     the disclosure pull request; the branch and the pull request opened."""
     opened = None
-    try:
+    with failing("disclose"):
         base = lifecycle_git.current_branch(project_dir)
         onto = disclosure.revision_branch(project_dir)
         branch = disclosure.commit_manifest(project_dir, text, attempt, push, onto)
@@ -118,6 +115,4 @@ def propose(project_dir: Path, text: str, attempt: int, push: bool, open_pr: boo
         elif open_pr:
             opened = open_pull_request(branch, base, attempt)
             out.line(f"opened {opened}")
-    except Exception as exc:
-        raise CommandError(f"disclose: {exc}", EXTERNAL) from None
     return {"branch": branch, "pull-request": opened}

@@ -72,7 +72,7 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
         raise CommandError(f"the request is not valid: {exc}; run `fivesafes validate`",
                            FINDINGS) from None
     except (GateClosed, StagingError, SandboxUnavailable) as exc:
-        raise CommandError(f"execute refused: {exc}", exc.exit_code) from None
+        raise CommandError(f"execute refused: {exc}", exc.exit_code) from exc
     refresh_crate(project_dir, software())
     message = f"fivesafes: execution attempt {entry.attempt} {entry.status}"
     if refused is not None:

@@ -9,14 +9,13 @@ import click
 from fivesafes.adapters.files import handback as handback_files
 from fivesafes.adapters.files.project import ProjectError, UnreadableProject
 from fivesafes.adapters.files.toml_edit import write_atomic
-from fivesafes.adapters.git.lifecycle import GitError, commit_paths, is_repo, record_remotely
+from fivesafes.adapters.git.lifecycle import commit_paths, is_repo, record_remotely
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.commit import append_once
 from fivesafes.adapters.ledger.file import LedgerError
-from fivesafes.adapters.release.targets import TargetError
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.disclose_cmd import propose
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import FINDINGS, USAGE, CommandError, failing
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.services.handback import Checked, check, publish_release
@@ -55,11 +54,8 @@ def handback(handback_dir: Path, project_dir: Path, push: bool, open_pr: bool,
     url, proposed = None, {}
     out = Output(as_json)
     if not checked.already:
-        try:
+        with failing("handback: the release could not be published"):
             url = publish_release(checked)
-        except TargetError as exc:
-            raise CommandError(f"handback: the release could not be published: {exc}",
-                               EXTERNAL) from None
         _record(checked, project_dir, push)
         if given.manifest is not None and given.exit_code == 0:
             if push or is_repo(project_dir):
@@ -84,16 +80,13 @@ def _record(checked: Checked, project_dir: Path, push: bool) -> None:
     def rebuild(work: Path) -> None:
         refresh_crate(work, software())
 
-    try:
+    with failing("handback: the entries were not recorded"):
         if push:
             record_remotely(project_dir, entries, message, rebuild)
             return
         delivery = str(entries[-1]["evidence"]["delivery"])
         if append_once(project_dir, delivery, entries, rebuild) and is_repo(project_dir):
             commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
-    except GitError as exc:
-        raise CommandError(f"handback: the entries were not recorded: {exc}",
-                           exc.exit_code) from None
 
 
 def _report(checked: Checked, url: str | None, release_zip: Path | None, out: Output,

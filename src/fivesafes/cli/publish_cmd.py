@@ -8,19 +8,15 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.executors.base import ExecutorFailed
-from fivesafes.adapters.files.outputs import ReleaseError
-from fivesafes.adapters.files.project import ProjectError
 from fivesafes.adapters.git import lifecycle as lifecycle_git
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import read_record
-from fivesafes.adapters.release.targets import TargetError
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import EXTERNAL, USAGE, CommandError
+from fivesafes.cli.errors import USAGE, CommandError, failing
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
-from fivesafes.services.execute import GateClosed, RunOptions
+from fivesafes.services.execute import RunOptions
 from fivesafes.services.publish import PublishOptions, PublishResult
 from fivesafes.services.publish import publish as run_publish
 
@@ -71,12 +67,8 @@ def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
     kept = Path(tempfile.mkdtemp(prefix="fivesafes-zip-")) if handback_dir else keep
     options = PublishOptions(software=software(), run=RunOptions(staging_root=staging_dir),
                              directory=directory, keep=kept, defer_github=bool(handback_dir))
-    try:
+    with failing("publish"):
         result = run_publish(project_dir, options)
-    except (ProjectError, GateClosed) as exc:
-        raise CommandError(f"publish refused: {exc}", exc.exit_code) from None
-    except (ExecutorFailed, TargetError, ReleaseError) as exc:
-        raise CommandError(f"publish failed: {exc}", EXTERNAL) from None
     out = Output(as_json)
     data = "with the outputs" if result.includes_data else "without data (checksums only)"
     out.line(f"published {result.tag} {data}; zip sha-512 {result.sha512}")
@@ -93,11 +85,8 @@ def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
     if commit is None:
         commit = lifecycle_git.is_repo(project_dir)
     if commit or push:
-        try:
+        with failing("publish: the release is out but the record was not committed"):
             commit_release(project_dir, result, push)
-        except lifecycle_git.GitError as exc:  # local commit or push of the record
-            raise CommandError(f"publish: the release is out but the record was not "
-                               f"committed: {exc}", exc.exit_code) from None
 
 
 def hand_back(folder: Path, project_dir: Path, result: PublishResult, kept: Path) -> str:
