@@ -334,5 +334,6 @@ def test_without_a_signed_off_digest_the_first_retrieval_binds_the_bytes() -> No
                                                       "digest": "1" * 64}]})
     assert changed_since_first(record, url, first) is None
     refused = changed_since_first(record, url, other)
-    assert refused is not None and "changed since it was first retrieved" in refused
+    assert refused is not None
+    assert "changed since it was first retrieved" in refused
     assert changed_since_first(record, url, other, signed_off="b" * 128) is not None

@@ -2,10 +2,11 @@
 
 The crate of a request (ours or another producer's) names the project (sourceOrganization),
 the requester (the CreateAction's agent), the workflow (mainEntity, with the sha-512 its
-DataDownload carries) and its inputs (the CreateAction's objects with their FormalParameters). This module maps those back to the
-tables of ``project.toml`` and ``workflow.toml``. What a crate does not carry (a requester's
-e-mail and GitHub login, dates it does not state) becomes a :class:`Missing` placeholder that
-the rendered file asks a person to fill in.
+DataDownload carries) and its inputs (the CreateAction's objects with their
+FormalParameters). This module maps those back to the tables of ``project.toml`` and
+``workflow.toml``. What a crate does not carry (a requester's e-mail and GitHub login, dates
+it does not state) becomes a :class:`Missing` placeholder that the rendered file asks a
+person to fill in.
 """
 
 from __future__ import annotations
