@@ -14,6 +14,7 @@ from fivesafes.adapters.files.template import InitError, init_project
 from fivesafes.adapters.git.process import GitError
 from fivesafes.cli.errors import CommandError
 from fivesafes.cli.findings_output import text_line
+from fivesafes.core.admin.environment import ENVIRONMENT
 from fivesafes.core.admin.init_plan import InitOptions
 
 
@@ -36,6 +37,10 @@ from fivesafes.core.admin.init_plan import InitOptions
                    "to repair drift.")
 @click.option("--app-id", type=int,
               help="The automation's GitHub App id: the only actor that may bypass the ruleset.")
+@click.option("--environment", default=ENVIRONMENT, show_default=True, metavar="NAME",
+              help="With --github: the environment that holds the App key, created or "
+                   "repaired to admit the default branch only (the reusable workflow's "
+                   "`environment` input).")
 @click.option("--maintainer", "maintainers", multiple=True, metavar="LOGIN_OR_TEAM",
               help="Maintainer of the project repository (login or @org/team); repeat.")
 @click.option("--tre-name", help="Name of the Trusted Research Environment.")
@@ -57,7 +62,8 @@ def init(directory: Path, title: str | None, requester_name: str | None,
          requester_orcid: str | None, requester_email: str | None,
          requester_github: str | None, approvers: tuple[str, ...], checkers: tuple[str, ...],
          project_id: str | None, no_git: bool, github_repo: str | None,
-         app_id: int | None, maintainers: tuple[str, ...], tre_name: str | None,
+         app_id: int | None, environment: str, maintainers: tuple[str, ...],
+         tre_name: str | None,
          tre_url: str | None, tre_ror: str | None, executor: str | None,
          publication: tuple[str, ...], extends: str | None, automation: str | None) -> None:
     """Create a project repository in DIRECTORY (new or empty) from the template.
@@ -70,7 +76,7 @@ def init(directory: Path, title: str | None, requester_name: str | None,
         from fivesafes.services.github_setup import init_github, is_project
 
         if is_project(directory):
-            init_github(directory, github_repo, app_id)
+            init_github(directory, github_repo, app_id, environment=environment)
             return
     options = InitOptions(
         title=title, requester_name=requester_name, requester_orcid=requester_orcid,
@@ -92,7 +98,7 @@ def init(directory: Path, title: str | None, requester_name: str | None,
     if github_repo:
         from fivesafes.services.github_setup import init_github
 
-        init_github(directory, github_repo, app_id)
+        init_github(directory, github_repo, app_id, environment=environment)
         return
     click.echo("Next: edit the files under resources/, then run "
                f"`fivesafes validate {directory}`")

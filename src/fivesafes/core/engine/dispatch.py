@@ -27,11 +27,12 @@ from fivesafes.core.engine.plan import Commit, Effect, Outcome, Plan, Record, Su
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.ledger import entries
+from fivesafes.core.ledger.chain import draft_of
 from fivesafes.core.ledger.view import view
 from fivesafes.core.lifecycle import phases
 from fivesafes.core.lifecycle.phases import StateName
 from fivesafes.core.lifecycle.steps import latest, revising
-from fivesafes.models.ledger import ActionRecord, Phase
+from fivesafes.models.ledger import ActionRecord, Agent, Phase
 from fivesafes.models.policy import Policy
 
 Role = Literal["automation", "maintainer", "requester", "other"]
@@ -201,9 +202,10 @@ def _refused(target: Target, event: Event, facts: Facts, now: str, state: StateN
     planned = entries.record(event, facts, now, phase=target.phase, status="refused",
                              reason=reason)
     server = (facts.run.server_url or "https://github.com").rstrip("/")
-    agent = {"login": login, "kind": "automation" if event.sender.is_bot else "person",
-             "role": "refused", "id": f"{server}/{login}"}
-    record = Record({**planned.entry, "agents": [agent]})
+    agent = Agent(login=login, kind="automation" if event.sender.is_bot else "person",
+                  role="refused", id=f"{server}/{login}")
+    draft = draft_of(planned.entry).model_copy(update={"agents": [agent]})
+    record = Record(draft.fields())
     commit = Commit(facts.default_branch, f"fivesafes: refused {target.phase} dispatch by "
                     f"@{login} for #{n}", event.delivery)
     return _plan(target, "refused", reason, (record, commit), state)
