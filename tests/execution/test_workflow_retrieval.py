@@ -330,7 +330,7 @@ def test_without_a_signed_off_digest_the_first_retrieval_binds_the_bytes() -> No
                             start="2026-01-01T00:00:00Z", end="2026-01-01T00:00:01Z",
                             evidence={"event": "cli", "delivery": "d", "url": url,
                                       "digest": first}, reason="retrieved")
-    record = ActionRecord.model_validate({"action": [{**entry, "prev": "0" * 64,
+    record = ActionRecord.model_validate({"action": [{**entry.fields(), "prev": "0" * 64,
                                                       "digest": "1" * 64}]})
     assert changed_since_first(record, url, first) is None
     refused = changed_since_first(record, url, other)
