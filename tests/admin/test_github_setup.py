@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-import pytest
 from click.testing import CliRunner
 from tests.admin.conftest import ORG, REPO
 from tests.github_server import GitHubServer
@@ -190,9 +189,10 @@ def test_environment_drift_is_repaired_keeping_its_reviewers(org: GitHubServer,
     assert not any("/environments/" in line for line in org.lines(writes_only=True))
 
 
-def test_init_names_where_the_key_goes(org: GitHubServer, project: Path, remote: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_names_where_the_key_goes(org: GitHubServer, project: Path, remote: Path) -> None:
+    from fivesafes.services.github_setup import key_advice
+
     init_github(project, REPO, app_id=4242, push_url=str(remote), environment="tre-key")
-    out = capsys.readouterr().out
+    out = key_advice("tre-key")
     assert "paste it as the secret FIVESAFES_APP_PRIVATE_KEY of the environment 'tre-key'" in out
     assert "tre-key" in org.world.repos[REPO].environments

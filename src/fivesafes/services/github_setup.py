@@ -12,8 +12,6 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import click
-
 from fivesafes.adapters.files.template import template_dir
 from fivesafes.adapters.git.remote import PushError
 from fivesafes.adapters.github.admin import setup_github_repo, split_repo
@@ -86,10 +84,10 @@ def github_client() -> tuple[GitHubApi, str]:
 
 def init_github(directory: Path, org_repo: str, app_id: int | None = None,
                 push_url: str | None = None, environment: str = ENVIRONMENT) -> list[str]:
-    """Create or repair ``org_repo`` for the project in ``directory``; echo what changed.
+    """Create or repair ``org_repo`` for the project in ``directory``; what changed.
 
     The App key is not among the changes: fivesafes never handles it. The maintainer pastes it
-    as the secret of ``environment``, which is said last."""
+    as the secret of ``environment`` (:func:`key_advice` says so)."""
     try:
         split_repo(org_repo)
     except ValueError as exc:
@@ -105,12 +103,11 @@ def init_github(directory: Path, org_repo: str, app_id: int | None = None,
             environment=environment)
     except (GitHubError, PushError) as exc:
         raise ExternalError(f"{exc}; nothing is lost: fix it and run the command again") from exc
-    for change in changes:
-        click.echo(f"github: {change}")
-    if not changes:
-        click.echo(f"github: {org_repo} is already as it should be; nothing changed")
-    click.echo(f"github: the App's private key is not set by fivesafes: paste it as the secret "
-               f"{KEY_SECRET} of the environment {environment!r} (Settings > Environments > "
-               f"{environment}), and nowhere else")
-    click.echo(f"Next: `fivesafes doctor {directory} --github {org_repo}`")
     return changes
+
+
+def key_advice(environment: str) -> str:
+    """Where the App's private key goes: the one step fivesafes leaves to the maintainer."""
+    return (f"the App's private key is not set by fivesafes: paste it as the secret "
+            f"{KEY_SECRET} of the environment {environment!r} (Settings > Environments > "
+            f"{environment}), and nowhere else")
