@@ -17,7 +17,7 @@ from fivesafes.adapters.ledger.file import write_record  # noqa: E402
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def crate_project(tmp_path: Path) -> Path:
     """A copy of the frozen fixture project with a record through publication."""
     root = tmp_path / "project"
     shutil.copytree(FIXTURE, root)

@@ -17,8 +17,8 @@ PROJECT = "urn:uuid:6a1c2e4b-8d3f-4a5b-9c7d-0e1f2a3b4c5d"
 
 
 @pytest.fixture
-def crate(project: Path) -> dict[str, Any]:
-    return build(project)
+def crate(crate_project: Path) -> dict[str, Any]:
+    return build(crate_project)
 
 
 def actions(crate: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -166,11 +166,11 @@ def test_retrieval(crate: dict[str, Any]) -> None:
     assert copy["distribution"] == download["object"]
 
 
-def test_refused_and_superseded_entries_are_not_actions(project: Path) -> None:
+def test_refused_and_superseded_entries_are_not_actions(crate_project: Path) -> None:
     from tests.support.crate_records import record_until
 
     record = record_until("publication")
-    crate = build(project, record=record)
+    crate = build(crate_project, record=record)
     graph = by_id(crate)
     refused = [e.id for e in record.action if e.status == "refused"]
     superseded = [record.action[0].id, record.action[5].id]  # failed check, pending sign-off
@@ -191,5 +191,5 @@ def test_profile_musts_the_validator_cannot_see(crate: dict[str, Any]) -> None:
     assert set(assessed) <= set(ids(root["mentions"]))
 
 
-def test_byte_stable_dict(project: Path) -> None:
-    assert build(project) == build(project)
+def test_byte_stable_dict(crate_project: Path) -> None:
+    assert build(crate_project) == build(crate_project)

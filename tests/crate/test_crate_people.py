@@ -49,13 +49,13 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def safe(project: Path) -> Path:
-    with (project / layout.POLICY).open("a", encoding="utf-8") as policy:
+def safe(crate_project: Path) -> Path:
+    with (crate_project / layout.POLICY).open("a", encoding="utf-8") as policy:
         policy.write(PEOPLE)
-    _edit(project / layout.PROJECT, "[[project.identifiers]]", AGREEMENTS)
-    with (project / layout.PROJECT).open("a", encoding="utf-8") as file:
+    _edit(crate_project / layout.PROJECT, "[[project.identifiers]]", AGREEMENTS)
+    with (crate_project / layout.PROJECT).open("a", encoding="utf-8") as file:
         file.write(RESEARCHER)
-    return project
+    return crate_project
 
 
 def _of_type(crate: dict[str, Any], kind: str) -> dict[str, Any]:

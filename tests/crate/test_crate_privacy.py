@@ -13,8 +13,8 @@ from fivesafes.core.ledger import chain as ledger
 from fivesafes.models.ledger import ActionRecord
 
 
-def access_values(project: Path) -> list[str]:
-    data = tomllib.loads((project / "resources/access/access.toml").read_text())
+def access_values(crate_project: Path) -> list[str]:
+    data = tomllib.loads((crate_project / "resources/access/access.toml").read_text())
     source, dest = data["source"], data["destination"]
     return [source["name"], source["host"], str(source["port"]), source["database"],
             dest["name"], *data["credentials"]["secrets"].values()]
@@ -41,16 +41,17 @@ def leaky_record() -> ActionRecord:
     })
 
 
-def test_access_values_never_appear(project: Path) -> None:
-    values = access_values(project)
+def test_access_values_never_appear(crate_project: Path) -> None:
+    values = access_values(crate_project)
     assert len(values) == 7
     for record in (record_until("publication"), leaky_record()):
-        files = render_crate(build(project, record=record))
+        files = render_crate(build(crate_project, record=record))
         for name, data in files.items():
             text = data.decode()
             for value in values:
                 assert value not in text, f"{value!r} leaked into {name}"
-    text = render_crate(build(project, record=leaky_record()))["ro-crate-metadata.json"].decode()
+    rendered = render_crate(build(crate_project, record=leaky_record()))
+    text = rendered["ro-crate-metadata.json"].decode()
     assert "could not connect to [redacted]" in text
 
 

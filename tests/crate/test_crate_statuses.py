@@ -39,8 +39,8 @@ def test_every_phase_has_a_kind() -> None:
                                   "execution", "disclosure", "publication"}
 
 
-def test_fresh_request_is_a_potential_create_action(project: Path) -> None:
-    crate = build(project, record=ActionRecord())
+def test_fresh_request_is_a_potential_create_action(crate_project: Path) -> None:
+    crate = build(crate_project, record=ActionRecord())
     create = create_action(crate)
     assert create["actionStatus"] == p.POTENTIAL
     assert "startTime" not in create
@@ -50,8 +50,8 @@ def test_fresh_request_is_a_potential_create_action(project: Path) -> None:
     assert "publisher" not in crate["@graph"][1]
 
 
-def test_pending_sign_off(project: Path) -> None:
-    crate = build(project, record=record_until("sign-off").model_copy(
+def test_pending_sign_off(crate_project: Path) -> None:
+    crate = build(crate_project, record=record_until("sign-off").model_copy(
         update={"action": record_until("sign-off").action[:6]}))
     sign_off = phase_action(crate, "SignOff")
     assert sign_off is not None
@@ -61,18 +61,18 @@ def test_pending_sign_off(project: Path) -> None:
     assert create_action(crate)["actionStatus"] == p.POTENTIAL
 
 
-def test_partly_approved_disclosure_is_active(project: Path) -> None:
+def test_partly_approved_disclosure_is_active(crate_project: Path) -> None:
     record = record_until("disclosure")
-    crate = build(project, record=ActionRecord(action=record.action[:-1]))
+    crate = build(crate_project, record=ActionRecord(action=record.action[:-1]))
     disclosure = phase_action(crate, "DisclosureCheck")
     assert disclosure is not None
     assert disclosure["actionStatus"] == p.ACTIVE
     assert ids(disclosure["agent"]) == ["https://github.com/chris-checker"]
 
 
-def test_active_execution(project: Path) -> None:
+def test_active_execution(crate_project: Path) -> None:
     record = record_until("execution")
-    crate = build(project, record=ActionRecord(action=record.action[:-1]))
+    crate = build(crate_project, record=ActionRecord(action=record.action[:-1]))
     create = create_action(crate)
     assert create["actionStatus"] == p.ACTIVE
     assert create["startTime"]
@@ -80,8 +80,8 @@ def test_active_execution(project: Path) -> None:
     assert "result" not in create
 
 
-def test_failed_execution_has_error_and_no_results(project: Path) -> None:
-    crate = build(project, record=record_until("execution", execution="failed"))
+def test_failed_execution_has_error_and_no_results(crate_project: Path) -> None:
+    crate = build(crate_project, record=record_until("execution", execution="failed"))
     create = create_action(crate)
     assert create["actionStatus"] == p.FAILED
     assert create["error"] == "executor exited with 1"
@@ -89,8 +89,8 @@ def test_failed_execution_has_error_and_no_results(project: Path) -> None:
     assert create["endTime"]
 
 
-def test_rejected_disclosure_withholds_results(project: Path) -> None:
-    crate = build(project, record=record_until("disclosure", disclosure="failed"))
+def test_rejected_disclosure_withholds_results(crate_project: Path) -> None:
+    crate = build(crate_project, record=record_until("disclosure", disclosure="failed"))
     graph = by_id(crate)
     create = create_action(crate)
     assert create["actionStatus"] == p.COMPLETED
@@ -109,10 +109,10 @@ def test_rejected_disclosure_withholds_explicit_results_too() -> None:
     assert crate_results(record, given) == ([], True)
 
 
-def test_explicit_results_attached(project: Path) -> None:
+def test_explicit_results_attached(crate_project: Path) -> None:
     digest = hashlib.sha512(b"x").hexdigest()
     given = [Result(path="table 1.csv", size=1, sha512=digest, media_type="text/csv")]
-    crate = build(project, results=given, attached_results=True)
+    crate = build(crate_project, results=given, attached_results=True)
     create = create_action(crate)
     assert ids(create["result"]) == ["outputs/table%201.csv"]
     entity = by_id(crate)["outputs/table%201.csv"]
@@ -120,9 +120,9 @@ def test_explicit_results_attached(project: Path) -> None:
     assert entity["name"] == "table 1.csv"
 
 
-def test_publication_being_made(project: Path) -> None:
+def test_publication_being_made(crate_project: Path) -> None:
     record = record_until("disclosure")
-    crate = build(project, record=record, published=Published(
+    crate = build(crate_project, record=record, published=Published(
         date_published="2026-04-01T09:00:00Z", tag="release-2", zip_sha512=None))
     root = crate["@graph"][1]
     assert root["datePublished"] == "2026-04-01T09:00:00Z"
@@ -130,8 +130,8 @@ def test_publication_being_made(project: Path) -> None:
     assert "release-2" in root["description"]
 
 
-def test_without_policy(project: Path) -> None:
-    crate = build(project, policy=None)
+def test_without_policy(crate_project: Path) -> None:
+    crate = build(crate_project, policy=None)
     graph = by_id(crate)
     root = crate["@graph"][1]
     assert root["license"] == {"@id": "https://spdx.org/licenses/CC-BY-4.0"}
@@ -143,13 +143,13 @@ def test_without_policy(project: Path) -> None:
     assert graph[sign_off["instrument"]["@id"]]["name"]
 
 
-def test_automation_without_recorded_agent(project: Path) -> None:
+def test_automation_without_recorded_agent(crate_project: Path) -> None:
     record = ledger.append(ActionRecord(), {
         "id": "urn:uuid:00000000-0000-4000-8000-000000000001", "phase": "check",
         "status": "completed", "start": "2026-03-01T10:00:00+01:00",
         "end": "2026-03-01T10:00:05+01:00", "agents": [],
         "evidence": {"event": "cli", "delivery": "local-1"}})
-    crate = build(project, record=record)
+    crate = build(crate_project, record=record)
     check = phase_action(crate, "CheckValue")
     assert check is not None
     assert by_id(crate)[check["agent"]["@id"]]["@type"] == "SoftwareApplication"
@@ -159,14 +159,14 @@ def test_automation_without_recorded_agent(project: Path) -> None:
 
 @pytest.mark.parametrize("path", ["../escape.csv", "/abs.csv", "a//b.csv", "a/./b", "",
                                   "outputs/", "a\\b.csv"])
-def test_result_paths_stay_under_outputs(project: Path, path: str) -> None:
+def test_result_paths_stay_under_outputs(crate_project: Path, path: str) -> None:
     digest = hashlib.sha512(b"x").hexdigest()
     given = [Result(path=path, size=1, sha512=digest, media_type="text/csv")]
     with pytest.raises(ValueError, match="not a plain relative path"):
-        build(project, results=given)
+        build(crate_project, results=given)
 
 
-def test_crate_after_publication_is_the_same_with_or_without_published(project: Path) -> None:
+def test_crate_after_publication_is_the_same_with_or_without_published(crate_project: Path) -> None:
     """publish rebuilds crate/ with Published; a later `crate build --check` must agree."""
     record = record_until("publication")
     entry = record.action[-1]
@@ -174,4 +174,5 @@ def test_crate_after_publication_is_the_same_with_or_without_published(project: 
     assert entry.end is not None
     published = Published(date_published=entry.end, tag=entry.release.tag,
                           zip_sha512=entry.release.sha512)
-    assert build(project, record=record, published=published) == build(project, record=record)
+    assert build(crate_project, record=record, published=published) == \
+        build(crate_project, record=record)

@@ -29,14 +29,15 @@ def test_template_crate_every_phase_required(template: Path, validator: Validato
 @pytest.mark.parametrize("record", [
     record_until("disclosure", disclosure="failed"), ActionRecord()], ids=["rejected", "fresh"])
 def test_rejected_and_fresh_crates_required(
-    project: Path, validator: Validator, record: ActionRecord
+    crate_project: Path, validator: Validator, record: ActionRecord
 ) -> None:
-    write_record(project, record)
-    assert CliRunner().invoke(cli, ["crate", "build", str(project)]).exit_code == 0
-    assert issues(validator(project / "crate", "required")) == []
+    write_record(crate_project, record)
+    assert CliRunner().invoke(cli, ["crate", "build", str(crate_project)]).exit_code == 0
+    assert issues(validator(crate_project / "crate", "required")) == []
 
 
-def test_attached_results_required(project: Path, tmp_path: Path, validator: Validator) -> None:
+def test_attached_results_required(crate_project: Path, tmp_path: Path,
+                                   validator: Validator) -> None:
     """With the outputs inside the crate (as a release carries them) they are real files."""
     folder = tmp_path / "release"
     results = []
@@ -45,7 +46,7 @@ def test_attached_results_required(project: Path, tmp_path: Path, validator: Val
         (folder / "outputs" / name).write_bytes(data)
         results.append(Result(path=name, size=len(data), sha512=hashlib.sha512(data).hexdigest(),
                               media_type="text/csv" if name.endswith("csv") else "image/png"))
-    write_crate(folder, build(project, results=results, attached_results=True))
+    write_crate(folder, build(crate_project, results=results, attached_results=True))
     assert issues(validator(folder, "required")) == []
 
 
@@ -55,9 +56,10 @@ DOCUMENTED = {"five-safes-crate-0.4_31.1", "five-safes-crate-0.4_38.1", "ro-crat
               "ro-crate-1.2_91.0", "ro-crate-1.2_93.0"}
 
 
-def test_recommended_issues_are_the_documented_ones(project: Path, validator: Validator) -> None:
-    assert CliRunner().invoke(cli, ["crate", "build", str(project)]).exit_code == 0
-    report = validator(project / "crate", "recommended")
+def test_recommended_issues_are_the_documented_ones(crate_project: Path,
+                                                    validator: Validator) -> None:
+    assert CliRunner().invoke(cli, ["crate", "build", str(crate_project)]).exit_code == 0
+    report = validator(crate_project / "crate", "recommended")
     left = {i["check"]["identifier"] for i in report["issues"]}
     assert left <= DOCUMENTED, issues(report)
     assert all(i["severity"] == "RECOMMENDED" for i in report["issues"])

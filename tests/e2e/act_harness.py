@@ -47,6 +47,46 @@ runs:
         find . -mindepth 1 -maxdepth 1 -exec rm -rf {} +
         git clone -q --branch "${REF:-main}" "$FIVESAFES_E2E_REMOTE" .
 """
+UPLOAD = """\
+name: upload-artifact (local stand-in)
+description: Copy a folder to FIVESAFES_E2E_ARTIFACTS/<name>, as GitHub keeps a run's artifact.
+inputs:
+  name: {description: artifact name, default: artifact}
+  path: {description: folder to upload}
+  include-hidden-files: {description: ignored, default: "false"}
+  if-no-files-found: {description: ignored, default: warn}
+  retention-days: {description: ignored, default: "1"}
+  overwrite: {description: ignored, default: "false"}
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        NAME: ${{ inputs.name }}
+        SOURCE: ${{ inputs.path }}
+      run: |
+        target="$FIVESAFES_E2E_ARTIFACTS/$NAME"
+        rm -rf "$target" && mkdir -p "$target"
+        cp -a "$SOURCE/." "$target/"
+"""
+DOWNLOAD = """\
+name: download-artifact (local stand-in)
+description: Copy FIVESAFES_E2E_ARTIFACTS/<name> to a folder, as GitHub serves a run's artifact.
+inputs:
+  name: {description: artifact name}
+  path: {description: folder to download to}
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        NAME: ${{ inputs.name }}
+        TARGET: ${{ inputs.path }}
+      run: |
+        test -d "$FIVESAFES_E2E_ARTIFACTS/$NAME"
+        rm -rf "$TARGET" && mkdir -p "$TARGET"
+        cp -a "$FIVESAFES_E2E_ARTIFACTS/$NAME/." "$TARGET/"
+"""
 NOOP = """\
 name: stand-in
 description: Does nothing (offline stand-in for a third-party action).
@@ -111,7 +151,8 @@ def stand_ins(dest: Path) -> dict[str, Path]:
     for ref in third_party_refs():
         folder = dest / ref.replace("/", "_").replace("@", "_")
         folder.mkdir(parents=True, exist_ok=True)
-        text = CHECKOUT if ref.startswith("actions/checkout@") else NOOP
+        text = {"actions/checkout": CHECKOUT, "actions/upload-artifact": UPLOAD,
+                "actions/download-artifact": DOWNLOAD}.get(ref.split("@")[0], NOOP)
         (folder / "action.yml").write_text(text, encoding="utf-8")
         mapping[ref] = folder
     return mapping

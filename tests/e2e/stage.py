@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -237,10 +238,14 @@ class Stage:
         git(github, "fetch", "-q", "origin")
         git(github, "checkout", "-q", "--detach", "origin/main")
         self.server.clear()
+        artifacts = self.tre.parent / "artifacts"  # a run's artifacts are its own
+        shutil.rmtree(artifacts, ignore_errors=True)
+        artifacts.mkdir()
         return self.act.run(
             github, event, payload,
             env={"GITHUB_API_URL": self.server.url, "GITHUB_REPOSITORY": REPO,
                  "FIVESAFES_E2E_REMOTE": str(self.remote),
+                 "FIVESAFES_E2E_ARTIFACTS": str(artifacts),
                  "FIVESAFES_GIT_REMOTE": str(self.remote),
                  "FIVESAFES_DATA_DIR": str(self.tre / "data"),
                  "FIVESAFES_STAGING_DIR": str(self.tre / "staging"),

@@ -43,7 +43,8 @@ def merged_and_executed(stage: Stage) -> tuple[Pull, str]:
     run = stage.run("pull_request_target", stage.payload("pull_request.closed.merged", pull, "mo"))
     assert run.results == {"record": "success"}, run.output()
     run = stage.run("workflow_dispatch", stage.dispatch_payload())
-    assert run.results == {"execution": "success"}, run.output()
+    assert run.results == {"execution-gate": "success", "execution": "success",
+                           "execution-record": "success"}, run.output()
     return pull, merge
 
 
@@ -132,19 +133,33 @@ def test_merge_records_and_starts_execution(stage: Stage) -> None:
     assert stage.reads() == DEFAULT_BRANCH_READS | {
         "GET /repos/{repo}/pulls?base=main&direction=desc&sort=updated&state=closed"}
 
-    # the dispatch runs the execution job on the TRE runner
+    # the dispatch: the hosted gate, the TRE job (no token), the hosted job that records
     before = stage.tip()
     run = stage.run("workflow_dispatch", stage.dispatch_payload())
-    assert run.results == {"execution": "success"}, run.output()
-    assert run.steps("execution") == {
+    assert run.results == {"execution-gate": "success", "execution": "success",
+                           "execution-record": "success"}, run.output()
+    assert run.steps("execution-gate") == {
         "Check out the default branch": "success", "Install fivesafes": "success",
         "Check the request is signed off at the dispatched commit": "success",
+        "Export the approved inputs": "success",
+        "Hand the approved inputs to the TRE job": "success"}
+    assert run.steps("execution") == {
+        "Receive the approved inputs": "success", "Install fivesafes": "success",
         "Run the approved workflow": "success",
-        "Propose the outputs to the output checkers": "success"}
+        "Check the outputs for the output checkers": "success",
+        "Hand back the record entries and the manifest (no output data)": "success"}
+    assert run.steps("execution-record") == {
+        "Check out the default branch": "success", "Install fivesafes": "success",
+        "Receive the hand-back of the TRE job": "success",
+        "Record the execution and propose the outputs to the output checkers": "success"}
     # the gate leaves the request's comment as the merge left it (`execution`)
     assert stage.writes() == ["POST /repos/{repo}/pulls", "POST /repos/{repo}/issues/2/labels"]
     assert "`execution`" in stage.sticky(pull.number).body
-    assert "first attempt" in run.output("execution")
+    assert "first attempt" in run.output("execution-gate")
+    # what left the TRE: the hand-back (record entries and the manifest), no output data
+    handback = stage.tre.parent / "artifacts" / "fivesafes-execution-handback"
+    assert sorted(p.name for p in handback.iterdir()) == ["handback.json"]
+    assert "Isles" not in (handback / "handback.json").read_text()
     (executed,) = stage.commits_since(before)
     assert executed.subject == "fivesafes: execution attempt 1 completed"
     assert executed.by_automation_on_record_only, executed
@@ -226,13 +241,20 @@ def test_disclosure_by_two_checkers_publishes_a_release(stage: Stage, tmp_path: 
     assert (inputs["phase"], inputs["pr"], inputs["sha"]) == ("publication", "2", merge)
     assert inputs["digest"] == entry["evidence"]["digest"]
 
-    # the publication job publishes the release on GitHub, then records it
+    # the TRE job packages the release; the hosted job publishes it on GitHub and records it
     dispatched_at = stage.tip()
     run = stage.run("workflow_dispatch", stage.dispatch_payload())
-    assert run.results == {"publication": "success"}, run.output()
+    assert run.results == {"publication-gate": "success", "publication-package": "success",
+                           "publication": "success"}, run.output()
+    assert run.steps("publication-gate")[
+        "Check the disclosure is approved at the dispatched commit"] == "success"
+    assert run.steps("publication-package") == {
+        "Receive the approved manifest and record": "success", "Install fivesafes": "success",
+        "Package the approved outputs": "success",
+        "Hand back the publication and the approved release zip": "success"}
     assert run.steps("publication") == {
         "Check out the default branch": "success", "Install fivesafes": "success",
-        "Check the disclosure is approved at the dispatched commit": "success",
+        "Receive the hand-back of the TRE job": "success",
         "Publish the release": "success", "Attest the release zip": "success"}
     (release,) = stage.repo.releases
     zip_name = release.tag.replace("/", "-") + ".zip"
@@ -272,14 +294,12 @@ def test_dispatch_without_a_recorded_sign_off_runs_nothing(stage: Stage) -> None
     payload = stage.dispatch_payload_for({"phase": "execution", "pr": str(pull.number)},
                                          sender="alice")
     run = stage.run("workflow_dispatch", payload)
-    assert run.results == {"execution": "failure"}, run.output()
-    steps = run.steps("execution")
+    assert run.results == {"execution-gate": "failure"}, run.output()
+    steps = run.steps("execution-gate")
     assert steps["Check the request is signed off at the dispatched commit"] == "failure", steps
-    assert "Run the approved workflow" not in steps or \
-        steps["Run the approved workflow"] == "skipped", steps
-    assert "Propose the outputs to the output checkers" not in steps or \
-        steps["Propose the outputs to the output checkers"] == "skipped", steps
-    assert "pull request #1 is not merged" in run.output("execution")
+    assert "Hand the approved inputs to the TRE job" not in steps or \
+        steps["Hand the approved inputs to the TRE job"] == "skipped", steps
+    assert "pull request #1 is not merged" in run.output("execution-gate")
     # only the refused attempt is recorded, by the automation; the pull request is untouched
     (refused,) = stage.commits_since(before)
     assert refused.subject == "fivesafes: refused execution dispatch by @alice for #1"

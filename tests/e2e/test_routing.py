@@ -57,9 +57,11 @@ CASES = [
     ("pull_request_target", disclosure("pull_request.labeled"), {"disclosure"}),
     ("workflow_run", review_run("fivesafes/disclosure/request-1"), {"disclosure"}),
     ("pull_request_target", disclosure("pull_request.closed.merged"), {"record"}),
-    ("workflow_dispatch", dispatch("execution"), {"execution"}),
-    ("workflow_dispatch", dispatch(None), {"execution"}),
-    ("workflow_dispatch", dispatch("publication"), {"publication"}),
+    # the gates only: with the actions stubbed out no gate says `completed`, so the TRE jobs
+    # and the hosted jobs that record their hand-back do not start
+    ("workflow_dispatch", dispatch("execution"), {"execution-gate"}),
+    ("workflow_dispatch", dispatch(None), {"execution-gate"}),
+    ("workflow_dispatch", dispatch("publication"), {"publication-gate"}),
 ]
 
 

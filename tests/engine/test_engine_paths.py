@@ -213,6 +213,28 @@ def test_a_github_enterprise_no_reply_co_author_never_approves() -> None:
     assert "co-authored" in plan.reason
 
 
+def test_a_co_author_by_verified_e_mail_never_approves() -> None:
+    """GitHub's REST API does not link a co-author's e-mail to an account; the TRE's people
+    registry does, so a co-author known only by a work address is still a co-author."""
+    w = World()
+    assert w.policy is not None
+    w.policy += (b'\n[people.bob]\nname = "Bob Builder"\norcid = "0000-0002-1825-0097"\n'
+                 b'email = "Bob@Example.ORG"\n')
+    w.co_author("B", "bob@example.org")
+    w.run(w.opened())
+    plan = w.run(w.label(APPROVE, "bob"))
+    assert plan.outcome == "refused"
+    assert "co-authored" in plan.reason
+
+
+def test_a_co_author_by_an_unregistered_e_mail_does_not_bar_others() -> None:
+    w = World()
+    w.co_author("Someone", "someone@example.org")
+    w.run(w.opened())
+    plan = w.run(w.label(APPROVE, "bob"))
+    assert "co-authored" not in plan.reason
+
+
 # --- 5. a disclosure pull request is the automation's ---------------------------------------
 
 def test_a_request_dressed_as_a_disclosure_is_a_request() -> None:

@@ -223,3 +223,14 @@ def test_verify_fails_a_release_shipping_an_unapproved_or_unoverridden_output(
         "action.output-finding-not-overridden"]
     assert audited({"object": {"@id": "outputs/elsewhere.csv"}}) == [
         "action.output-unchecked"]
+
+
+def test_demo_json_names_the_release(tmp_path: Path) -> None:
+    import json
+
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path / "d"), "--json"],
+                                env={"SOURCE_DATE_EPOCH": "1767268800"})
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["verified"] is True
+    assert Path(report["release"]).is_file()

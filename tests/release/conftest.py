@@ -18,7 +18,7 @@ from fivesafes.adapters.ledger.file import write_record  # noqa: E402
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def release_project(tmp_path: Path) -> Path:
     """A copy of the frozen project whose record is signed off, executed and disclosed."""
     root = tmp_path / "project"
     shutil.copytree(FIXTURE, root)
@@ -39,8 +39,8 @@ def outputs(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def release(project: Path, outputs: Path, tmp_path: Path,
+def release(release_project: Path, outputs: Path, tmp_path: Path,
             monkeypatch: pytest.MonkeyPatch) -> Path:
     """A packaged release of the project and its outputs."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    return package(project, outputs, tmp_path / "release.zip").path
+    return package(release_project, outputs, tmp_path / "release.zip").path

@@ -262,18 +262,19 @@ def test_crate_that_is_not_json(release: Path, tmp_path: Path) -> None:
     ({"disclosure": "pending"}, "action.disclosure-pending"),
     ({"disclosure": None}, "action.disclosure-missing"),
 ])
-def test_actions_that_did_not_complete(project: Path, outputs: Path, tmp_path: Path,
+def test_actions_that_did_not_complete(release_project: Path, outputs: Path, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch,
                                        statuses: dict[str, Any], rule: str) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    write_record(project, record(**statuses))
-    info = package(project, outputs, tmp_path / "unapproved.zip")
+    write_record(release_project, record(**statuses))
+    info = package(release_project, outputs, tmp_path / "unapproved.zip")
     _refused(info.path, rule)
 
 
-def test_pending_sign_off_in_text_report(project: Path, outputs: Path, tmp_path: Path) -> None:
-    write_record(project, record(sign_off="pending"))
-    info = package(project, outputs, tmp_path / "pending.zip")
+def test_pending_sign_off_in_text_report(release_project: Path, outputs: Path,
+                                         tmp_path: Path) -> None:
+    write_record(release_project, record(sign_off="pending"))
+    info = package(release_project, outputs, tmp_path / "pending.zip")
     code, text = run("verify", str(info.path))
     assert code == 1
     assert any(line.startswith("action.sign-off-pending: ") for line in text.splitlines())

@@ -141,13 +141,13 @@ def test_not_a_zip_and_existing_files(tmp_path: Path, release: Path) -> None:
     assert run("import", str(release), str(tmp_path / "b"), "--force")[0] == 0
 
 
-def test_round_trip_of_what_package_writes(project: Path, outputs: Path, tmp_path: Path,
+def test_round_trip_of_what_package_writes(release_project: Path, outputs: Path, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    info = package(project, outputs, tmp_path / "release.zip")
+    info = package(release_project, outputs, tmp_path / "release.zip")
     code, report = _import(info.path, tmp_path / "imported")
     assert code == 0, report
-    original = ProjectFile.model_validate(_load(project / PROJECT))
+    original = ProjectFile.model_validate(_load(release_project / PROJECT))
     imported_raw = _load(tmp_path / "imported" / PROJECT)
     # A crate publishes no e-mail address: it comes back empty. The GitHub login travels as
     # the requester's sameAs profile page.
@@ -162,7 +162,7 @@ def test_round_trip_of_what_package_writes(project: Path, outputs: Path, tmp_pat
     assert code_list["file"] == ""
     code_list["file"] = "resources/inputs/codes.csv"
     assert WorkflowFile.model_validate(imported) == (
-        WorkflowFile.model_validate(_load(project / WORKFLOW)))
+        WorkflowFile.model_validate(_load(release_project / WORKFLOW)))
     missing = {f["message"].split(":")[0] for f in report["findings"]
                if f["rule"] == "import.missing"}
     assert missing == {"requester.email"}

@@ -159,14 +159,14 @@ def test_incomplete_bag_with_fetch_txt_fails(release: Path, tmp_path: Path) -> N
 
 
 def test_highly_compressible_outputs_package_wrote_verify(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    release_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     outputs = tmp_path / "outputs"
     outputs.mkdir()
     (outputs / "zeros.csv").write_bytes(b"0," * (16 << 20))
     (outputs / "constant.csv").write_bytes(b"region,count\n" + b"north,10\n" * (3 << 20))
-    info = package(project, outputs, tmp_path / "compressible.zip")
+    info = package(release_project, outputs, tmp_path / "compressible.zip")
     assert verify_rules(info.path) == (0, set())
 
 

@@ -153,11 +153,11 @@ def test_audit_request_crate_needs_no_sign_off() -> None:
     assert all(f.severity == "warning" for f in found)
 
 
-def test_packaged_without_data_lists_no_missing_files(project: Path, outputs: Path,
+def test_packaged_without_data_lists_no_missing_files(release_project: Path, outputs: Path,
                                                       tmp_path: Path) -> None:
     import zipfile
 
-    info = package(project, outputs, tmp_path / "nodata.zip", include_data=False)
+    info = package(release_project, outputs, tmp_path / "nodata.zip", include_data=False)
     with zipfile.ZipFile(info.path) as archive:
         name = next(n for n in archive.namelist() if n.endswith("ro-crate-metadata.json"))
         crate = json.loads(archive.read(name))

@@ -31,8 +31,8 @@ def _published() -> ActionRecord:
 
 
 @pytest.fixture
-def crate(project: Path) -> dict[str, Any]:
-    loaded = load_project(project)
+def crate(release_project: Path) -> dict[str, Any]:
+    loaded = load_project(release_project)
     return build_crate(loaded.request, _published(), loaded.policy, software=software())
 
 

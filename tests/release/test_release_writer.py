@@ -78,19 +78,21 @@ def test_storage_decision_by_name_and_by_sample() -> None:
     assert not should_deflate("a.csv", noise)
 
 
-def test_two_runs_are_byte_identical(project: Path, outputs: Path, tmp_path: Path,
+def test_two_runs_are_byte_identical(release_project: Path, outputs: Path, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     first, second = tmp_path / "a.zip", tmp_path / "b.zip"
-    assert run("package", str(project), "--outputs", str(outputs), "--out", str(first))[0] == 0
+    assert run("package", str(release_project), "--outputs", str(outputs),
+               "--out", str(first))[0] == 0
     copy = tmp_path / "elsewhere" / "outputs"
     copy.parent.mkdir()
     os.rename(outputs, copy)
-    assert run("package", str(project), "--outputs", str(copy), "--out", str(second))[0] == 0
+    assert run("package", str(release_project), "--outputs", str(copy),
+               "--out", str(second))[0] == 0
     assert first.read_bytes() == second.read_bytes()
 
 
-def test_multi_block_deflate_and_zip64_entries_verify(project: Path, tmp_path: Path,
+def test_multi_block_deflate_and_zip64_entries_verify(release_project: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setattr(release_zip, "ZIP64_ABOVE", 0)
@@ -99,7 +101,7 @@ def test_multi_block_deflate_and_zip64_entries_verify(project: Path, tmp_path: P
     rows = b"".join(b"%d,%d,%s\n" % (i, i * 7 % 1000, b"abc" * (i % 5)) for i in range(300_000))
     (outputs / "big.csv").write_bytes(rows)
     assert len(rows) > 2 * BLOCK
-    info = package(project, outputs, tmp_path / "big.zip")
+    info = package(release_project, outputs, tmp_path / "big.zip")
     with zipfile.ZipFile(info.path) as archive:
         big = next(i for i in archive.infolist() if i.filename.endswith("big.csv"))
         assert big.compress_type == zipfile.ZIP_DEFLATED
@@ -121,7 +123,8 @@ def test_parallel_deflater_is_one_valid_stream() -> None:
     assert not inflater.unused_data
 
 
-def test_failure_leaves_nothing_behind(project: Path, outputs: Path, tmp_path: Path) -> None:
+def test_failure_leaves_nothing_behind(release_project: Path, outputs: Path,
+                                      tmp_path: Path) -> None:
     out = tmp_path / "dist" / "release.zip"
 
     def broken(results: object) -> dict[str, bytes]:
@@ -133,22 +136,22 @@ def test_failure_leaves_nothing_behind(project: Path, outputs: Path, tmp_path: P
     assert list(out.parent.iterdir()) == []
 
 
-def test_symlinked_output_is_refused_and_nothing_written(project: Path, outputs: Path,
+def test_symlinked_output_is_refused_and_nothing_written(release_project: Path, outputs: Path,
                                                          tmp_path: Path) -> None:
     (outputs / "secret.txt").symlink_to("/etc/hostname")
     out = tmp_path / "dist" / "release.zip"
-    code, text = run("package", str(project), "--outputs", str(outputs), "--out", str(out))
+    code, text = run("package", str(release_project), "--outputs", str(outputs), "--out", str(out))
     assert code == 2
     assert "symbolic link" in text
     assert not out.exists()
     assert not out.parent.exists() or list(out.parent.iterdir()) == []
     with pytest.raises(ReleaseError):
-        package(project, outputs, out)
+        package(release_project, outputs, out)
 
 
-def test_release_without_data_lists_results_only(project: Path, outputs: Path,
+def test_release_without_data_lists_results_only(release_project: Path, outputs: Path,
                                                  tmp_path: Path) -> None:
-    info = package(project, outputs, tmp_path / "nodata.zip", include_data=False)
+    info = package(release_project, outputs, tmp_path / "nodata.zip", include_data=False)
     names = members(info.path)
     assert not any("/data/outputs/" in n for n in names)
     assert {r.path for r in info.results} == {
@@ -158,31 +161,32 @@ def test_release_without_data_lists_results_only(project: Path, outputs: Path,
     assert run("verify", str(info.path))[0] == 0
 
 
-def test_zip_sha512_matches_the_file(release: Path, project: Path, outputs: Path,
+def test_zip_sha512_matches_the_file(release: Path, release_project: Path, outputs: Path,
                                      tmp_path: Path) -> None:
     import hashlib
 
-    info = package(project, outputs, tmp_path / "again.zip")
+    info = package(release_project, outputs, tmp_path / "again.zip")
     assert info.sha512 == hashlib.sha512(info.path.read_bytes()).hexdigest()
     assert info.size == info.path.stat().st_size
 
 
-def test_package_without_outputs_lists_recorded_results(project: Path, tmp_path: Path) -> None:
+def test_package_without_outputs_lists_recorded_results(release_project: Path,
+                                                        tmp_path: Path) -> None:
     out = tmp_path / "crate-only.zip"
-    code, text = run("package", str(project), "--out", str(out), "--json")
+    code, text = run("package", str(release_project), "--out", str(out), "--json")
     assert code == 0, text
     names = members(out)
     assert not any("/data/outputs/" in n for n in names)
     assert run("verify", str(out))[0] == 0
 
 
-def test_unusual_names_survive_manifests_and_bagit(project: Path, tmp_path: Path) -> None:
+def test_unusual_names_survive_manifests_and_bagit(release_project: Path, tmp_path: Path) -> None:
     outputs = tmp_path / "odd"
     (outputs / "Ergebnisse für 2026").mkdir(parents=True)
     (outputs / "half of cases (n=10).csv").write_text("a,b\n1,2\n")
     (outputs / "Ergebnisse für 2026" / "résumé #1.txt").write_text("fine\n")
     (outputs / "empty.dat").write_bytes(b"")
-    info = package(project, outputs, tmp_path / "odd.zip")
+    info = package(release_project, outputs, tmp_path / "odd.zip")
     assert run("verify", str(info.path))[0] == 0
     target = tmp_path / "extracted"
     with zipfile.ZipFile(info.path) as archive:
@@ -194,41 +198,42 @@ def test_unusual_names_survive_manifests_and_bagit(project: Path, tmp_path: Path
 
 
 @pytest.mark.parametrize("name", ["50% done.csv", "line\nbreak.csv", "back\\slash.csv"])
-def test_names_a_manifest_cannot_carry_are_refused(project: Path, tmp_path: Path,
+def test_names_a_manifest_cannot_carry_are_refused(release_project: Path, tmp_path: Path,
                                                    name: str) -> None:
     outputs = tmp_path / "bad"
     outputs.mkdir()
     (outputs / name).write_text("x\n")
     with pytest.raises(ReleaseError, match="rename the file"):
-        package(project, outputs, tmp_path / "bad.zip")
+        package(release_project, outputs, tmp_path / "bad.zip")
     assert not (tmp_path / "bad.zip").exists()
 
 
-def test_zip64_end_records_verify(project: Path, outputs: Path, tmp_path: Path,
+def test_zip64_end_records_verify(release_project: Path, outputs: Path, tmp_path: Path,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # As if the release had 65,535 members or more: zipfile writes the zip64 end records.
     monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)
-    info = package(project, outputs, tmp_path / "zip64.zip")
+    info = package(release_project, outputs, tmp_path / "zip64.zip")
     assert b"PK\x06\x06" in info.path.read_bytes()[-200:]
     code, text = run("verify", str(info.path))
     assert code == 0, text
 
 
 def test_isal_deflates_reproducibly_and_zlib_gives_other_valid_bytes(
-        project: Path, outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        release_project: Path, outputs: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from fivesafes.adapters.release import zip_streams
 
     assert zip_streams.DEFLATER == "isal"  # a dependency: every install deflates alike
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     (outputs / "rows.csv").write_bytes(b"".join(b"%d,north,%d\n" % (i, i % 97)
                                                 for i in range(400_000)))
-    first = package(project, outputs, tmp_path / "a.zip").path.read_bytes()
-    again = package(project, outputs, tmp_path / "b.zip").path.read_bytes()
+    first = package(release_project, outputs, tmp_path / "a.zip").path.read_bytes()
+    again = package(release_project, outputs, tmp_path / "b.zip").path.read_bytes()
     assert first == again
     monkeypatch.setattr(zip_streams, "_ENGINE", zlib)
     monkeypatch.setattr(release_zip, "LEVEL", 1)
     monkeypatch.setattr(release_zip, "TAG_LEVEL", 9)
-    other = package(project, outputs, tmp_path / "c.zip").path
+    other = package(release_project, outputs, tmp_path / "c.zip").path
     assert other.read_bytes() != first
     assert members(other) == members(tmp_path / "a.zip")
     assert run("verify", str(other))[0] == 0

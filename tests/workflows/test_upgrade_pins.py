@@ -99,3 +99,14 @@ def test_bad_input_is_refused_and_nothing_written(tmp_path: Path) -> None:
     assert (root / ".github/workflows/fivesafes.yml").read_text(encoding="utf-8") == CALLER
     assert CliRunner().invoke(cli, ["upgrade", str(tmp_path / "none"), "--to", "v1.0.0"]
                               ).exit_code == 2
+
+
+def test_json_says_what_changed(tmp_path: Path) -> None:
+    import json
+
+    root = project(tmp_path)
+    done = CliRunner().invoke(cli, ["upgrade", str(root), "--to", "v0.2.0", "--json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert report["to"] == "v0.2.0"
+    assert report["changed"] == {".github/workflows/fivesafes.yml": 3}

@@ -27,6 +27,8 @@ ACTIONS = sorted((ROOT / "actions").glob("*/action.yml"))
 WORKFLOWS = [*sorted((ROOT / ".github/workflows").glob("*.yml")), CALLER, REVIEW]
 ALL = WORKFLOWS + ACTIONS
 PR_JOBS = ("validation", "sign-off", "disclosure")
+TRE_JOBS = ("execution", "publication-package", "retention")
+GATES = {"execution-gate": "execution", "publication-gate": "publication-package"}
 
 
 def load(path: Path) -> Any:
@@ -88,11 +90,54 @@ def test_pull_request_jobs_check_out_nothing() -> None:
 
 
 def test_secrets_reach_only_the_jobs_that_need_them() -> None:
+    """The App key is read only by jobs that declare the deployment environment (whose only
+    deployment branch is the default one), and every such job mints the token there."""
     jobs = load(REUSABLE)["jobs"]
     holders = {job_id for job_id, job in jobs.items() if "secrets." in str(job)}
-    assert holders == {"sign-off", "disclosure", "record", "execution", "publication",
-                       "retention"}
-    assert "secrets." not in str(jobs["validation"])
+    assert holders == {"validation", "sign-off", "disclosure", "record", "execution-gate",
+                       "execution-record", "publication-gate", "publication",
+                       "retention-record"}
+    for job_id, job in jobs.items():
+        mints = any("create-github-app-token" in str(s.get("uses", "")) for s in job["steps"])
+        assert mints == (job_id in holders), job_id
+        if job_id in holders:
+            assert job["environment"] == "${{ inputs.environment }}", job_id
+        else:
+            assert "environment" not in job, job_id
+    call = load(REUSABLE)["on"]["workflow_call"]
+    assert "secrets" not in call  # no secret is passed by name
+    assert call["inputs"]["environment"]["default"] == "fivesafes"
+
+
+@pytest.mark.parametrize("job_id", TRE_JOBS)
+def test_tre_jobs_hold_nothing_that_writes_to_github(job_id: str) -> None:
+    """On the TRE runner: no permission, no environment, no secret, no token, a timeout; the
+    approved inputs come as an artifact and what may leave goes back as one."""
+    jobs = load(REUSABLE)["jobs"]
+    job = jobs[job_id]
+    assert job["runs-on"] == "${{ fromJSON(inputs.execution-runs-on) }}"
+    assert job["permissions"] == {}
+    assert "environment" not in job
+    assert "secrets." not in str(job)
+    assert "github.token" not in str(job)
+    assert "token" not in str([s.get("with", {}) for s in job["steps"]])
+    assert job["timeout-minutes"]
+    assert not any("checkout" in str(s.get("uses", "")) for s in job["steps"])
+    assert not any("actions/cache" in str(s.get("uses", "")) for s in job["steps"])
+    # only the TRE jobs run there
+    on_tre = {j for j, spec in jobs.items() if "execution-runs-on" in str(spec["runs-on"])}
+    assert on_tre == set(TRE_JOBS)
+
+
+def test_the_tre_hands_back_no_output_data_before_approval() -> None:
+    """The execution job's only upload is the hand-back folder (entries and manifest); the
+    staging folder, where the outputs are, is never uploaded."""
+    job = load(REUSABLE)["jobs"]["execution"]
+    uploads = [s for s in job["steps"] if "upload-artifact" in str(s.get("uses", ""))]
+    assert [u["with"]["path"] for u in uploads] == ["${{ runner.temp }}/fivesafes-handback"]
+    assert all(s.get("with", {}).get("handback") == "${{ runner.temp }}/fivesafes-handback"
+               for s in job["steps"] if "fivesafes-gitops/actions/" in str(s.get("uses", ""))
+               and "setup" not in str(s.get("uses")))
 
 
 def test_required_check_names_come_from_the_caller_job_and_job_names() -> None:
@@ -104,7 +149,8 @@ def test_required_check_names_come_from_the_caller_job_and_job_names() -> None:
 
 def actions_in_conditions(job: dict[str, Any]) -> set[str]:
     return set(re.findall(r'"(opened|synchronize|reopened|edited|labeled|unlabeled|closed)"',
-                          job["if"])) | set(re.findall(r"action (?:==|!=) '(\w+)'", job["if"]))
+                          job.get("if", ""))) | set(
+        re.findall(r"action (?:==|!=) '(\w+)'", job.get("if", "")))
 
 
 def test_caller_triggers_deliver_every_event_a_job_waits_for() -> None:
@@ -133,17 +179,25 @@ ON_DEFAULT_BRANCH = "github.ref == format('refs/heads/{0}', github.event.reposit
 
 def test_the_secret_holding_caller_runs_only_the_default_branchs_workflow() -> None:
     caller = load(CALLER)
-    assert "secrets." in str(caller["jobs"])  # it holds the App key ...
-    assert set(caller["on"]) - {"workflow_dispatch"} <= DEFAULT_BRANCH_TRIGGERS  # ... so never
-    assert set(caller["on"]["push"]) == {"branches"}  # as a PR changed it; the default branch
+    call = caller["jobs"]["fivesafes"]
+    assert call["secrets"] == "inherit"  # no secret by name: the key is an environment secret
+    assert "secrets." not in str(caller["jobs"])
+    assert call["with"]["environment"] == "fivesafes"
+    assert set(caller["on"]) - {"workflow_dispatch"} <= DEFAULT_BRANCH_TRIGGERS  # never as a
+    assert set(caller["on"]["push"]) == {"branches"}  # PR changed it; the default branch
+    # GHES before 3.20 runs the BASE branch's file for pull_request_target: default only
+    assert caller["on"]["pull_request_target"]["branches"] == ["main"]
     # a dispatch runs the dispatched ref's file: the call happens only on the default branch
-    assert ON_DEFAULT_BRANCH in caller["jobs"]["fivesafes"]["if"]
-    assert "github.event_name != 'workflow_dispatch'" in caller["jobs"]["fivesafes"]["if"]
+    assert ON_DEFAULT_BRANCH in call["if"]
+    assert "github.event_name != 'workflow_dispatch'" in call["if"]
 
 
-@pytest.mark.parametrize("job", ["execution", "publication"])
+@pytest.mark.parametrize("job", ["execution-gate", "publication-gate"])
 def test_dispatched_jobs_run_only_on_the_default_branch(job: str) -> None:
-    assert ON_DEFAULT_BRANCH in load(REUSABLE)["jobs"][job]["if"]
+    jobs = load(REUSABLE)["jobs"]
+    assert ON_DEFAULT_BRANCH in jobs[job]["if"]
+    assert jobs[GATES[job]]["needs"] == job
+    assert jobs[GATES[job]]["if"] == f"needs.{job}.outputs.outcome == 'completed'"
 
 
 def test_the_record_job_waits_in_a_group_of_its_own() -> None:
@@ -152,8 +206,10 @@ def test_the_record_job_waits_in_a_group_of_its_own() -> None:
     jobs = load(REUSABLE)["jobs"]
     group = jobs["record"]["concurrency"]["group"]
     assert "github.run_id" in group
+    records = {"record", "execution-record", "publication", "retention-record"}
+    assert all(jobs[name]["concurrency"]["group"] == group for name in records)
     assert all(job["concurrency"]["group"] != group for name, job in jobs.items()
-               if name != "record")
+               if name not in records)
     assert "schedule" in load(CALLER)["on"]  # the reconciler's tick
     assert "github.event_name == 'schedule'" in jobs["record"]["if"]
 
@@ -161,7 +217,8 @@ def test_the_record_job_waits_in_a_group_of_its_own() -> None:
 def test_execution_and_publication_are_serialised_per_request() -> None:
     jobs = load(REUSABLE)["jobs"]
     group = jobs["execution"]["concurrency"]["group"]
-    assert group == jobs["publication"]["concurrency"]["group"]
+    for job_id in ("execution-gate", "publication-gate", "publication-package"):
+        assert group == jobs[job_id]["concurrency"]["group"], job_id
     assert "inputs.pr" not in group
 
 
@@ -170,7 +227,7 @@ def test_no_privileged_job_runs_on_a_review() -> None:
     through the review workflow's completed run (workflow_run)."""
     jobs = load(REUSABLE)["jobs"]
     for job_id, job in jobs.items():
-        assert "'pull_request_review'" not in job["if"].replace(
+        assert "'pull_request_review'" not in job.get("if", "").replace(
             "github.event.workflow_run.event == 'pull_request_review'", ""), job_id
     for job_id in ("sign-off", "disclosure"):
         assert "github.event.workflow_run.event == 'pull_request_review'" in jobs[job_id]["if"]
@@ -202,7 +259,7 @@ def test_actions_are_documented(path: Path) -> None:
         assert spec.get("description"), f"{path.parent.name}: {key}"
 
 
-@pytest.mark.parametrize("job", ["execution", "publication"])
+@pytest.mark.parametrize("job", ["execution-gate", "publication-gate"])
 def test_dispatched_work_runs_only_after_the_engine_says_completed(job: str) -> None:
     """The handle step judges the dispatch on the record; nothing after it runs unless it
     completed (an `ignored` dispatch must not run the executor or publish)."""

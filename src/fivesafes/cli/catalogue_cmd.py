@@ -10,6 +10,7 @@ import click
 from fivesafes.adapters.catalogue import run as catalogue_check
 from fivesafes.adapters.files.project import ProjectError
 from fivesafes.cli.errors import FINDINGS, CommandError
+from fivesafes.cli.output import json_option
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.request.catalogue import Catalogue
 
@@ -70,18 +71,20 @@ def _run(project_dir: Path, data_dir: Path | None, write: bool, fmt: str) -> Non
 @_project
 @_data_dir
 @_format
-def check(project_dir: Path, data_dir: Path | None, fmt: str) -> None:
+@json_option
+def check(project_dir: Path, data_dir: Path | None, fmt: str, as_json: bool) -> None:
     """Report requested names missing from the source (exit 1), never writing anything."""
-    _run(project_dir, data_dir, write=False, fmt=fmt)
+    _run(project_dir, data_dir, write=False, fmt="json" if as_json else fmt)
 
 
 @catalogue.command()
 @_project
 @_data_dir
 @_format
-def enrich(project_dir: Path, data_dir: Path | None, fmt: str) -> None:
+@json_option
+def enrich(project_dir: Path, data_dir: Path | None, fmt: str, as_json: bool) -> None:
     """Check, then write column types and descriptions into the dataset files (comments kept)."""
-    _run(project_dir, data_dir, write=True, fmt=fmt)
+    _run(project_dir, data_dir, write=True, fmt="json" if as_json else fmt)
 
 
 def catalogue_json(found: Catalogue) -> dict[str, object]:

@@ -10,14 +10,16 @@ from rich.console import Console
 
 from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
-from fivesafes.demo.run import DEMO_EPOCH, DemoError, run_demo
+from fivesafes.cli.errors import FINDINGS, USAGE, CommandError, failing
+from fivesafes.cli.output import Output, json_option
+from fivesafes.demo.run import DEMO_EPOCH, run_demo
 
 
 @click.command()
 @click.argument("directory", default="fivesafes-demo",
                 type=click.Path(file_okay=False, path_type=Path))
-def demo(directory: Path) -> None:
+@json_option
+def demo(directory: Path, as_json: bool) -> None:
     """Run the whole lifecycle of a request in DIR (default ./fivesafes-demo), in seconds.
 
     No network and no GitHub: a local bare repository stands in for GitHub, and the real
@@ -28,7 +30,7 @@ def demo(directory: Path) -> None:
     Times are pinned to SOURCE_DATE_EPOCH, or to 2026-01-01T12:00:00Z when it is unset, so
     two demos write byte-identical zips.
     """
-    console = Console(highlight=False)
+    console = Console(highlight=False, stderr=as_json)
     started = time.monotonic()
 
     def say(phase: str, text: str) -> None:
@@ -37,10 +39,8 @@ def demo(directory: Path) -> None:
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise CommandError(f"{directory} is not empty; give a new or empty folder", USAGE)
     say("demo", f"into {directory} (times pinned to SOURCE_DATE_EPOCH, default {DEMO_EPOCH})")
-    try:
+    with failing("demo"):
         release = run_demo(directory, say, software())
-    except DemoError as exc:
-        raise CommandError(f"demo: {exc}", exc.exit_code) from None
     report = verify_release(release, Limits(), progress=False)
     if not report.ok:
         for finding in report.findings:
@@ -48,4 +48,8 @@ def demo(directory: Path) -> None:
         raise CommandError(f"demo: the release {release} does not verify", FINDINGS)
     say("verify", f"release verifies: {report.payload_files} payload file(s)")
     say("done", f"in {time.monotonic() - started:.1f} s; release zip:")
-    click.echo(str(release))
+    if as_json:
+        Output(as_json).result({"release": str(release), "project": str(directory / "project"),
+                                "payload-files": report.payload_files, "verified": True})
+    else:
+        click.echo(str(release))

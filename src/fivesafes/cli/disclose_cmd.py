@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.files.project import ProjectError
 from fivesafes.adapters.git import lifecycle as lifecycle_git
-from fivesafes.cli.errors import EXTERNAL, CommandError
+from fivesafes.cli.errors import USAGE, CommandError, failing
+from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
 from fivesafes.services import disclose as disclosure
-from fivesafes.services.execute import GateClosed, RunOptions
+from fivesafes.services.execute import RunOptions
 
 
 def open_pull_request(branch: str, base: str, attempt: int) -> str:
@@ -44,8 +44,12 @@ def open_pull_request(branch: str, base: str, attempt: int) -> str:
 @click.option("--push", is_flag=True, help="Push the disclosure branch to origin.")
 @click.option("--open-pr", is_flag=True,
               help="Open the disclosure pull request on GitHub (GITHUB_REPOSITORY, GITHUB_TOKEN).")
+@click.option("--handback", "handback_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="On the TRE runner (no token): add the manifest to the hand-back in this "
+                   "folder instead of committing it; `fivesafes handback` proposes it.")
+@json_option
 def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | None, push: bool,
-             open_pr: bool) -> None:
+             open_pr: bool, handback_dir: Path | None, as_json: bool) -> None:
     """Check the staged outputs and write outputs/manifest.toml for the output checkers.
 
     The manifest lists each output's path, size, sha-512 and media type with the findings of
@@ -53,30 +57,62 @@ def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | Non
     the only thing committed: output data never enters git. Refuses (exit 1) without a
     completed execution or when a staged output changed since the run.
     """
-    try:
+    if handback_dir is not None and (push or open_pr or use_branch):
+        raise CommandError("--handback writes the manifest for the hosted job; it cannot be "
+                           "combined with --branch, --push or --open-pr", USAGE)
+    with failing("disclose refused"):
         result = disclosure.prepare(project_dir, RunOptions(staging_root=staging_dir))
-    except (ProjectError, GateClosed) as exc:
-        raise CommandError(f"disclose refused: {exc}", exc.exit_code) from None
-    click.echo(f"wrote {layout.OUTPUTS_MANIFEST}: {len(result.manifest.output)} output(s), "
-               f"{len(result.report.findings)} finding(s)")
+    out = Output(as_json)
+    out.line(f"wrote {layout.OUTPUTS_MANIFEST}: {len(result.manifest.output)} output(s), "
+             f"{len(result.report.findings)} finding(s)")
     for finding in result.report.findings:
         where = finding.path + (f":{finding.line}" if finding.line else "")
-        click.echo(f"  {finding.severity}: {where}: {finding.message} [{finding.rule}]")
+        out.line(f"  {finding.severity}: {where}: {finding.message} [{finding.rule}]")
     if result.report.acro_summary:
-        click.echo(f"  {result.report.acro_summary}")
-    if use_branch is None:
-        use_branch = lifecycle_git.is_repo(project_dir)
-    if not use_branch:
-        return
-    try:
+        out.line(f"  {result.report.acro_summary}")
+    report: dict[str, object] = {
+        "manifest": layout.OUTPUTS_MANIFEST, "attempt": result.attempt,
+        "outputs": [o.path for o in result.manifest.output],
+        "excluded": [x.path for x in result.manifest.excluded],
+        "findings": [f.model_dump(by_alias=True, exclude_none=True, mode="json")
+                     for f in result.report.findings],
+        "acro-summary": result.report.acro_summary or None, "branch": None,
+        "pull-request": None, "handback": str(handback_dir) if handback_dir else None}
+    if handback_dir is not None:
+        out.line(hand_back(handback_dir, project_dir, result.text))
+    else:
+        if use_branch is None:
+            use_branch = lifecycle_git.is_repo(project_dir)
+        if use_branch:
+            report.update(propose(project_dir, result.text, result.attempt, push or open_pr,
+                                  open_pr, out))
+    out.result(report)
+
+
+def hand_back(folder: Path, project_dir: Path, text: str) -> str:
+    from fivesafes.adapters.files import handback
+    from fivesafes.adapters.files.project import load_project
+    from fivesafes.core.lifecycle.handback import Handback
+
+    request = load_project(project_dir).request.id
+    handback.write(folder, Handback("execution", request, (), "", manifest=text))
+    return f"handed back {layout.OUTPUTS_MANIFEST} in {folder}"
+
+
+def propose(project_dir: Path, text: str, attempt: int, push: bool, open_pr: bool,
+            out: Output) -> dict[str, str | None]:
+    """Commit the manifest on the disclosure branch, push it and open (or, revising, reuse)
+    the disclosure pull request; the branch and the pull request opened."""
+    opened = None
+    with failing("disclose"):
         base = lifecycle_git.current_branch(project_dir)
         onto = disclosure.revision_branch(project_dir)
-        branch = disclosure.commit_on_branch(project_dir, result, push or open_pr, onto)
-        click.echo(f"committed on branch {branch}")
+        branch = disclosure.commit_manifest(project_dir, text, attempt, push, onto)
+        out.line(f"committed on branch {branch}")
         if onto is not None:
-            click.echo("checkers asked for changes: these outputs replace the previous ones on "
-                       "the same disclosure pull request")
+            out.line("checkers asked for changes: these outputs replace the previous ones on "
+                     "the same disclosure pull request")
         elif open_pr:
-            click.echo(f"opened {open_pull_request(branch, base, result.attempt)}")
-    except Exception as exc:
-        raise CommandError(f"disclose: {exc}", EXTERNAL) from None
+            opened = open_pull_request(branch, base, attempt)
+            out.line(f"opened {opened}")
+    return {"branch": branch, "pull-request": opened}

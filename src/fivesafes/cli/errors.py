@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 import click
@@ -21,7 +22,7 @@ from fivesafes.errors import BUG, EXTERNAL, FINDINGS, OK, USAGE, FivesafesError
 if TYPE_CHECKING:
     from fivesafes.adapters.files.project import ProjectError
 
-__all__ = ["BUG", "EXTERNAL", "FINDINGS", "OK", "USAGE", "CommandError", "handled",
+__all__ = ["BUG", "EXTERNAL", "FINDINGS", "OK", "USAGE", "CommandError", "failing", "handled",
            "invalid_request"]
 
 T = TypeVar("T")
@@ -70,3 +71,15 @@ def invalid_request(exc: ProjectError) -> CommandError:
         click.echo(finding.render(), err=True)
     return CommandError("the request is not valid; fix the findings above "
                         "(`fivesafes validate` lists them all)", FINDINGS)
+
+
+@contextmanager
+def failing(doing: str) -> Iterator[None]:
+    """Adds what the command was ``doing`` to an error's message; the exit code stays the
+    error's own (its class says it), so no command chooses one by hand."""
+    try:
+        yield
+    except CommandError:
+        raise
+    except FivesafesError as exc:
+        raise CommandError(f"{doing}: {exc}", exc.exit_code) from exc

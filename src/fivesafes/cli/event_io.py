@@ -15,12 +15,11 @@ import click
 from fivesafes.adapters.files.facts_file import FileFacts
 from fivesafes.adapters.files.local_apply import LocalApplier, describe
 from fivesafes.adapters.github.env import token_from_env
-from fivesafes.cli.errors import EXTERNAL, CommandError
+from fivesafes.cli.errors import failing
 from fivesafes.core.engine.plan import Plan
 from fivesafes.core.engine.ports import FactsSource, PlanApplier
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts
-from fivesafes.errors import FivesafesError
 
 
 def _repository(event: Event | None) -> str:
@@ -59,12 +58,8 @@ def facts_source(facts_path: Path | None, repo_dir: Path | None,
 
 
 def fetch(source: FactsSource, event: Event) -> Facts:
-    try:
+    with failing("fetching the facts failed"):  # an adapter's error keeps its exit code
         return source.fetch(event)
-    except FivesafesError:
-        raise
-    except Exception as exc:  # an adapter failure (GitHub, git): name it, exit 3
-        raise CommandError(f"fetching the facts failed: {exc}", EXTERNAL) from exc
 
 
 def rebuild_crate(root: Path) -> None:

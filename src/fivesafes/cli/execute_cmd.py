@@ -13,6 +13,7 @@ from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import LedgerError, read_record
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
 from fivesafes.services.execute import ExecutionRefused, GateClosed, RunOptions
@@ -35,8 +36,13 @@ from fivesafes.services.execute import execute as run_execution
               help="Commit the record and crate locally (default: in a git checkout).")
 @click.option("--push", is_flag=True,
               help="Record on origin's branch instead, by compare-and-swap (the automation).")
+@click.option("--handback", "handback_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="On the TRE runner (no token): write the attempt's record entries to a "
+                   "hand-back in this folder; a hosted job records them (`fivesafes handback`).")
+@json_option
 def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
-            workflow_mirror: Path | None, commit: bool | None, push: bool) -> None:
+            workflow_mirror: Path | None, commit: bool | None, push: bool,
+            handback_dir: Path | None, as_json: bool) -> None:
     """Run the policy's executor on the signed-off request and record the attempt.
 
     Refuses (exit 1) unless the action record holds a completed sign-off of exactly the
@@ -48,6 +54,9 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     workflow could not be retrieved, or changed since its first retrieval). A re-run is a
     new attempt; earlier attempts stay in the record. Output data stays in the staging folder.
     """
+    if handback_dir is not None and (push or commit):
+        raise CommandError("--handback leaves the recording to the hosted job; it cannot be "
+                           "combined with --push or --commit", USAGE)
     options = RunOptions(staging_root=staging_dir, data_dir=data_dir,
                          workflow_mirror=workflow_mirror)
     refused: ExecutionRefused | None = None
@@ -62,25 +71,48 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
         raise CommandError(f"the request is not valid: {exc}; run `fivesafes validate`",
                            FINDINGS) from None
     except (GateClosed, StagingError) as exc:
-        raise CommandError(f"execute refused: {exc}", exc.exit_code) from None
+        raise CommandError(f"execute refused: {exc}", exc.exit_code) from exc
     refresh_crate(project_dir, software())
     message = f"fivesafes: execution attempt {entry.attempt} {entry.status}"
     if refused is not None:
         message = f"fivesafes: execution attempt {entry.attempt} refused"
+    out = Output(as_json)
+    if handback_dir is not None:
+        code = FINDINGS if refused is not None else (0 if entry.status == "completed" else EXTERNAL)
+        out.line(hand_back(handback_dir, project_dir, before, message, code))
+        commit = False
     try:
         if push:
             new = [entry_fields(e) for e in read_record(project_dir).action[before:]]
             record_remotely(project_dir, new, message, lambda work: refresh_crate(work, software()))
-        elif commit or (commit is None and is_repo(project_dir)):
+        elif commit or (commit is None and handback_dir is None and is_repo(project_dir)):
             commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
     except GitError as exc:  # local commit or the push of the record (GitRepoError)
         raise CommandError(f"execute: the attempt is recorded locally but not committed: {exc}",
                            exc.exit_code) from None
+    out.result({"attempt": entry.attempt, "status": "refused" if refused else entry.status,
+                "reason": entry.reason, "entry": entry.id,
+                "results": [r.model_dump(by_alias=True, exclude_none=True, mode="json")
+                            for r in entry.results],
+                "handback": str(handback_dir) if handback_dir else None})
     if refused is not None:
         raise CommandError(f"{refused} (recorded)", FINDINGS)
     if entry.status != "completed":
         raise CommandError(f"execution attempt {entry.attempt} failed: {entry.reason}", EXTERNAL)
-    click.echo(f"execution attempt {entry.attempt} completed: {entry.reason}")
+    out.line(f"execution attempt {entry.attempt} completed: {entry.reason}")
     for result in entry.results:
         rows = f", {result.rows} rows" if result.rows is not None else ""
-        click.echo(f"  {result.path}: {result.size} bytes, {result.media_type}{rows}")
+        out.line(f"  {result.path}: {result.size} bytes, {result.media_type}{rows}")
+
+
+def hand_back(folder: Path, project_dir: Path, before: int, message: str, code: int) -> str:
+    """Write the entries this command appended to the hand-back in ``folder``."""
+    from fivesafes.adapters.files import handback
+    from fivesafes.adapters.files.project import load_project
+    from fivesafes.core.lifecycle.handback import Handback
+
+    project = load_project(project_dir)
+    entries = tuple(entry_fields(e) for e in project.record.action[before:])
+    handback.write(folder, Handback("execution", project.request.id, entries, message, code))
+    return (f"handed back {len(entries)} record entr{'y' if len(entries) == 1 else 'ies'} "
+            f"in {folder}")

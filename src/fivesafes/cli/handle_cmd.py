@@ -18,7 +18,7 @@ import click
 
 from fivesafes.adapters.files.facts_file import FileFacts
 from fivesafes.adapters.runner.clock import stamp
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, OK, USAGE, CommandError
+from fivesafes.cli.errors import FINDINGS, OK, USAGE, CommandError, failing
 from fivesafes.cli.event_io import (
     _github_mode,
     _repository,
@@ -78,11 +78,9 @@ def resolve_pr(event: Event, facts_path: Path | None, repo_dir: Path | None) -> 
         from fivesafes.adapters.github.api import GitHubApi
         from fivesafes.adapters.github.facts import pull_for_run
 
-        try:
+        with failing("finding the pull request failed"):
             number = pull_for_run(GitHubApi.from_env(), _repository(event), event.head_sha,
                                   event.head_repo, event.ref)
-        except Exception as exc:
-            raise CommandError(f"finding the pull request failed: {exc}", EXTERNAL) from exc
     elif facts_path is not None:
         pr = fetch(FileFacts(facts_path, repo_dir), event).pr
         number = pr.number if pr is not None and pr.head_sha == event.head_sha else None
@@ -157,12 +155,8 @@ def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | Non
             _refuse_repository(why, as_json)
         plan = plan_event(event, facts, stamp())
         if not dry_run:
-            try:
+            with failing("applying the plan failed"):
                 applier(facts_path, repo_dir, event).apply(plan, facts)
-            except CommandError:
-                raise
-            except Exception as exc:
-                raise CommandError(f"applying the plan failed: {exc}", EXTERNAL) from exc
         if event.kind == "push" and facts_path is None:  # a push to the default branch, or
             _reconcile(repo_dir, dry_run, event)  # the schedule
     if as_json:

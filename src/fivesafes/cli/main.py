@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "disclose": "fivesafes.cli.disclose_cmd:disclose",
     "publish": "fivesafes.cli.publish_cmd:publish",
     "retention": "fivesafes.cli.retention_cmd:retention",
+    "handback": "fivesafes.cli.handback_cmd:handback",
     "demo": "fivesafes.cli.demo_cmd:demo",
     "doctor": "fivesafes.cli.doctor_cmd:doctor",
     "upgrade": "fivesafes.cli.upgrade_cmd:upgrade",

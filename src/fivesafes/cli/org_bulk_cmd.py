@@ -8,7 +8,7 @@ import json
 
 import click
 
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import FINDINGS, USAGE, CommandError, failing
 from fivesafes.core.admin.pins import RELEASE_RE, SHA_RE
 from fivesafes.core.org.source import OrgSource
 
@@ -27,13 +27,12 @@ def doctor_all(org_name: str, topic: str, template: str | None, as_json: bool) -
     """Every project repository: protection, environment, pins, labels, CODEOWNERS against
     the policy, and example values still in place. Exit 1 when any has something to fix."""
     from fivesafes.adapters.github.api import GitHubApi
-    from fivesafes.adapters.github.errors import GitHubError
     from fivesafes.adapters.org.bulk import doctor_repo, project_files_of
     from fivesafes.adapters.org.github_projects import project_repos, read_repo
 
     report: list[dict[str, object]] = []
-    failing = 0
-    try:
+    to_fix = 0
+    with failing("GitHub"):
         api = GitHubApi.from_env()
         central: dict[str, OrgSource] = {}
         for repo in project_repos(api, org_name, topic, template):
@@ -47,20 +46,18 @@ def doctor_all(org_name: str, topic: str, template: str | None, as_json: bool) -
                 found = doctor_repo(api, repo, files.policy, project_files_of(api, repo))
                 found_json = [f.as_dict() for f in found]
             bad = [f for f in found_json if f["severity"] == "error"]
-            failing += bool(bad)
+            to_fix += bool(bad)
             report.append({"repository": files.repo, "findings": found_json})
             if not as_json:
                 click.echo(f"{files.repo}: {len(bad)} to fix, "
                            f"{len(found_json) - len(bad)} warning(s)")
                 for f in found_json:
                     click.echo(f"  {f['severity']}: {f['file']}: {f['message']}")
-    except GitHubError as exc:
-        raise CommandError(str(exc), EXTERNAL) from exc
     if as_json:
         click.echo(json.dumps({"organisation": org_name, "repositories": report}, indent=2))
     else:
-        click.echo(f"{len(report)} repositories, {failing} with something to fix")
-    if failing:  # the same rule as `fivesafes doctor`: only errors fail
+        click.echo(f"{len(report)} repositories, {to_fix} with something to fix")
+    if to_fix:  # the same rule as `fivesafes doctor`: only errors fail
         raise SystemExit(FINDINGS)
 
 
@@ -79,12 +76,11 @@ def upgrade_all(org_name: str, tag: str, sha: str | None, topic: str,
     if sha is not None and not SHA_RE.match(sha):
         raise CommandError(f"--sha {sha}: give the full 40-character commit SHA", USAGE)
     from fivesafes.adapters.github.api import GitHubApi
-    from fivesafes.adapters.github.errors import GitHubError
     from fivesafes.adapters.org.bulk import upgrade_repo
     from fivesafes.adapters.org.github_projects import project_repos, read_repo
     from fivesafes.models.policy import DEFAULT_AUTOMATION
 
-    try:
+    with failing("GitHub"):
         api = GitHubApi.from_env()
         central: dict[str, OrgSource] = {}
         for repo in project_repos(api, org_name, topic, template):
@@ -95,5 +91,3 @@ def upgrade_all(org_name: str, tag: str, sha: str | None, topic: str,
             click.echo(f"{done.repository}: {done.outcome}"
                        + (f" {done.url}" if done.url else "")
                        + (f" ({done.detail})" if done.detail else ""))
-    except GitHubError as exc:
-        raise CommandError(str(exc), EXTERNAL) from exc

@@ -15,7 +15,7 @@ import click
 
 from fivesafes.adapters.org.checkouts import read_checkout
 from fivesafes.adapters.runner.clock import now
-from fivesafes.cli.errors import EXTERNAL, USAGE, CommandError
+from fivesafes.cli.errors import USAGE, CommandError, failing
 from fivesafes.core.org.source import OrgSource
 from fivesafes.core.org.summary import ProjectFiles, Summary, summarise, summary_to_json
 
@@ -43,16 +43,13 @@ def project_files(org_name: str | None, folders: tuple[Path, ...], topic: str,
         raise CommandError("give ORG (read through the API) or --from DIR (local checkouts)",
                            USAGE)
     from fivesafes.adapters.github.api import GitHubApi
-    from fivesafes.adapters.github.errors import GitHubError
     from fivesafes.adapters.org.github_projects import project_repos, read_repo
 
-    try:
+    with failing("GitHub"):
         api = GitHubApi.from_env()
         central: dict[str, OrgSource] = {}
         return [read_repo(api, repo, central)
                 for repo in project_repos(api, org_name, topic, template)]
-    except GitHubError as exc:
-        raise CommandError(str(exc), EXTERNAL) from exc
 
 
 def summaries(org_name: str | None, folders: tuple[Path, ...], topic: str,
@@ -130,13 +127,12 @@ def remind(org_name: str, topic: str, template: str | None, dry_run: bool) -> No
     URL or SMTP URL, read from the environment variable the policy's secret names).
     """
     from fivesafes.adapters.github.api import GitHubApi
-    from fivesafes.adapters.github.errors import GitHubError
     from fivesafes.adapters.org.github_projects import project_repos, read_repo
     from fivesafes.adapters.org.reminders import notify, open_pulls, post_reminder
     from fivesafes.core.org.remind import reminder
 
     moment = now()
-    try:
+    with failing("GitHub"):
         api = GitHubApi.from_env()
         central: dict[str, OrgSource] = {}
         for repo in project_repos(api, org_name, topic, template):
@@ -155,8 +151,6 @@ def remind(org_name: str, topic: str, template: str | None, dry_run: bool) -> No
                     for problem in notify(due, files.policy):
                         click.echo(f"{due.repo}#{due.number}: notification failed: {problem}",
                                    err=True)
-    except GitHubError as exc:
-        raise CommandError(str(exc), EXTERNAL) from exc
 
 
 def _bulk() -> None:

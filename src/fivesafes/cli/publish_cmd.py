@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import click
 
-from fivesafes.adapters.executors.base import ExecutorFailed
-from fivesafes.adapters.files.outputs import ReleaseError
-from fivesafes.adapters.files.project import ProjectError
 from fivesafes.adapters.git import lifecycle as lifecycle_git
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import read_record
-from fivesafes.adapters.release.targets import TargetError
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import EXTERNAL, CommandError
+from fivesafes.cli.errors import USAGE, CommandError, failing
+from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
-from fivesafes.services.execute import GateClosed, RunOptions
+from fivesafes.services.execute import RunOptions
 from fivesafes.services.publish import PublishOptions, PublishResult
 from fivesafes.services.publish import publish as run_publish
 
@@ -46,8 +45,14 @@ def commit_release(root: Path, result: PublishResult, push: bool) -> str | None:
               help="Commit the record and crate (default: in a git checkout).")
 @click.option("--push", is_flag=True,
               help="Record on origin's branch instead, by compare-and-swap (the automation).")
+@click.option("--handback", "handback_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="On the TRE runner (no token): publish to the TRE folder only and hand "
+                   "back the publication entry and the public zip in this folder; the hosted "
+                   "job puts it on the GitHub Release and records it (`fivesafes handback`).")
+@json_option
 def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
-            keep: Path | None, commit: bool | None, push: bool) -> None:
+            keep: Path | None, commit: bool | None, push: bool,
+            handback_dir: Path | None, as_json: bool) -> None:
     """Publish the outputs the checkers approved to the policy's targets.
 
     Refuses (exit 1) unless the record holds a completed disclosure of exactly the
@@ -56,23 +61,56 @@ def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
     writes it to each target, the publication to the record (with the zip's and the bag's
     sha-512, which `verify --record` checks), and the final crate; prints where it went.
     """
+    if handback_dir is not None and (push or commit):
+        raise CommandError("--handback leaves the recording to the hosted job; it cannot be "
+                           "combined with --push or --commit", USAGE)
+    kept = Path(tempfile.mkdtemp(prefix="fivesafes-zip-")) if handback_dir else keep
     options = PublishOptions(software=software(), run=RunOptions(staging_root=staging_dir),
-                             directory=directory, keep=keep)
-    try:
+                             directory=directory, keep=kept, defer_github=bool(handback_dir))
+    with failing("publish"):
         result = run_publish(project_dir, options)
-    except (ProjectError, GateClosed) as exc:
-        raise CommandError(f"publish refused: {exc}", exc.exit_code) from None
-    except (ExecutorFailed, TargetError, ReleaseError) as exc:
-        raise CommandError(f"publish failed: {exc}", EXTERNAL) from None
+    out = Output(as_json)
     data = "with the outputs" if result.includes_data else "without data (checksums only)"
-    click.echo(f"published {result.tag} {data}; zip sha-512 {result.sha512}")
+    out.line(f"published {result.tag} {data}; zip sha-512 {result.sha512}")
     for location in result.locations:
-        click.echo(f"  {location}")
+        out.line(f"  {location}")
+    out.result({"tag": result.tag, "date-published": result.date_published,
+                "sha512": result.sha512, "includes-data": result.includes_data,
+                "locations": list(result.locations),
+                "handback": str(handback_dir) if handback_dir else None})
+    if handback_dir is not None:
+        assert kept is not None
+        out.line(hand_back(handback_dir, project_dir, result, kept))
+        return
     if commit is None:
         commit = lifecycle_git.is_repo(project_dir)
     if commit or push:
-        try:
+        with failing("publish: the release is out but the record was not committed"):
             commit_release(project_dir, result, push)
-        except lifecycle_git.GitError as exc:  # local commit or push of the record
-            raise CommandError(f"publish: the release is out but the record was not "
-                               f"committed: {exc}", exc.exit_code) from None
+
+
+def hand_back(folder: Path, project_dir: Path, result: PublishResult, kept: Path) -> str:
+    """The publication entry, and the public zip when a GitHub Release is to carry it."""
+    from fivesafes.adapters.files import handback
+    from fivesafes.adapters.files.project import load_project
+    from fivesafes.core.lifecycle.handback import Handback
+    from fivesafes.services.publish import release_text
+
+    try:
+        project = load_project(project_dir)
+        entry = project.record.action[-1]
+        assert entry.release is not None
+        zip_path: Path | None = None
+        release = None
+        if "github-release" in project.policy.publication.targets:
+            zip_path = kept / entry.release.file
+            version = int(result.tag.rsplit("/v", 1)[1])
+            title, body = release_text(project, version, result.tag, entry.release.file)
+            release = {"file": entry.release.file, "sha512": entry.release.sha512,
+                       "tag": result.tag, "title": title, "body": body}
+        handback.write(folder, Handback(
+            "publication", project.request.id, (entry_fields(entry),),
+            f"fivesafes: publication {result.tag} recorded", release=release), zip_path)
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)
+    return f"handed back the publication of {result.tag} in {folder}"

@@ -19,7 +19,7 @@ import click
 
 from fivesafes.adapters.files.facts_file import FileFacts
 from fivesafes.adapters.runner.clock import stamp
-from fivesafes.cli.errors import EXTERNAL, CommandError
+from fivesafes.cli.errors import CommandError, failing
 from fivesafes.cli.event_io import (
     _github_mode,
     applier,
@@ -44,11 +44,8 @@ def _merged(facts_path: Path | None, repo_dir: Path | None, probe: Event,
         from fivesafes.adapters.github.facts import merged_pulls
 
         base = fetch(facts_source(None, repo_dir, probe), probe)
-        try:
+        with failing("listing the merged pull requests failed"):
             return merged_pulls(GitHubApi.from_env(), repository, base.default_branch), base
-        except Exception as exc:
-            raise CommandError(f"listing the merged pull requests failed: {exc}",
-                               EXTERNAL) from exc
     base = fetch(FileFacts(facts_path, repo_dir), probe)
     pr = base.pr
     if pr is None or not pr.merged or not pr.merge_commit_sha or not pr.merged_at:
@@ -78,12 +75,8 @@ def reconcile_merges(facts_path: Path | None, repo_dir: Path | None, dry_run: bo
         plan = plan_event(event, facts, stamp())
         plans.append(plan)
         if not dry_run:
-            try:
+            with failing("applying the plan failed"):
                 applier(facts_path, repo_dir, event).apply(plan, facts)
-            except CommandError:
-                raise
-            except Exception as exc:
-                raise CommandError(f"applying the plan failed: {exc}", EXTERNAL) from exc
     if start:
         plans += _start_unstarted(facts_path, repo_dir, dry_run, probe, merged)
     return plans
@@ -102,10 +95,8 @@ def _start_unstarted(facts_path: Path | None, repo_dir: Path | None, dry_run: bo
     plan = Plan(dispatch.target, "completed", reason,
                 (dispatch, Summary(f"**fivesafes:** {reason}\n")))
     if not dry_run:
-        try:
+        with failing(f"starting {dispatch.target} failed"):
             applier(facts_path, repo_dir, probe).apply(plan, base)
-        except Exception as exc:
-            raise CommandError(f"starting {dispatch.target} failed: {exc}", EXTERNAL) from exc
     return [plan]
 
 

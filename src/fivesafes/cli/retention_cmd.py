@@ -30,8 +30,11 @@ from fivesafes.services.retention import apply_retention
               help="Commit the record and crate locally (default: in a git checkout).")
 @click.option("--push", is_flag=True,
               help="Record on origin's branch instead, by compare-and-swap (the automation).")
+@click.option("--handback", "handback_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="On the TRE runner (no token): hand back the removal's record entry in "
+                   "this folder; a hosted job records it (`fivesafes handback`).")
 def retention(project_dir: Path, staging_dir: Path | None, dry_run: bool, as_json: bool,
-              commit: bool | None, push: bool) -> None:
+              commit: bool | None, push: bool, handback_dir: Path | None) -> None:
     """Remove the request's staging folder once its retention has passed, and record it.
 
     A published request keeps its staging folder (output data inside the TRE) for the
@@ -40,6 +43,9 @@ def retention(project_dir: Path, staging_dir: Path | None, dry_run: bool, as_jso
     The removal is a `retention` entry in the action record. Exit 0 whether something was
     removed or kept; 1 when the request is not valid; 3 when the record could not be pushed.
     """
+    if handback_dir is not None and (push or commit):
+        raise CommandError("--handback leaves the recording to the hosted job; it cannot be "
+                           "combined with --push or --commit", USAGE)
     try:
         result = apply_retention(project_dir, staging=staging_dir, dry_run=dry_run)
     except (UnreadableProject, LedgerError) as exc:
@@ -49,7 +55,14 @@ def retention(project_dir: Path, staging_dir: Path | None, dry_run: bool, as_jso
                            FINDINGS) from None
     except StagingError as exc:
         raise CommandError(f"retention refused: {exc}", FINDINGS) from None
-    if result.entry is not None:
+    if result.entry is not None and handback_dir is not None:
+        from fivesafes.adapters.files import handback
+        from fivesafes.core.lifecycle.handback import Handback
+
+        handback.write(handback_dir, Handback(
+            "retention", result.request, (entry_fields(result.entry),),
+            "fivesafes: staging folder removed after retention"))
+    elif result.entry is not None:
         refresh_crate(project_dir, software())
         message = "fivesafes: staging folder removed after retention"
         try:

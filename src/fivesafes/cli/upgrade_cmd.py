@@ -14,6 +14,7 @@ import click
 
 from fivesafes.adapters.files.workflow_pins import upgrade_project, workflow_files
 from fivesafes.cli.errors import USAGE, CommandError
+from fivesafes.cli.output import Output, json_option
 from fivesafes.core.admin.pins import RELEASE_RE, SHA_RE
 from fivesafes.services.github_setup import automation_repository
 
@@ -26,7 +27,9 @@ from fivesafes.services.github_setup import automation_repository
                    "the tag.")
 @click.option("--org-policy", type=click.Path(path_type=Path, dir_okay=False),
               help="The central policy as a local file (names the automation's repository).")
-def upgrade(project_dir: Path, tag: str, sha: str | None, org_policy: Path | None) -> None:
+@json_option
+def upgrade(project_dir: Path, tag: str, sha: str | None, org_policy: Path | None,
+            as_json: bool) -> None:
     """Pin the project's workflows to release TAG of fivesafes-gitops.
 
     Rewrites every `uses: ORG/REPO/...@REF` of the automation's repository (the policy's
@@ -45,8 +48,11 @@ def upgrade(project_dir: Path, tag: str, sha: str | None, org_policy: Path | Non
     changed = upgrade_project(project_dir, tag, sha,
                               automation_repository(project_dir, org_policy))
     pin = f"{sha} # {tag}" if sha else tag
+    out = Output(as_json)
+    out.result({"to": tag, "sha": sha, "changed": {
+        path.relative_to(project_dir).as_posix(): count for path, count in changed}})
     if not changed:
-        click.echo(f"Already at {pin}: nothing changed")
+        out.line(f"Already at {pin}: nothing changed")
         return
     for path, count in changed:
-        click.echo(f"{path.relative_to(project_dir).as_posix()}: {count} pin(s) -> {pin}")
+        out.line(f"{path.relative_to(project_dir).as_posix()}: {count} pin(s) -> {pin}")

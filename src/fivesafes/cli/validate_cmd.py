@@ -14,6 +14,7 @@ from fivesafes.adapters.files.project import scan_tree
 from fivesafes.adapters.github.org_policy import resolve_org_policy
 from fivesafes.cli.errors import FINDINGS, OK
 from fivesafes.cli.findings_output import FORMATS, Format, emit
+from fivesafes.cli.output import json_option
 from fivesafes.core import layout
 from fivesafes.core.findings import errors
 from fivesafes.core.request.examples import example_warnings
@@ -33,8 +34,9 @@ from fivesafes.core.request.validate import validate_policy, validate_request
 @click.option("--org-policy", type=click.Path(path_type=Path, dir_okay=False),
               help="The organisation's central policy as a local file, for a policy that "
                    "extends it (default: read from its repository through the API).")
+@json_option
 def validate(project_dir: Path, fmt: Format, with_catalogue: bool,
-             data_dir: Path | None, org_policy: Path | None) -> None:
+             data_dir: Path | None, org_policy: Path | None, as_json: bool) -> None:
     """Check every request file and the policy of PROJECT_DIR (default: here).
 
     Reports TOML syntax, schema (unknown keys with did-you-mean, wrong types), ORCID check
@@ -43,6 +45,7 @@ def validate(project_dir: Path, fmt: Format, with_catalogue: bool,
     and columns against the source. Writes nothing. Exit 0 valid, 1 findings, 2 not a
     project folder.
     """
+    fmt = "json" if as_json else fmt  # --json: the flag every reporting command takes
     files, findings = scan_tree(project_dir)
     policy_data = files.get(layout.POLICY)
     policy, policy_findings = validate_policy(

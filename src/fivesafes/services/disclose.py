@@ -197,16 +197,22 @@ def commit_on_branch(root: Path, result: Disclosed, push: bool,
     """Commit the manifest alone on a new disclosure branch (or, revising, ``onto`` the
     existing one, so the new outputs replace the old on the same pull request), then return
     to where we were."""
+    return commit_manifest(root, result.text, result.attempt, push, onto)
+
+
+def commit_manifest(root: Path, text: str, attempt: int, push: bool,
+                    onto: str | None = None) -> str:
+    """``commit_on_branch`` for a manifest's text (a TRE job's hand-back carries only that)."""
     back = lifecycle_git.current_branch(root)
-    branch = onto or branch_name(result.attempt)
+    branch = onto or branch_name(attempt)
     path = root / layout.OUTPUTS_MANIFEST
     if onto is not None:
         path.unlink(missing_ok=True)  # the branch tracks the old one: let git switch
     lifecycle_git.switch(root, branch, create=onto is None)
-    write_atomic(path, result.text)
+    write_atomic(path, text)
     try:
         lifecycle_git.commit_paths(root, [layout.OUTPUTS_MANIFEST],
-                                   f"fivesafes: outputs of execution attempt {result.attempt} "
+                                   f"fivesafes: outputs of execution attempt {attempt} "
                                    "for disclosure")
         if push:
             lifecycle_git.push(root, branch)

@@ -56,6 +56,9 @@ class PublishOptions:
     directory: Path | None = None
     env: Mapping[str, str] | None = None
     keep: Path | None = None  # also leave a copy of the public zip here (for an attestation)
+    # On the TRE runner, which holds no token: leave the github-release target to the hosted
+    # job that records the hand-back (services/handback.py) and keep the zip for it.
+    defer_github: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,12 @@ def _folder(options: PublishOptions, env: Mapping[str, str], configured: str | N
                      "publication.directory in the policy")
 
 
+def release_text(project: LoadedProject, version: int, tag: str, name: str) -> tuple[str, str]:
+    """Title and body of the GitHub Release of ``tag``."""
+    return (f"{project.request.project.project.title} v{version}",
+            f"Five Safes release {tag}. Check it with `fivesafes verify {name}`.")
+
+
 def publish(root: Path, options: PublishOptions) -> PublishResult:
     """Verify, record, package, send to every target; what was published where."""
     env = dict(os.environ) if options.env is None else dict(options.env)
@@ -197,11 +206,12 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
                 full_copy = {"full-sha512": full.sha512, "full-bag-sha512": full_bag}
             locations.append(str(publication_targets.to_directory(full.path, full.sha512,
                                                                   folder)))
-        if "github-release" in pub.targets:
-            title = f"{project.request.project.project.title} v{version}"
+        if "github-release" in pub.targets and options.defer_github:
+            locations.append(f"github-release {tag}: handed back to the hosted job")
+        elif "github-release" in pub.targets:
+            title, body = release_text(project, version, tag, name)
             locations.append(publication_targets.to_github_release(
-                public.path, public.sha512, tag=tag, title=title,
-                body=f"Five Safes release {tag}. Check it with `fivesafes verify {name}`.",
+                public.path, public.sha512, tag=tag, title=title, body=body,
                 target=env.get("GITHUB_SHA") or "main", env=env))
     release = {"tag": tag, "sha512": public.sha512, "file": name, "targets": list(pub.targets),
                "includes-data": public.includes_data}

@@ -14,14 +14,15 @@ from fivesafes.core.decisions.gates import contributors, requester, separated
 from fivesafes.core.decisions.people import never_accredited
 from fivesafes.core.decisions.per_output import OutputsView, outputs_view
 from fivesafes.core.decisions.tally import Tally, tally
-from fivesafes.core.engine.plan import Outcome
+from fivesafes.core.engine.plan import Outcome, PlanPhase
 from fivesafes.core.engine.pr_phases import Checked, run_checks
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.lifecycle import phases
+from fivesafes.core.lifecycle.phases import StateName
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.policy import Policy
 
-STATES = {
+STATES: dict[str, tuple[StateName, StateName, StateName, StateName]] = {
     "sign-off": (phases.SIGN_OFF_PENDING, phases.HELD, phases.REJECTED, phases.SIGNED_OFF),
     "disclosure": (phases.DISCLOSURE_PENDING, phases.DISCLOSURE_HELD,
                    phases.DISCLOSURE_REJECTED, phases.DISCLOSED),
@@ -33,8 +34,8 @@ class Assessment:
     pr: PullRequest
     checked: Checked
     tally: Tally
-    phase: str
-    state: str
+    phase: PlanPhase  # check or validation when they failed, else the decision phase
+    state: StateName
     outcome: Outcome
     reason: str
     candidates: tuple[str, ...]
@@ -49,7 +50,7 @@ def _people(logins: list[str]) -> str:
 def candidates(policy: Policy, facts: Facts, pr: PullRequest, record: ActionRecord,
                checked: Checked, have: list[str]) -> tuple[str, ...]:
     """Who could still approve: allow-listed entries minus those who may not decide here."""
-    excluded = {pr.author.login.lower(), *contributors(facts), requester(facts) or "",
+    excluded = {pr.author.login.lower(), *contributors(facts, policy), requester(facts) or "",
                 *separated(checked.phase, policy, record), *(h.lower() for h in have),
                 *never_accredited(policy, checked.phase)}
     return tuple(a for a in policy.phases.rule(checked.phase).approvers
@@ -65,7 +66,8 @@ def assess(
                     stale_label_event=stale_label_event)
     pending, held, rejected, done = STATES[checked.phase]
     who = candidates(policy, facts, pr, record, checked, counted.approvers)
-    phase: str = checked.phase
+    phase: PlanPhase = checked.phase
+    state: StateName
     outcome: Outcome
     if any(f.severity == "error" for f in checked.check):
         phase, state, outcome = "check", phases.INVALID, "failed"

@@ -13,6 +13,7 @@ from fivesafes.core.decisions.per_output import OutputsView
 from fivesafes.core.decisions.tally import Tally
 from fivesafes.core.engine.plan import Outcome
 from fivesafes.core.lifecycle import phases
+from fivesafes.core.lifecycle.phases import StateName
 
 
 def _names(view: OutputsView, outcome: str) -> str:
@@ -20,7 +21,7 @@ def _names(view: OutputsView, outcome: str) -> str:
 
 
 def disclosure_state(view: OutputsView, tally: Tally,
-                     candidates: tuple[str, ...]) -> tuple[str, Outcome, str]:
+                     candidates: tuple[str, ...]) -> tuple[StateName, Outcome, str]:
     """(state, outcome, reason) of the disclosure phase."""
     if tally.holds:
         who = ", ".join(sorted({f"@{d.login}" for d in tally.holds}))

@@ -84,8 +84,15 @@ def _norm(login: str) -> str:
     return login.lower()
 
 
-def contributors(facts: Facts) -> set[str]:
-    """Lower-case logins (and names) of everyone who wrote or committed the pull request."""
+def contributors(facts: Facts, policy: Policy | None = None) -> set[str]:
+    """Lower-case logins (and names) of everyone who wrote or committed the pull request.
+
+    A co-author is known by the login the facts give, by a GitHub no-reply address (of
+    github.com or of an Enterprise host), or by a verified e-mail: the REST API does not link
+    a co-author's e-mail to an account, so the TRE's people registry (``[people.<login>]
+    email``, which the TRE verified) does."""
+    registered = {p.email.strip().lower(): _norm(login)
+                  for login, p in (policy.people.items() if policy else ()) if p.email}
     found: set[str] = set()
     for commit in facts.commits:
         for login in (commit.author, commit.committer):
@@ -97,6 +104,8 @@ def contributors(facts: Facts) -> set[str]:
             match = NOREPLY.match(co.email.strip())
             if match:
                 found.add(_norm(match.group(1)))
+            if co.email.strip().lower() in registered:
+                found.add(registered[co.email.strip().lower()])
             if co.name.strip():
                 found.add(_norm(co.name.strip()))
     return found
@@ -150,7 +159,7 @@ def ineligible(
         return f"{actor.login} is a bot or app; only people decide"
     if login == _norm(pr.author.login):
         return f"{actor.login} opened this pull request and cannot decide on it"
-    if login in contributors(facts):
+    if login in contributors(facts, policy):
         return f"{actor.login} wrote or co-authored commits of this pull request"
     if login == requester(facts):
         return f"{actor.login} is the requester named in {layout.PROJECT}"
@@ -172,7 +181,7 @@ def is_maintainer(actor: Actor, policy: Policy, facts: Facts, pr: PullRequest) -
     ``admin``/``maintain`` permission, who is not the requester or an author of the request."""
     login = _norm(actor.login)
     if actor.is_bot or login in (_norm(pr.author.login), requester(facts)) \
-            or login in contributors(facts):
+            or login in contributors(facts, policy):
         return False
     for owner in policy.maintainers.owners:
         if owner.startswith("@"):

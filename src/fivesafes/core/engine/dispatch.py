@@ -29,6 +29,7 @@ from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.ledger import entries
 from fivesafes.core.ledger.view import view
 from fivesafes.core.lifecycle import phases
+from fivesafes.core.lifecycle.phases import StateName
 from fivesafes.core.lifecycle.steps import latest, revising
 from fivesafes.models.ledger import ActionRecord, Phase
 from fivesafes.models.policy import Policy
@@ -45,7 +46,7 @@ class Target:
 
     phase: Literal["execution", "publication"]
     decision: Phase
-    state: str
+    state: StateName
 
 
 TARGETS = {
@@ -54,11 +55,12 @@ TARGETS = {
 }
 
 
-def dispatch_phase(event: Event) -> str:
+def dispatch_phase(event: Event) -> Literal["execution", "publication", "none"]:
     """The phase a dispatch asks for: ``execution`` (also when the input is empty or missing),
     ``publication``, or ``none`` for anything else (inputs are whatever was typed)."""
     asked = event.inputs.get("phase", "").strip() or "execution"
-    return asked if asked in TARGETS else "none"
+    return "execution" if asked == "execution" else "publication" \
+        if asked == "publication" else "none"
 
 
 def role(event: Event, facts: Facts, policy: Policy, pr: PullRequest) -> Role:
@@ -67,7 +69,8 @@ def role(event: Event, facts: Facts, policy: Policy, pr: PullRequest) -> Role:
     if actor.is_bot:
         return "automation"
     login = actor.login.lower()
-    if login in (pr.author.login.lower(), requester(facts)) or login in contributors(facts):
+    if login in (pr.author.login.lower(), requester(facts)) \
+            or login in contributors(facts, policy):
         return "requester"
     for owner in policy.maintainers.owners:
         if owner.startswith("@"):
@@ -185,12 +188,12 @@ def dispatch_plan(event: Event, facts: Facts, now: str, policy: Policy, record: 
 
 
 def _plan(target: Target, outcome: Outcome, reason: str, effects: tuple[Effect, ...],
-          state: str) -> Plan:
+          state: StateName) -> Plan:
     summary = Summary(f"**fivesafes:** {reason}\n")
     return Plan(target.phase, outcome, reason, (*effects, summary), state)
 
 
-def _refused(target: Target, event: Event, facts: Facts, now: str, state: str,
+def _refused(target: Target, event: Event, facts: Facts, now: str, state: StateName,
              why: str) -> Plan:
     """A refused dispatch: recorded (like an unearned label) and the job stops."""
     login, n = event.sender.login, event.pr or 0

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from fivesafes.core import layout
+from fivesafes.core.lifecycle.phases import STATE_NAMES, StateName
 
 Outcome = Literal["completed", "failed", "pending", "refused", "ignored"]
+# The phase an event concerned: a Five Safes phase, "record" for a push to the default
+# branch, "none" when the event was ignored.
+PlanPhase = Literal["none", "record", "check", "validation", "sign-off", "execution",
+                    "disclosure", "publication"]
+PLAN_PHASES: tuple[str, ...] = get_args(PlanPhase)
 StatusState = Literal["success", "failure", "pending", "error"]
 AnnotationLevel = Literal["notice", "warning", "error"]
 DispatchTarget = Literal["execution", "publication"]
@@ -162,11 +168,11 @@ class Plan:
     the request's state afterwards (a state of :mod:`fivesafes.core.lifecycle.phases`).
     """
 
-    phase: str
+    phase: PlanPhase
     outcome: Outcome
     reason: str
     effects: tuple[Effect, ...] = ()
-    state: str = ""
+    state: StateName | Literal[""] = ""
 
     def of_kind(self, kind: str) -> list[Effect]:
         return [e for e in self.effects if e.kind == kind]
@@ -220,9 +226,16 @@ def effect_from_json(data: Mapping[str, Any]) -> Effect:
 def plan_from_json(data: Mapping[str, Any]) -> Plan:
     """The inverse of :func:`plan_to_json` (for appliers that receive a plan as JSON)."""
     return Plan(
-        phase=str(data["phase"]),
+        phase=_one_of(data["phase"], PLAN_PHASES, "phase"),
         outcome=data["outcome"],
         reason=str(data["reason"]),
         effects=tuple(effect_from_json(e) for e in data.get("effects", [])),
-        state=str(data.get("state", "")),
+        state=_one_of(data.get("state", ""), ("", *STATE_NAMES), "state"),
     )
+
+
+def _one_of(value: object, allowed: tuple[str, ...], key: str) -> Any:
+    """``value`` when it is one of ``allowed`` (a plan's phase or state); ValueError else."""
+    if value not in allowed:
+        raise ValueError(f"plan {key} {value!r} is not one of {', '.join(map(repr, allowed))}")
+    return value

@@ -23,6 +23,7 @@ from fivesafes.core.engine.plan import (
     Comment,
     Effect,
     Plan,
+    PlanPhase,
     Status,
     Summary,
     status_context,
@@ -110,7 +111,7 @@ def with_event_times(pr: PullRequest, event: Event) -> PullRequest:
 
 
 def _fail_closed(
-    event: Event, facts: Facts, phase: str, findings: list[Finding],
+    event: Event, facts: Facts, phase: PlanPhase, findings: list[Finding],
     pr: PullRequest | None = None,
 ) -> Plan:
     first = findings[0].render() if findings else "unknown problem"

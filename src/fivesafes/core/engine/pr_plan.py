@@ -231,7 +231,7 @@ def _merge_plan(event: Event, facts: Facts, now: str, a: Assessment) -> Plan:
         return Plan(c.phase, "refused", why, tuple(effects), phases.VOIDED)
     sha = pr.merge_commit_sha or pr.head_sha
     target: DispatchTarget = "execution" if c.kind == "request" else "publication"
-    state = phases.EXECUTION if target == "execution" else phases.PUBLISHED
+    state: phases.StateName = phases.EXECUTION if target == "execution" else phases.PUBLISHED
     reason = f"{a.reason}; merged as {sha[:12]}, {target} starts"
     effects = publish(a, facts, notes=[], look_again=[], removals=[], statuses=False,
                       state=state, reason=reason)

@@ -28,7 +28,7 @@ class Pending:
 
 @dataclass(frozen=True)
 class View:
-    state: str
+    state: phases.StateName
     phase: str
     pending: Pending | None
     decisions: tuple[ActionEntry, ...]
@@ -37,14 +37,14 @@ class View:
     breaks: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _state(current: dict[str, ActionEntry]) -> tuple[str, str]:
+def _state(current: dict[str, ActionEntry]) -> tuple[phases.StateName, str]:
     def status(phase: str) -> str | None:
         entry = current.get(phase)
         return entry.status if entry else None
 
     if status("publication") == "completed":
         return phases.PUBLISHED, "publication"
-    ladder = (
+    ladder: tuple[tuple[str, dict[str, phases.StateName]], ...] = (
         ("disclosure", {"completed": phases.DISCLOSED, "failed": phases.DISCLOSURE_REJECTED}),
         ("execution", {"completed": phases.DISCLOSURE_PENDING, "failed": phases.FAILED,
                        "active": phases.EXECUTION, "potential": phases.EXECUTION}),

@@ -9,37 +9,58 @@ so the picture a researcher sees can never drift from what the code does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final, Literal, get_args
 
-DRAFT = "draft"
-INVALID = "invalid"
-SIGN_OFF_PENDING = "sign-off-pending"
-HELD = "held"
-REJECTED = "rejected"
-SIGNED_OFF = "signed-off"
-EXECUTION = "execution"
-FAILED = "failed"
-DISCLOSURE_PENDING = "disclosure-pending"
-DISCLOSURE_HELD = "disclosure-held"
-DISCLOSURE_REJECTED = "disclosure-rejected"
-DISCLOSURE_CHANGES = "disclosure-changes-requested"
-DISCLOSED = "disclosed"
-PUBLISHED = "published"
-CLOSED = "closed"
-VOIDED = "voided"
+StateName = Literal[
+    "draft",
+    "invalid",
+    "sign-off-pending",
+    "held",
+    "rejected",
+    "signed-off",
+    "execution",
+    "failed",
+    "disclosure-pending",
+    "disclosure-held",
+    "disclosure-rejected",
+    "disclosure-changes-requested",
+    "disclosed",
+    "published",
+    "closed",
+    "voided",
+]
+STATE_NAMES: tuple[str, ...] = get_args(StateName)
+
+DRAFT: Final = "draft"
+INVALID: Final = "invalid"
+SIGN_OFF_PENDING: Final = "sign-off-pending"
+HELD: Final = "held"
+REJECTED: Final = "rejected"
+SIGNED_OFF: Final = "signed-off"
+EXECUTION: Final = "execution"
+FAILED: Final = "failed"
+DISCLOSURE_PENDING: Final = "disclosure-pending"
+DISCLOSURE_HELD: Final = "disclosure-held"
+DISCLOSURE_REJECTED: Final = "disclosure-rejected"
+DISCLOSURE_CHANGES: Final = "disclosure-changes-requested"
+DISCLOSED: Final = "disclosed"
+PUBLISHED: Final = "published"
+CLOSED: Final = "closed"
+VOIDED: Final = "voided"
 
 
 @dataclass(frozen=True)
 class State:
-    name: str
+    name: StateName
     phase: str  # the Five Safes phase the state belongs to
     description: str
 
 
 @dataclass(frozen=True)
 class Transition:
-    source: str
+    source: StateName
     trigger: str  # the event, in words, with its guard
-    target: str
+    target: StateName
 
 
 STATES: tuple[State, ...] = (
@@ -111,7 +132,7 @@ TRANSITIONS: tuple[Transition, ...] = (
                DRAFT),
 )
 
-_BY_NAME = {s.name: s for s in STATES}
+_BY_NAME: dict[str, State] = {s.name: s for s in STATES}
 
 
 def state(name: str) -> State:
