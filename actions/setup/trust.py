@@ -68,7 +68,9 @@ def site_dirs() -> list[Path]:
     if system_site:
         base = sysconfig.get_paths(vars={"base": sys.base_prefix,
                                          "platbase": sys.base_exec_prefix})
-        dirs += [base["purelib"], base["platlib"], site.getusersitepackages()]
+        dirs += [base["purelib"], base["platlib"], site.getusersitepackages(),
+                 # what site itself adds (a distribution's Python may add dist-packages)
+                 *site.getsitepackages([sys.base_prefix, sys.base_exec_prefix])]
     unique = dict.fromkeys(Path(folder).resolve() for folder in dirs)
     return [folder for folder in unique if folder.is_dir()]
 

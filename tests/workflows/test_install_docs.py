@@ -11,7 +11,9 @@ from fivesafes import __version__
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md"),
                *(ROOT / "templates").rglob("README.md")])
-FROM_INDEX = re.compile(r"pip install ['\"]?fivesafes-gitops(?:\[[^\]]*\])?(?![\[\w-])['\"]?(?!\s*@)")
+# `pip install fivesafes-gitops` or `pip install 'fivesafes-gitops[cwl]'`, not followed by `@ URL`
+FROM_INDEX = re.compile(r"pip install ['\"]?fivesafes-gitops(?:\[[^\]]*\])?"
+                        r"(?![\[\w-])['\"]?(?!\s*@)")
 TAGGED = re.compile(r"fivesafes/fivesafes-gitops@(v[0-9][^\s\"'`]*)|--branch (v[0-9]\S*)")
 
 
