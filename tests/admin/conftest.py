@@ -22,6 +22,8 @@ ORG = "example-tre"
 REPO = f"{ORG}/cohort-study"
 TEAMS = {"sign-off-approvers": ["alice", "bob"], "output-checkers": ["carol", "dave"],
          "maintainers": ["mallory"]}
+REUSABLE = "fivesafes/fivesafes-gitops/.github/workflows/fivesafes.yml"
+PIN = "v0.1.0"  # the template's pin of the reusable workflow
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +47,13 @@ def _bodiless_responses(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def org(github_env: GitHubServer) -> GitHubServer:  # noqa: F811
+    """The organisation's teams, and the TRE runner as it should be: one ephemeral runner in a
+    group open to the project repository alone and restricted to the reusable workflow."""
     for slug, members in TEAMS.items():
         github_env.world.team(ORG, slug, members)
+    group = github_env.world.runner_group(ORG, "tre", repos=[REPO],
+                                          workflows=[f"{REUSABLE}@{PIN}"])
+    github_env.world.runner("tre-1", org=ORG, group=group)
     return github_env
 
 

@@ -141,3 +141,58 @@ def _wrap(function: Callable[[Path, str], object]) -> click.Command:
         handled(lambda: function(directory, REPO))
 
     return command
+
+
+def test_environment_admits_the_default_branch_only(org: GitHubServer, project: Path,
+                                                    remote: Path) -> None:
+    changes = run(project, remote, app_id=4242)
+    env = org.world.repos[REPO].environments["fivesafes"]
+    assert env["deployment_branch_policy"] == {"protected_branches": False,
+                                               "custom_branch_policies": True}
+    assert [(p["name"], p["type"]) for p in env["policies"].values()] == [("main", "branch")]
+    assert env["secrets"] == {}  # the key is the maintainer's to paste
+    assert "environment 'fivesafes' created: deployment branches by policy" in changes
+    assert org.bodies("POST", f"/repos/{REPO}/environments/fivesafes/"
+                      "deployment-branch-policies") == [{"name": "main", "type": "branch"}]
+
+
+def test_environment_drift_is_repaired_keeping_its_reviewers(org: GitHubServer,
+                                                             project: Path,
+                                                             remote: Path) -> None:
+    run(project, remote)
+    repo = org.world.repos[REPO]
+    env = org.world.environment(repo, policies=["release/*", ("v*", "tag")])
+    env["deployment_branch_policy"] = {"protected_branches": True,
+                                       "custom_branch_policies": False}
+    reviewer = org.world.user("mallory")
+    env["protection_rules"] = [{"id": 1, "node_id": "GA_r", "type": "required_reviewers",
+                                "prevent_self_review": True, "reviewers": [
+                                    {"type": "User", "reviewer": {"id": reviewer.id}}]}]
+    main = next(p for p in env["policies"].values() if p["name"] == "main")
+    del env["policies"][main["id"]]
+    org.clear()
+    changes = run(project, remote)
+    assert [c for c in changes if c.startswith("environment")] == [
+        "environment 'fivesafes' repaired: deployment branches by policy",
+        "environment 'fivesafes': deployment branch 'main' admitted",
+        "environment 'fivesafes': deployment branch policy 'release/*' removed",
+        "environment 'fivesafes': deployment tag policy 'v*' removed"]
+    assert [(p["name"], p["type"]) for p in env["policies"].values()] == [("main", "branch")]
+    (put,) = org.bodies("PUT", f"/repos/{REPO}/environments/fivesafes")
+    assert put == {"deployment_branch_policy": {"protected_branches": False,
+                                                "custom_branch_policies": True},
+                   "reviewers": [{"type": "User", "id": reviewer.id}],
+                   "prevent_self_review": True}
+    assert [r["type"] for r in env["protection_rules"]] == ["required_reviewers"]
+    org.clear()
+    assert [c for c in run(project, remote) if c.startswith("environment")] == []
+    assert not any("/environments/" in line for line in org.lines(writes_only=True))
+
+
+def test_init_names_where_the_key_goes(org: GitHubServer, project: Path, remote: Path) -> None:
+    from fivesafes.services.github_setup import key_advice
+
+    init_github(project, REPO, app_id=4242, push_url=str(remote), environment="tre-key")
+    out = key_advice("tre-key")
+    assert "paste it as the secret FIVESAFES_APP_PRIVATE_KEY of the environment 'tre-key'" in out
+    assert "tre-key" in org.world.repos[REPO].environments

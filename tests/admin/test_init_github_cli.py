@@ -36,9 +36,12 @@ def test_init_with_github_creates_then_repairs(org: GitHubServer, git_side: Path
                             capture_output=True, text=True, check=True).stdout
     assert pushed.strip(), "the template was not pushed"
 
-    again = CliRunner().invoke(cli, ["init", str(project), "--github", REPO])
+    again = CliRunner().invoke(cli, ["init", str(project), "--github", REPO,
+                                     "--environment", "tre-key"])
     assert again.exit_code == 0, again.output
     assert "Created project" not in again.output
+    assert "environment 'tre-key' created" in again.output
+    assert "of the environment 'tre-key'" in again.output  # where the maintainer pastes the key
 
 
 def test_init_refuses_non_empty_directory_without_github(tmp_path: Path) -> None:
@@ -46,3 +49,18 @@ def test_init_refuses_non_empty_directory_without_github(tmp_path: Path) -> None
     (tmp_path / "taken" / "file.txt").write_text("x")
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "taken")])
     assert result.exit_code == 2
+
+
+def test_init_json_names_the_project(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from fivesafes.cli.main import cli
+
+    done = CliRunner().invoke(cli, ["init", str(tmp_path / "p"), "--no-git", "--json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert str(report["project"]).startswith("urn:uuid:")
+    assert report["github"] is None
+    assert report["example-values"]

@@ -10,6 +10,7 @@ import pytest
 from tests.support.engine_world import APPROVE_D, World, disclosure_world, records
 
 from fivesafes.core.decisions.assess import assess
+from fivesafes.core.decisions.context import context
 from fivesafes.core.decisions.statements import parse
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts
@@ -180,7 +181,8 @@ def test_a_decision_for_other_bytes_does_not_count(d: World) -> None:
     assert facts.pr is not None
     assert facts.policy is not None
     policy = Policy.model_validate(tomllib.loads(facts.policy.decode()))
-    a = assess(facts.pr, facts, policy, d.record)
+    assert facts.pr is not None
+    a = assess(context(facts, facts.pr, policy, d.record))
     assert a.outputs is not None
     assert "@erin: the approve of `counts.csv` was for other bytes of it; decide again on " \
            "the current outputs" in a.outputs.notes

@@ -110,8 +110,10 @@ def test_missing_mirror_copy_fails_and_the_workflow_does_not_run(
     assert "result" not in action
 
 
-def test_a_workflow_that_changed_since_its_first_retrieval_does_not_run(
+def test_a_workflow_that_changed_after_sign_off_does_not_run(
         project: Path, staging: Path, data_dir: Path, mirror: Path, tmp_path: Path) -> None:
+    """The mirror copy changes between two attempts: the signed-off sha512 refuses it (the
+    record's first retrieval is the second line of defence, core/lifecycle/retrieval.py)."""
     sign_off(project)
     set_executor(project, command=python_command("import sys; sys.exit(3)"))
     assert run(project, staging, data_dir).status == "failed"  # the run failed, not retrieval
@@ -122,7 +124,7 @@ def test_a_workflow_that_changed_since_its_first_retrieval_does_not_run(
         "import sys, pathlib; pathlib.Path(sys.argv[1], 'n.csv').write_text('n\\n12\\n')"))
     second = run(project, staging, data_dir)
     assert (second.status, second.attempt) == ("failed", 2)
-    assert "changed since it was first retrieved" in second.reason
+    assert "not the one signed off" in second.reason
     changed = read_record(project).action[-2]
     assert (changed.phase, changed.status) == ("workflow-retrieval", "failed")
     assert changed.evidence.digest != read_record(project).action[-6].evidence.digest
@@ -193,13 +195,15 @@ def file_server(route: Route, tls: tuple[Path, Path] | None) -> Iterator[str]:
         yield url
 
 
-def use_download(project: Path, base: str) -> str:
-    """workflow.toml names a crate at ``base``; the policy allows it and names no mirror."""
+def use_download(project: Path, base: str, body: bytes = b"") -> str:
+    """workflow.toml names a crate at ``base`` (whose zip is ``body``); the policy allows it
+    and names no mirror."""
     url = f"{base}/workflows/7/ro_crate?version=2"
     path = project / layout.WORKFLOW
     text = path.read_text(encoding="utf-8").replace(
         "https://workflowhub.eu/workflows/1234?version=3", f"{base}/workflows/7?version=2")
     path.write_text(text.replace(COUNTS_BY_REGION_URL, url), encoding="utf-8")
+    _pin_workflow(project, hashlib.sha512(body).hexdigest())
     policy = project / layout.POLICY
     doc = tomlkit.parse(policy.read_text(encoding="utf-8"))
     doc["workflows"]["allowed-sources"] = [f"{base}/workflows/"]
@@ -215,7 +219,7 @@ def test_https_download_is_recorded_with_its_sha512(
     body = zipped_crate(tmp_path)
     with file_server(lambda path: (200, {"Content-Type": "application/zip"}, body),
                      trusted) as base:
-        url = use_download(project, base)
+        url = use_download(project, base, body)
         entry = run(project, staging, data_dir)
     assert entry.status == "completed", entry.reason
     retrieval = read_record(project).action[-3]
@@ -313,3 +317,23 @@ def test_a_signed_off_sha512_binds_the_workflow_bytes(
     assert "not the one signed off" in entry.reason
     retrieval = read_record(project).action[-2]
     assert (retrieval.phase, retrieval.status) == ("workflow-retrieval", "failed")
+
+
+def test_without_a_signed_off_digest_the_first_retrieval_binds_the_bytes() -> None:
+    """A request recorded before workflow.toml had to carry its sha512: the first completed
+    retrieval is what later attempts must match."""
+    from fivesafes.core.lifecycle.retrieval import changed_since_first, retrieval_entry
+    from fivesafes.models.ledger import ActionRecord
+
+    url, first, other = COUNTS_BY_REGION_URL, "sha512:" + "a" * 128, "sha512:" + "b" * 128
+    entry = retrieval_entry("urn:uuid:6d0c2a4e-8f1b-4c3d-9e2a-7b5f1d3c9a10", 1, "completed",
+                            start="2026-01-01T00:00:00Z", end="2026-01-01T00:00:01Z",
+                            evidence={"event": "cli", "delivery": "d", "url": url,
+                                      "digest": first}, reason="retrieved")
+    record = ActionRecord.model_validate({"action": [{**entry.fields(), "prev": "0" * 64,
+                                                      "digest": "1" * 64}]})
+    assert changed_since_first(record, url, first) is None
+    refused = changed_since_first(record, url, other)
+    assert refused is not None
+    assert "changed since it was first retrieved" in refused
+    assert changed_since_first(record, url, other, signed_off="b" * 128) is not None

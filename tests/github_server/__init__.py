@@ -27,6 +27,7 @@ import re
 from types import TracebackType
 from typing import Any
 
+from tests.github_server.actions_world import ActionsVerbs
 from tests.github_server.pulls import PullVerbs
 from tests.github_server.server import Dispatcher, Failure, Recorded, _Handler, _HttpServer
 from tests.github_server.world import BOT, TOKEN, WorldState
@@ -37,7 +38,7 @@ SECONDARY = ("You have exceeded a secondary rate limit. Please wait a few minute
              "try again.")
 
 
-class World(PullVerbs, WorldState):
+class World(PullVerbs, ActionsVerbs, WorldState):
     """The fake GitHub's state plus the verbs tests use to stage scenarios."""
 
 

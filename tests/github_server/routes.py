@@ -2,8 +2,8 @@
 
 A handler receives a :class:`Call` (parsed request, the world, the renderer, the caller's
 login) and returns a :class:`Reply`; lists are paginated by the server the way GitHub does
-(``per_page``/``page`` and a ``Link`` header). Raising :class:`HttpError` sends GitHub's error
-body for that status.
+(``per_page``/``page`` and a ``Link`` header), inside an object when ``wrap`` names the
+key. Raising :class:`HttpError` sends GitHub's error body for that status.
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     paginate: bool = False
     content_type: str = "application/json; charset=utf-8"
+    # a list answered inside an object, ``{"total_count": N, <wrap>: [page]}`` (secrets,
+    # runners, runner groups, branch policies); the list itself is ``body``
+    wrap: str | None = None
 
 
 class HttpError(Exception):

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tests.github_server import (  # noqa: F401 (register)
+    routes_actions,
     routes_admin,
     routes_org,
     routes_pulls,
@@ -227,7 +228,9 @@ class Dispatcher:
         if page > 1:
             links += [link(1, "first"), link(page - 1, "prev")]
         headers = {**reply.headers, **({"Link": ", ".join(links)} if links else {})}
-        chunk = items[(page - 1) * per_page: page * per_page]
+        chunk: Any = items[(page - 1) * per_page: page * per_page]
+        if reply.wrap is not None:
+            chunk = {"total_count": len(items), reply.wrap: chunk}
         return Reply(reply.status, chunk, headers, False, reply.content_type)
 
     def _violation(self, message: str) -> None:

@@ -190,7 +190,14 @@ class Repo:
     collaborators: dict[str, str] = field(default_factory=dict)  # login -> admin|write|...
     actions: dict[str, Any] = field(default_factory=lambda: {
         "enabled": True, "allowed_actions": "selected",
-        "default_workflow_permissions": "read", "can_approve_pull_request_reviews": False})
+        "default_workflow_permissions": "read", "can_approve_pull_request_reviews": False,
+        # fork pull requests: GitHub's defaults (public: contributor approval; private: off)
+        "approval_policy": "first_time_contributors",
+        "run_workflows_from_fork_pull_requests": False, "send_write_tokens_to_workflows": False,
+        "send_secrets_and_variables": False, "require_approval_for_fork_pr_workflows": False})
+    environments: dict[str, dict[str, Any]] = field(default_factory=dict)  # actions_world.py
+    secrets: dict[str, str] = field(default_factory=dict)  # name -> updated_at (no values)
+    runners: list[dict[str, Any]] = field(default_factory=list)  # registered on the repository
     dispatches: list[dict[str, Any]] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)  # oldest first
     git_dir: Path | None = None  # mirrored from this (bare) git repository when set
@@ -213,6 +220,10 @@ class WorldState:
         self.teams: dict[tuple[str, str], Team] = {}
         self.repos: dict[str, Repo] = {}
         self.tokens: dict[str, str] = {TOKEN: BOT}
+        # organisation-level Actions state (tests/github_server/actions_world.py)
+        self.org_secrets: dict[str, dict[str, dict[str, Any]]] = {}  # org -> name -> secret
+        self.runner_groups: dict[str, list[dict[str, Any]]] = {}  # org -> groups
+        self.org_runners: dict[str, list[dict[str, Any]]] = {}  # org -> runners
         self._next_id = 1000
         self._tick = 0
         self._activity_id = 7_000_000

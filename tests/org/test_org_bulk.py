@@ -70,5 +70,13 @@ def test_doctor_reports_every_repository(org: GitHubServer) -> None:
     report = {r["repository"]: r["findings"] for r in json.loads(result.stdout)["repositories"]}
     assert set(report) == {"acme/alpha", "acme/beta", "acme/gamma"}
     rules = {f["rule"] for f in report["acme/alpha"]}
-    assert {"ruleset-missing", "example.value"} <= rules
+    assert {"ruleset-missing", "example.value", "environment-missing"} <= rules
     assert "codeowners-policy" not in rules  # the template's CODEOWNERS matches its policy
+    named = CliRunner().invoke(cli, ["org", "doctor", "acme", "--json", "--tre-label", "gpu",
+                                     "--environment", "key"])
+    alpha = next(r for r in json.loads(named.stdout)["repositories"]
+                 if r["repository"] == "acme/alpha")
+    assert any("`key`" in f["message"] for f in alpha["findings"]
+               if f["rule"] == "environment-missing")
+    assert any("`gpu`" in f["message"] for f in alpha["findings"]
+               if f["rule"] == "runner-missing")

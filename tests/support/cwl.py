@@ -38,14 +38,15 @@ def cwl_project(project: Path, mirror: Path, inputs: Any = None, folder: Any = N
     """Point ``project`` at the CWL crate (placed in ``mirror``), with ``executor`` settings,
     and sign it off. ``inputs`` (a list of workflow.toml inputs) and ``folder`` (another crate
     folder) are typed Any only so that executor settings can be spread in as ``**{...}``."""
-    add_to_mirror(mirror, CWL_COUNTS_URL, folder or bundled_workflow(CWL_COUNTS))
+    placed = add_to_mirror(mirror, CWL_COUNTS_URL, folder or bundled_workflow(CWL_COUNTS))
     (project / "resources" / "inputs").mkdir(parents=True, exist_ok=True)
     (project / "resources" / "inputs" / "patients.csv").write_text(TABLE)
     path = project / "resources" / "workflow.toml"
     doc = tomlkit.parse(path.read_text())
     workflow = tomlkit.table()
     workflow.update({"id": CWL_COUNTS_ID, "name": "Counts by column",
-                     "distribution": CWL_COUNTS_URL, "language": "cwl"})
+                     "distribution": CWL_COUNTS_URL, "sha512": sha512(placed.read_bytes()),
+                     "language": "cwl"})
     aot = tomlkit.aot()
     for item in INPUTS if inputs is None else inputs:
         aot.append(tomlkit.item(item))

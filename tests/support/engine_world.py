@@ -276,6 +276,6 @@ def disclosure_world(w: World) -> World:
     d.author = Actor("fivesafes[bot]", "Bot")  # opened by the automation (fivesafes disclose)
     d.changed = [ChangedFile("outputs/manifest.toml", "added")]
     d.files["outputs/manifest.toml"] = (
-        f'request = "urn:uuid:x"\nexecution = "{entry["id"]}"\n').encode()
+        f'request = "urn:uuid:x"\nexecution = "{entry.id}"\n').encode()
     assert d.plan(d.opened()).outcome == "pending"
     return d

@@ -14,6 +14,8 @@ from fivesafes.adapters.files.template import InitError, init_project
 from fivesafes.adapters.git.process import GitError
 from fivesafes.cli.errors import CommandError
 from fivesafes.cli.findings_output import text_line
+from fivesafes.cli.output import Output, json_option
+from fivesafes.core.admin.environment import ENVIRONMENT
 from fivesafes.core.admin.init_plan import InitOptions
 
 
@@ -36,6 +38,10 @@ from fivesafes.core.admin.init_plan import InitOptions
                    "to repair drift.")
 @click.option("--app-id", type=int,
               help="The automation's GitHub App id: the only actor that may bypass the ruleset.")
+@click.option("--environment", default=ENVIRONMENT, show_default=True, metavar="NAME",
+              help="With --github: the environment that holds the App key, created or "
+                   "repaired to admit the default branch only (the reusable workflow's "
+                   "`environment` input).")
 @click.option("--maintainer", "maintainers", multiple=True, metavar="LOGIN_OR_TEAM",
               help="Maintainer of the project repository (login or @org/team); repeat.")
 @click.option("--tre-name", help="Name of the Trusted Research Environment.")
@@ -53,24 +59,31 @@ from fivesafes.core.admin.init_plan import InitOptions
 @click.option("--automation", metavar="ORG/REPO",
               help="The repository of the actions and reusable workflow (your fork or mirror "
                    "of fivesafes-gitops); the workflows and the policy name it.")
+@json_option
 def init(directory: Path, title: str | None, requester_name: str | None,
          requester_orcid: str | None, requester_email: str | None,
          requester_github: str | None, approvers: tuple[str, ...], checkers: tuple[str, ...],
          project_id: str | None, no_git: bool, github_repo: str | None,
-         app_id: int | None, maintainers: tuple[str, ...], tre_name: str | None,
+         app_id: int | None, environment: str, maintainers: tuple[str, ...],
+         tre_name: str | None,
          tre_url: str | None, tre_ror: str | None, executor: str | None,
-         publication: tuple[str, ...], extends: str | None, automation: str | None) -> None:
+         publication: tuple[str, ...], extends: str | None, automation: str | None,
+         as_json: bool) -> None:
     """Create a project repository in DIRECTORY (new or empty) from the template.
 
     Writes the request files, the policy and the JSON Schemas, assigns a fresh project id,
     runs `git init -b main` and commits. Refuses a folder that is not empty, except with
     --github on an existing project, which then only creates or repairs the GitHub side.
     """
+    out = Output(as_json)
+    report: dict[str, object] = {"directory": str(directory), "project": None,
+                                 "example-values": [], "github": None}
     if github_repo:
-        from fivesafes.services.github_setup import init_github, is_project
+        from fivesafes.services.github_setup import is_project
 
         if is_project(directory):
-            init_github(directory, github_repo, app_id)
+            report["github"] = _github(directory, github_repo, app_id, environment, out)
+            out.result(report)
             return
     options = InitOptions(
         title=title, requester_name=requester_name, requester_orcid=requester_orcid,
@@ -87,18 +100,33 @@ def init(directory: Path, title: str | None, requester_name: str | None,
     except GitError as exc:
         raise CommandError(f"{exc}; the files are in {directory}, run git yourself",
                            exc.exit_code) from exc
-    click.echo(f"Created project {new_id} in {directory}")
-    _name_leftovers(directory)
+    out.line(f"Created project {new_id} in {directory}")
+    report["project"] = new_id
+    report["example-values"] = _name_leftovers(directory, out)
     if github_repo:
-        from fivesafes.services.github_setup import init_github
+        report["github"] = _github(directory, github_repo, app_id, environment, out)
+    else:
+        out.line("Next: edit the files under resources/, then run "
+                 f"`fivesafes validate {directory}`")
+    out.result(report)
 
-        init_github(directory, github_repo, app_id)
-        return
-    click.echo("Next: edit the files under resources/, then run "
-               f"`fivesafes validate {directory}`")
+
+def _github(directory: Path, org_repo: str, app_id: int | None, environment: str,
+            out: Output) -> dict[str, object]:
+    """Create or repair the GitHub side; say what changed and where the App key goes."""
+    from fivesafes.services.github_setup import init_github, key_advice
+
+    changes = init_github(directory, org_repo, app_id, environment=environment)
+    for change in changes:
+        out.line(f"github: {change}")
+    if not changes:
+        out.line(f"github: {org_repo} is already as it should be; nothing changed")
+    out.line(f"github: {key_advice(environment)}")
+    out.line(f"Next: `fivesafes doctor {directory} --github {org_repo}`")
+    return {"repository": org_repo, "changes": changes, "environment": environment}
 
 
-def _name_leftovers(directory: Path) -> None:
+def _name_leftovers(directory: Path, out: Output) -> list[str]:
     """Say which of the template's example values the options left in place."""
     from fivesafes.adapters.files.project import UnreadableProject, scan_tree
     from fivesafes.core.request.examples import example_warnings
@@ -106,10 +134,11 @@ def _name_leftovers(directory: Path) -> None:
     try:
         files, _ = scan_tree(directory)
     except UnreadableProject:
-        return
+        return []
     left = example_warnings(files)
     if left:
-        click.echo(f"{len(left)} example value(s) of the template are still in place "
-                   "(`fivesafes validate` names each):")
+        out.line(f"{len(left)} example value(s) of the template are still in place "
+                 "(`fivesafes validate` names each):")
         for finding in left:
-            click.echo(f"  {finding.where}: {finding.message}")
+            out.line(f"  {finding.where}: {finding.message}")
+    return [f"{f.where}: {f.message}" for f in left]

@@ -22,10 +22,16 @@ TEMPLATE = click.option("--template", metavar="ORG/REPO",
 @click.argument("org_name", metavar="ORG")
 @TOPIC
 @TEMPLATE
+@click.option("--environment", default="fivesafes", show_default=True, metavar="NAME",
+              help="The environment that must hold the App key in each repository.")
+@click.option("--tre-label", default="tre", show_default=True, metavar="LABEL",
+              help="The label of the self-hosted runner inside the TRE.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings per repository.")
-def doctor_all(org_name: str, topic: str, template: str | None, as_json: bool) -> None:
-    """Every project repository: protection, environment, pins, labels, CODEOWNERS against
-    the policy, and example values still in place. Exit 1 when any has something to fix."""
+def doctor_all(org_name: str, topic: str, template: str | None, environment: str,
+               tre_label: str, as_json: bool) -> None:
+    """Every project repository: protection, the App key's environment, the TRE runner's
+    group, fork pull request settings, pins, labels, CODEOWNERS against the policy, and
+    example values still in place. Exit 1 when any has something to fix."""
     from fivesafes.adapters.github.api import GitHubApi
     from fivesafes.adapters.org.bulk import doctor_repo, project_files_of
     from fivesafes.adapters.org.github_projects import project_repos, read_repo
@@ -43,7 +49,8 @@ def doctor_all(org_name: str, topic: str, template: str | None, as_json: bool) -
                      "rule": "policy-unusable", "message": p, "fix": "", "severity": "error"}
                     for p in files.problems]
             else:
-                found = doctor_repo(api, repo, files.policy, project_files_of(api, repo))
+                found = doctor_repo(api, repo, files.policy, project_files_of(api, repo),
+                                    environment=environment, tre_label=tre_label)
                 found_json = [f.as_dict() for f in found]
             bad = [f for f in found_json if f["severity"] == "error"]
             to_fix += bool(bad)

@@ -7,7 +7,7 @@ inserted or reordered entry is detectable. The crate is derived from this record
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -111,8 +111,12 @@ class Release(TomlModel):
         description="bag-sha512 of that zip with the data.")
 
 
-class ActionEntry(TomlModel):
-    """One recorded action."""
+class EntryDraft(TomlModel):
+    """A record entry before it is sealed: everything but ``prev`` and ``digest``.
+
+    Every producer (the engine's decisions, execution, retrieval, publication, retention)
+    builds one of these, so an entry is validated when it is made, before any effect is
+    applied; sealing chains it onto the record (core/ledger/chain.py)."""
 
     id: str = Field(pattern=r"^urn:uuid:[0-9a-f-]{36}$")
     phase: Phase
@@ -140,6 +144,16 @@ class ActionEntry(TomlModel):
         default_factory=list,
         description="disclosure: outputs checkers asked to change; the same signed-off "
         "request may be re-run (a new execution attempt).")
+
+    def fields(self) -> dict[str, Any]:
+        """The draft as TOML keys, only what its producer set (what a plan carries)."""
+        return self.model_dump(by_alias=True, exclude_unset=True, exclude_none=True,
+                               mode="json")
+
+
+class ActionEntry(EntryDraft):
+    """One recorded action."""
+
     prev: str = Field(pattern=r"^[0-9a-f]{64}$")
     digest: str = Field(pattern=r"^[0-9a-f]{64}$")
 

@@ -228,5 +228,6 @@ def _refuse_if_barred(root: Path, record: ActionRecord, request: Request, policy
         request.id, attempt, "refused", start=now, end=now, agents=people,
         evidence=run_evidence("execution", f"attempt-{attempt}:refused", env, digest),
         reason=f"execution refused: {why}")
-    fields["id"] = derived_urn(request.id, "execution-refused", len(record.action))
+    fields = fields.model_copy(
+        update={"id": derived_urn(request.id, "execution-refused", len(record.action))})
     raise ExecutionRefused(append_entry(root, fields).action[-1])

@@ -3,15 +3,14 @@
 Kept apart from ``init_cmd`` so the local template rendering stays free of network code.
 :func:`init_github` loads the project's policy and label set, then creates or repairs the
 repository in the organisation (adapters/github/admin.py) and prints each change; run again,
-it prints that nothing needed changing.
+it prints that nothing needed changing. It ends by saying where the App key goes, since it
+never sets it.
 """
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-
-import click
 
 from fivesafes.adapters.files.template import template_dir
 from fivesafes.adapters.git.remote import PushError
@@ -21,6 +20,7 @@ from fivesafes.adapters.github.env import api_url_from_env, server_url_from_env,
 from fivesafes.adapters.github.errors import GitHubError
 from fivesafes.adapters.github.org_policy import resolve_org_policy
 from fivesafes.core import layout
+from fivesafes.core.admin.environment import ENVIRONMENT, KEY_SECRET
 from fivesafes.core.admin.repo_settings import LabelSpec, labels_from_toml
 from fivesafes.core.request.validate import validate_policy
 from fivesafes.errors import ExternalError, FindingsError, UsageError
@@ -83,8 +83,11 @@ def github_client() -> tuple[GitHubApi, str]:
 
 
 def init_github(directory: Path, org_repo: str, app_id: int | None = None,
-                push_url: str | None = None) -> list[str]:
-    """Create or repair ``org_repo`` for the project in ``directory``; echo what changed."""
+                push_url: str | None = None, environment: str = ENVIRONMENT) -> list[str]:
+    """Create or repair ``org_repo`` for the project in ``directory``; what changed.
+
+    The App key is not among the changes: fivesafes never handles it. The maintainer pastes it
+    as the secret of ``environment`` (:func:`key_advice` says so)."""
     try:
         split_repo(org_repo)
     except ValueError as exc:
@@ -96,12 +99,15 @@ def init_github(directory: Path, org_repo: str, app_id: int | None = None,
         changes = setup_github_repo(
             directory, org_repo, policy, labels, api, token,
             server_url=server_url_from_env(), push_url=push_url, app_id=app_id,
-            description=f"Five Safes data access request ({policy.tre.name})")
+            description=f"Five Safes data access request ({policy.tre.name})",
+            environment=environment)
     except (GitHubError, PushError) as exc:
         raise ExternalError(f"{exc}; nothing is lost: fix it and run the command again") from exc
-    for change in changes:
-        click.echo(f"github: {change}")
-    if not changes:
-        click.echo(f"github: {org_repo} is already as it should be; nothing changed")
-    click.echo(f"Next: `fivesafes doctor {directory} --github {org_repo}`")
     return changes
+
+
+def key_advice(environment: str) -> str:
+    """Where the App's private key goes: the one step fivesafes leaves to the maintainer."""
+    return (f"the App's private key is not set by fivesafes: paste it as the secret "
+            f"{KEY_SECRET} of the environment {environment!r} (Settings > Environments > "
+            f"{environment}), and nowhere else")

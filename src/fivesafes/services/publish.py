@@ -36,12 +36,12 @@ from fivesafes.core.findings import errors
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.ledger import chain as ledger
 from fivesafes.core.lifecycle.steps import (
-    AUTOMATION,
+    agents_of,
     changed_outputs,
     latest,
     publication_gate,
 )
-from fivesafes.models.ledger import ActionRecord, Result
+from fivesafes.models.ledger import ActionRecord, EntryDraft, Evidence, Release, Result
 from fivesafes.models.manifest import OutputsManifest
 from fivesafes.services.disclose import staged_results
 from fivesafes.services.execute import GateClosed, RunOptions
@@ -76,16 +76,16 @@ def _manifest(root: Path) -> OutputsManifest:
 
 
 def _entry(project: LoadedProject, version: int, now: str, digest: str,
-           env: Mapping[str, str], release: dict[str, Any] | None) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "id": derived_urn(project.request.id, "publication", version), "phase": "publication",
-        "status": "completed", "start": now, "end": now, "agents": [AUTOMATION],
-        "reason": f"published release v{version}",
-        "evidence": run_evidence("publication", f"v{version}", env, digest),
-    }
+           env: Mapping[str, str], release: dict[str, Any] | None) -> EntryDraft:
+    draft = EntryDraft(
+        id=derived_urn(project.request.id, "publication", version), phase="publication",
+        status="completed", start=now, end=now, agents=agents_of(()),
+        reason=f"published release v{version}",
+        evidence=Evidence.model_validate(run_evidence("publication", f"v{version}", env,
+                                                      digest)))
     if release:
-        fields["release"] = release
-    return fields
+        draft = draft.model_copy(update={"release": Release.model_validate(release)})
+    return draft
 
 
 def staged_outputs(root: Path, project: LoadedProject, manifest: OutputsManifest,

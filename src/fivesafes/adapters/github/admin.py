@@ -1,10 +1,12 @@
 """Set up, repair and inspect a project repository in a GitHub organisation.
 
 ``setup_github_repo`` makes the repository what a Five Safes project needs: private, the
-template pushed, the label set, the policy's teams attached, and the ruleset that makes every
-decision count (core/admin/repo_settings.py). Each step reads first and writes only what differs, so
-a second run changes nothing and a run after someone loosened a setting puts it back.
-``inspect_github_repo`` reads the same settings for ``doctor`` and returns findings.
+template pushed, the label set, the policy's teams attached, the environment that holds the
+App key, and the ruleset that makes every decision count (core/admin/repo_settings.py). Each
+step reads first and writes only what differs, so a second run changes nothing and a run after
+someone loosened a setting puts it back. ``inspect_github_repo`` reads the same settings for
+``doctor`` and returns findings. The environment, the TRE runner's reach and the fork pull
+request settings are set up and inspected in :mod:`fivesafes.adapters.github.trust`.
 
 Every call goes through :class:`fivesafes.adapters.github.api.GitHubApi`, so it is retried
 like any other GitHub call and a refusal names the token permission that is missing.
@@ -12,6 +14,7 @@ like any other GitHub call and a refusal names the token permission that is miss
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from fivesafes.adapters.git import remote as git_remote
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import GitHubError, Need
 from fivesafes.adapters.github.records import quote
+from fivesafes.adapters.github.trust import inspect_trust, setup_environment
 from fivesafes.core.admin.doctor import (
     actions_findings,
     app_of,
@@ -28,6 +32,7 @@ from fivesafes.core.admin.doctor import (
     principal_findings,
     ruleset_findings,
 )
+from fivesafes.core.admin.environment import ENVIRONMENT
 from fivesafes.core.admin.repo_settings import (
     RULESET_NAME,
     LabelSpec,
@@ -37,6 +42,7 @@ from fivesafes.core.admin.repo_settings import (
     policy_principals,
     repaired_ruleset,
 )
+from fivesafes.core.admin.runners import REUSABLE_PATH, TRE_LABEL
 from fivesafes.core.findings import Finding
 from fivesafes.models.policy import Policy
 
@@ -66,6 +72,7 @@ def setup_github_repo(
     push_url: str | None = None,
     app_id: int | None = None,
     description: str = "",
+    environment: str = ENVIRONMENT,
 ) -> list[str]:
     """Create or repair ``org_repo`` for the project in ``dest``; what was changed, in order."""
     org, name = split_repo(org_repo)
@@ -86,6 +93,8 @@ def setup_github_repo(
     changes += _push_template(dest, org_repo, token, server_url, push_url)
     changes += _labels(api, org, name, labels)
     changes += _teams(api, org, name, policy)
+    branch = str((repo or {}).get("default_branch") or git_remote.current_branch(dest))
+    changes += setup_environment(api, org_repo, environment, branch)
     changes += _ruleset(api, org, name, app_id)
     return changes
 
@@ -201,8 +210,13 @@ def _ruleset(api: GitHubApi, org: str, name: str, app_id: int | None) -> list[st
 
 
 def inspect_github_repo(api: GitHubApi, org_repo: str, policy: Policy,
-                        labels: list[LabelSpec], app_id: int | None = None) -> list[Finding]:
-    """Every weakness of ``org_repo``'s settings, with its fix (``fivesafes doctor``)."""
+                        labels: list[LabelSpec], app_id: int | None = None, *,
+                        environment: str = ENVIRONMENT, tre_label: str = TRE_LABEL,
+                        pinned: Collection[str] = ()) -> list[Finding]:
+    """Every weakness of ``org_repo``'s settings, with its fix (``fivesafes doctor``).
+
+    ``pinned``: the refs at which the project's workflows call the reusable workflow (the TRE
+    runner's group must take them)."""
     org, name = split_repo(org_repo)
     where = f"github:{org_repo}"
     repo = _repository(api, org, name)
@@ -242,4 +256,7 @@ def inspect_github_repo(api: GitHubApi, org_repo: str, policy: Policy,
         team_org, _, team = slug.partition("/")
         team_facts[slug] = (_team_exists(api, team_org, team), None, role_needs)
     found += principal_findings(where, user_facts, team_facts)
+    found += inspect_trust(api, repo, environment=environment, tre_label=tre_label,
+                           reusable=f"{policy.automation.repository}/{REUSABLE_PATH}",
+                           pinned=pinned, app_in_use=app_id is not None)
     return found

@@ -103,15 +103,18 @@ class GitHubApi:
             return data
         return self.call(need, go)
 
-    def paginate(self, path: str, need: Need, params: Mapping[str, Any] | None = None
-                 ) -> list[Any]:
-        """Every item of a list endpoint, following ``Link: rel="next"``."""
+    def paginate(self, path: str, need: Need, params: Mapping[str, Any] | None = None,
+                 key: str | None = None) -> list[Any]:
+        """Every item of a list endpoint, following ``Link: rel="next"``; ``key`` names the
+        list inside the object some endpoints answer (``{"total_count": 2, "secrets": [...]}``)."""
         def go() -> list[Any]:
             items: list[Any] = []
             url: str | None = path
             query: dict[str, Any] | None = {**(params or {}), "per_page": 100}
             while url:
                 headers, data = self._gh.requester.requestJsonAndCheck("GET", url, query)
+                if key is not None and isinstance(data, Mapping):
+                    data = data.get(key)
                 items.extend(data if isinstance(data, list) else [])
                 url, query = next_link(headers), None
             return items

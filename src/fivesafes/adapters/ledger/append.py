@@ -22,10 +22,10 @@ from fivesafes.adapters.release.crate_writer import write_crate
 from fivesafes.core import layout
 from fivesafes.core.crate.spec import Published, Software, build_crate
 from fivesafes.core.ledger import chain as ledger
-from fivesafes.models.ledger import ActionEntry, ActionRecord, Result
+from fivesafes.models.ledger import ActionEntry, ActionRecord, EntryDraft, Result
 
 
-def append_entry(root: Path, fields: dict[str, Any]) -> ActionRecord:
+def append_entry(root: Path, fields: EntryDraft | Mapping[str, Any]) -> ActionRecord:
     """Chain ``fields`` onto the record on disk and write it; the new record."""
     record = ledger.append(read_record(root), fields)
     write_record(root, record)

@@ -23,8 +23,10 @@ from fivesafes.adapters.github.records import quote
 from fivesafes.core import layout
 from fivesafes.core.admin.codeowners import FILE as CODEOWNERS
 from fivesafes.core.admin.codeowners import codeowners_findings
-from fivesafes.core.admin.pins import pin_findings
+from fivesafes.core.admin.environment import ENVIRONMENT
+from fivesafes.core.admin.pins import pin_findings, reusable_refs
 from fivesafes.core.admin.repo_settings import labels_from_toml
+from fivesafes.core.admin.runners import TRE_LABEL
 from fivesafes.core.findings import Finding
 from fivesafes.core.request.examples import example_warnings
 from fivesafes.models.policy import Policy
@@ -49,21 +51,27 @@ def workflow_texts(api: GitHubApi, repo: str, branch: str) -> dict[str, str]:
 
 
 def doctor_repo(api: GitHubApi, repo: dict[str, Any], policy: Policy,
-                files: dict[str, bytes]) -> list[Finding]:
+                files: dict[str, bytes], environment: str = ENVIRONMENT,
+                tre_label: str = TRE_LABEL) -> list[Finding]:
     """Every weakness of one project repository (``files``: its project files)."""
     name, branch = str(repo["full_name"]), str(repo.get("default_branch") or "main")
     found: list[Finding] = []
+    pinned: set[str] = set()
     for path, text in sorted(workflow_texts(api, name, branch).items()):
         try:
-            found += pin_findings(find_uses(text, path), policy.automation.repository)
+            uses = find_uses(text, path)
         except WorkflowError as exc:
             found.append(Finding(path, None, None, "workflow-yaml", str(exc), "fix the YAML"))
+            continue
+        found += pin_findings(uses, policy.automation.repository)
+        pinned |= reusable_refs(uses, policy.automation.repository)
     owners = api.file_at(name, CODEOWNERS, branch)
     found += codeowners_findings(owners.decode("utf-8", errors="replace") if owners else None,
                                  policy)
     found += example_warnings(files)
     labels = tomllib.loads((template_dir() / ".github" / "labels.toml").read_text("utf-8"))
-    found += inspect_github_repo(api, name, policy, labels_from_toml(labels, policy.labels))
+    found += inspect_github_repo(api, name, policy, labels_from_toml(labels, policy.labels),
+                                 environment=environment, tre_label=tre_label, pinned=pinned)
     return found
 
 

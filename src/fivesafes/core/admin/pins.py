@@ -90,3 +90,10 @@ def upgraded(uses: Uses, tag: str, sha: str | None,
     if value == uses.value and comment == uses.comment:
         return None
     return value, comment
+
+
+def reusable_refs(uses: list[Uses], repository: str = OUR_REPOSITORY,
+                  path: str = ".github/workflows/fivesafes.yml") -> set[str]:
+    """The refs at which ``uses`` call the reusable workflow (``<repository>/<path>@ref``)."""
+    wanted = f"{repository}/{path}".lower()
+    return {u.ref for u in uses if u.target.lower() == wanted and u.ref}

@@ -20,11 +20,11 @@ from fivesafes.core.crate import profile_04 as p
 from fivesafes.core.crate.entities import (
     Entity,
     Graph,
+    add_checksum,
     add_sha512,
     ref,
     refs,
 )
-from fivesafes.core.crate.outputs import add_checksum
 from fivesafes.core.crate.people import add_agent_person
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request

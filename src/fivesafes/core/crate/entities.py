@@ -162,6 +162,14 @@ def add_profile(graph: Graph) -> str:
     })
 
 
+def add_checksum(graph: Graph, hexdigest: str) -> str:
+    """A sha-512 digest as a PropertyValue (RO-Crate 1.2 has no sha512 term)."""
+    return graph.add({
+        "@id": derived_urn("sha512", hexdigest), "@type": "PropertyValue",
+        "name": "sha-512 checksum", "propertyID": p.SHA512, "value": hexdigest,
+    })
+
+
 def add_sha512(graph: Graph) -> str:
     return graph.add({"@id": p.SHA512, "@type": "DefinedTerm", "name": p.SHA512_NAME})
 
@@ -184,11 +192,14 @@ def add_workflow(graph: Graph, workflow: Workflow, retrieved: str | None) -> str
     if workflow.version:
         entity["version"] = workflow.version
     if workflow.distribution:
-        entity["distribution"] = ref(graph.add({
+        download: Entity = {
             "@id": workflow.distribution, "@type": "DataDownload",
             "name": f"Workflow RO-Crate of {workflow.name}", "encodingFormat": "application/zip",
             "conformsTo": ref(p.ANY_RO_CRATE),
-        }))
+        }
+        if workflow.sha512:  # the bytes the approvers signed off
+            download["identifier"] = ref(add_checksum(graph, workflow.sha512))
+        entity["distribution"] = ref(graph.add(download))
     if not entity["@id"].startswith("#"):
         if retrieved:
             entity["sdDatePublished"] = retrieved

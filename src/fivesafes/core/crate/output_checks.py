@@ -12,8 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fivesafes.core.crate import profile_04 as p
-from fivesafes.core.crate.entities import Entity, Graph, add_person, github_url, ref, refs
-from fivesafes.core.crate.outputs import add_checksum, output_path
+from fivesafes.core.crate.entities import (
+    Entity,
+    Graph,
+    add_checksum,
+    add_person,
+    github_url,
+    ref,
+    refs,
+)
+from fivesafes.core.crate.outputs import output_path
 from fivesafes.core.ids import derived_urn
 from fivesafes.models.disclosure import OutputDecision
 from fivesafes.models.ledger import ActionEntry

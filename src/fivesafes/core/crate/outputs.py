@@ -1,4 +1,4 @@
-"""Output files of a request's crate, and sha-512 digests as PropertyValues.
+"""Output files of a request's crate.
 
 Results are listed from their recorded path, size, sha-512 and media type; the data itself is
 never read here. A path that could point outside ``outputs/`` is refused, so no crate can
@@ -10,20 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from fivesafes.core.crate import profile_04 as p
-from fivesafes.core.crate.entities import Entity, Graph, ref
-from fivesafes.core.ids import derived_urn
+from fivesafes.core.crate.entities import Entity, Graph, add_checksum, ref
 from fivesafes.models.ledger import Result
 
 OUTPUTS = "outputs/"
-
-
-def add_checksum(graph: Graph, hexdigest: str) -> str:
-    """A sha-512 digest as a PropertyValue (RO-Crate 1.2 has no sha512 term)."""
-    return graph.add({
-        "@id": derived_urn("sha512", hexdigest), "@type": "PropertyValue",
-        "name": "sha-512 checksum", "propertyID": p.SHA512, "value": hexdigest,
-    })
 
 
 def output_path(path: str) -> str:

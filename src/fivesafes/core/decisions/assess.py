@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fivesafes.core.decisions.context import Context
 from fivesafes.core.decisions.disclosure_state import disclosure_state
-from fivesafes.core.decisions.gates import contributors, requester, separated
+from fivesafes.core.decisions.gates import separated
 from fivesafes.core.decisions.people import never_accredited
 from fivesafes.core.decisions.per_output import OutputsView, outputs_view
 from fivesafes.core.decisions.tally import Tally, tally
 from fivesafes.core.engine.plan import Outcome, PlanPhase
 from fivesafes.core.engine.pr_phases import Checked, run_checks
-from fivesafes.core.facts.values import Facts, PullRequest
+from fivesafes.core.facts.values import PullRequest
 from fivesafes.core.lifecycle import phases
 from fivesafes.core.lifecycle.phases import StateName
-from fivesafes.models.ledger import ActionRecord
-from fivesafes.models.policy import Policy
 
 STATES: dict[str, tuple[StateName, StateName, StateName, StateName]] = {
     "sign-off": (phases.SIGN_OFF_PENDING, phases.HELD, phases.REJECTED, phases.SIGNED_OFF),
@@ -47,25 +46,25 @@ def _people(logins: list[str]) -> str:
     return ", ".join(f"@{x}" for x in logins)
 
 
-def candidates(policy: Policy, facts: Facts, pr: PullRequest, record: ActionRecord,
-               checked: Checked, have: list[str]) -> tuple[str, ...]:
+def candidates(ctx: Context, checked: Checked, have: list[str]) -> tuple[str, ...]:
     """Who could still approve: allow-listed entries minus those who may not decide here."""
-    excluded = {pr.author.login.lower(), *contributors(facts, policy), requester(facts) or "",
-                *separated(checked.phase, policy, record), *(h.lower() for h in have),
+    policy = ctx.policy
+    excluded = {ctx.pr.author.login.lower(), *ctx.contributors, ctx.requester or "",
+                *separated(checked.phase, policy, ctx.record), *(h.lower() for h in have),
                 *never_accredited(policy, checked.phase)}
     return tuple(a for a in policy.phases.rule(checked.phase).approvers
                  if a.startswith("@") or a.lower() not in excluded)
 
 
 def assess(
-    pr: PullRequest, facts: Facts, policy: Policy, record: ActionRecord,
-    *, pushed_now: bool = False, stale_label_event: int | None = None,
+    ctx: Context, *, pushed_now: bool = False, stale_label_event: int | None = None,
 ) -> Assessment:
-    checked = run_checks(pr, facts, policy, record)
-    counted = tally(checked.phase, policy, facts, pr, record, pushed_now=pushed_now,
+    pr, policy = ctx.pr, ctx.policy
+    checked = run_checks(pr, ctx.facts, policy, ctx.record)
+    counted = tally(checked.phase, ctx, pushed_now=pushed_now,
                     stale_label_event=stale_label_event)
     pending, held, rejected, done = STATES[checked.phase]
-    who = candidates(policy, facts, pr, record, checked, counted.approvers)
+    who = candidates(ctx, checked, counted.approvers)
     phase: PlanPhase = checked.phase
     state: StateName
     outcome: Outcome
@@ -95,6 +94,6 @@ def assess(
              else policy.labels.approve_disclosure)
     view = None
     if phase == "disclosure" and checked.manifest is not None and checked.manifest.output:
-        view = outputs_view(checked.manifest, facts, pr, policy, record, counted)
+        view = outputs_view(checked.manifest, ctx, counted)
         state, outcome, reason = disclosure_state(view, counted, who)
     return Assessment(pr, checked, counted, phase, state, outcome, reason, who, label, view)

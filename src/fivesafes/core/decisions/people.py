@@ -20,7 +20,7 @@ from fivesafes.models.policy import DecisionPhase, Policy, RegisteredPerson
 from fivesafes.models.project import ProjectFile
 
 if TYPE_CHECKING:  # a type only: facts.values imports the policy rules, which import this
-    from fivesafes.core.facts.values import Facts
+    from fivesafes.core.decisions.context import Context
 
 
 def registered(people: Mapping[str, RegisteredPerson], login: str) -> RegisteredPerson | None:
@@ -66,14 +66,15 @@ def team_problem(project: ProjectFile, policy: Policy, day: dt.date) -> str | No
     return None
 
 
-def barred(login: str, phase: DecisionPhase, policy: Policy, facts: Facts,
-           at: str | None, verdict: str = "approve") -> str | None:
+def barred(login: str, phase: DecisionPhase, ctx: Context, at: str | None,
+           verdict: str = "approve") -> str | None:
     """Why a decision by an otherwise eligible ``login`` at ``at`` does not count, or None.
 
     Accreditation applies to every decision; the project's dates and its researchers only to
     approvals (a rejection or a hold stops a request whenever it comes).
     """
     day = projects.day_of(at)
+    policy = ctx.policy
     required = policy.phases.rule(phase).requires_accreditation
     if required:
         if day is None:
@@ -84,7 +85,7 @@ def barred(login: str, phase: DecisionPhase, policy: Policy, facts: Facts,
             return why
     if phase != "sign-off" or verdict != "approve":
         return None
-    project = projects.project_file(facts)
+    project = ctx.project
     if project is None:
         return None  # validation fails on it, and nothing is signed off
     if day is None:

@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from fivesafes.core.decisions.context import Context
 from fivesafes.core.decisions.gates import ineligible
 from fivesafes.core.decisions.statements import Said, parse
 from fivesafes.core.decisions.tally import STATEFUL_REVIEWS, Tally
-from fivesafes.core.facts.values import Facts, PullRequest, Review
+from fivesafes.core.facts.values import Facts, Review
 from fivesafes.models.disclosure import OutputDecision, Override, Statement
-from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.manifest import OutputsManifest
-from fivesafes.models.policy import Policy
 
 
 @dataclass
@@ -125,9 +124,9 @@ def _apply(outputs: dict[str, _Output], seen: dict[str, str], login: str, source
                                             reason=s.reason))
 
 
-def _decisions(facts: Facts, pr: PullRequest, policy: Policy, record: ActionRecord,
-               tally: Tally, current: OutputsManifest, outputs: dict[str, _Output],
-               notes: list[str]) -> None:
+def _decisions(ctx: Context, tally: Tally, current: OutputsManifest,
+               outputs: dict[str, _Output], notes: list[str]) -> None:
+    facts = ctx.facts
     head_seen = {o.path: o.sha512 for o in current.output}
     labelled = {d.login.lower() for d in (*tally.approvals, *tally.rejections)
                 if d.source == "label"}
@@ -137,7 +136,7 @@ def _decisions(facts: Facts, pr: PullRequest, policy: Policy, record: ActionReco
             _apply(outputs, head_seen, d.login, f"label:{d.source_id}",
                    [Said(verb, "*", f"label {d.label}")], notes)  # type: ignore[arg-type]
     for review in _reviews_in_order(facts):
-        if ineligible(review.user, "disclosure", policy, facts, pr, record) is not None:
+        if ineligible(review.user, "disclosure", ctx) is not None:
             continue  # the tally lists it as refused, with the reason
         parsed = parse(review.body)
         login = review.user.login
@@ -150,7 +149,7 @@ def _decisions(facts: Facts, pr: PullRequest, policy: Policy, record: ActionReco
         elif parsed.text:
             said = [Said(s.verb, s.target, s.reason or parsed.text, s.sha_prefix)
                     for s in said]
-        if review.commit_id == pr.head_sha:
+        if review.commit_id == ctx.pr.head_sha:
             seen = head_seen
         else:
             old = manifest_of(facts.manifests.get(review.commit_id))
@@ -190,8 +189,7 @@ def _outcome(out: _Output, required: int) -> OutputDecision:
                           errors=out.errors)
 
 
-def outputs_view(manifest: OutputsManifest, facts: Facts, pr: PullRequest, policy: Policy,
-                 record: ActionRecord, tally: Tally) -> OutputsView:
+def outputs_view(manifest: OutputsManifest, ctx: Context, tally: Tally) -> OutputsView:
     """Each output's decision at the current head (see the module doc)."""
     errors: dict[str, list[str]] = {}
     for f in manifest.finding:
@@ -200,7 +198,7 @@ def outputs_view(manifest: OutputsManifest, facts: Facts, pr: PullRequest, polic
     outputs = {o.path: _Output(o.path, o.sha512, errors.get(o.path, []))
                for o in manifest.output}
     notes: list[str] = []
-    _decisions(facts, pr, policy, record, tally, manifest, outputs, notes)
-    required = policy.phases.rule("disclosure").required
+    _decisions(ctx, tally, manifest, outputs, notes)
+    required = ctx.policy.phases.rule("disclosure").required
     return OutputsView(tuple(_outcome(o, required) for o in outputs.values()), required,
                        tuple(dict.fromkeys(notes)))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fivesafes.core.decisions.context import Context
 from fivesafes.core.decisions.gates import (
     Decision,
     Lift,
@@ -45,9 +46,8 @@ from fivesafes.core.decisions.timing import (
 )
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.instants import moment, order
-from fivesafes.core.facts.values import Facts, PullRequest, Review
-from fivesafes.models.ledger import ActionRecord
-from fivesafes.models.policy import DecisionPhase, Policy
+from fivesafes.core.facts.values import Review
+from fivesafes.models.policy import DecisionPhase
 
 STATEFUL_REVIEWS = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
 
@@ -97,17 +97,16 @@ class _Count:
 
 
 class _Ctx:
-    def __init__(self, phase: DecisionPhase, policy: Policy, facts: Facts, pr: PullRequest,
-                 record: ActionRecord) -> None:
-        self.phase, self.policy, self.facts, self.pr, self.record = (
-            phase, policy, facts, pr, record)
-        self.cut = cutoff(pr)
+    def __init__(self, phase: DecisionPhase, context: Context) -> None:
+        self.phase, self.context = phase, context
+        self.policy, self.facts, self.pr = context.policy, context.facts, context.pr
+        self.cut = cutoff(self.pr)
 
     def ineligible(self, actor: Actor, at: str, verdict: Verdict) -> str | None:
         """Why ``actor`` may not make this decision at ``at`` (gates, then accreditation and
         the project's dates), or None."""
-        return (ineligible(actor, self.phase, self.policy, self.facts, self.pr, self.record)
-                or barred(actor.login, self.phase, self.policy, self.facts, at, verdict))
+        return (ineligible(actor, self.phase, self.context)
+                or barred(actor.login, self.phase, self.context, at, verdict))
 
     def late(self, stamp: str) -> str | None:
         return late_reason(self.pr, self.cut) if self.cut is not None \
@@ -162,8 +161,7 @@ def _standing_label(ctx: _Ctx, out: _Count, label: str, verdict: Verdict) -> Non
             standing, refused = Decision(event.actor.login, verdict, "label", event.id,
                                          event.created_at, label), None
         elif standing is not None and late is None:
-            why = lift_refusal(event.actor, verdict, ctx.phase, ctx.policy, ctx.facts,
-                               ctx.pr, ctx.record)
+            why = lift_refusal(event.actor, verdict, ctx.phase, ctx.context)
             if why is not None:
                 out.refused_lifts.append(Refusal(event.actor.login, verdict, "label",
                                                  event.id, why, label))
@@ -186,13 +184,14 @@ def _standing_label(ctx: _Ctx, out: _Count, label: str, verdict: Verdict) -> Non
 
 
 def tally(
-    phase: DecisionPhase, policy: Policy, facts: Facts, pr: PullRequest, record: ActionRecord,
-    *, pushed_now: bool = False, stale_label_event: int | None = None,
+    phase: DecisionPhase, context: Context, *, pushed_now: bool = False,
+    stale_label_event: int | None = None,
 ) -> Tally:
     """Count ``phase`` decisions. ``pushed_now``: a push just happened, so every approve label
     is stale; ``stale_label_event``: a label event the trigger showed was made on an old head.
     """
-    ctx = _Ctx(phase, policy, facts, pr, record)
+    ctx = _Ctx(phase, context)
+    policy, facts, pr = context.policy, context.facts, context.pr
     out = _Count({}, [], [], [], [], [], [], [])
     for label, (verdict, label_phase) in sorted(verdicts(policy.labels).items()):
         if label_phase is not None and label_phase != phase:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fivesafes.core.decisions.context import Context
 from fivesafes.core.decisions.gates import Decision, Refusal, Source, Verdict, ineligible, verdicts
 from fivesafes.core.decisions.people import barred
 from fivesafes.core.decisions.tally import Tally
@@ -17,8 +18,7 @@ from fivesafes.core.decisions.timing import before_head, cutoff, late_reason, to
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.instants import order
-from fivesafes.core.facts.values import Facts, LabelEvent, PullRequest
-from fivesafes.models.ledger import ActionRecord
+from fivesafes.core.facts.values import Facts, LabelEvent
 from fivesafes.models.policy import DecisionPhase, Policy
 
 
@@ -57,9 +57,9 @@ def _label_event(facts: Facts, label: str, login: str) -> LabelEvent | None:
     return max(matches, key=lambda e: (order(e.created_at), e.id)) if matches else None
 
 
-def stale_label_event(event: Event, facts: Facts, pr: PullRequest, policy: Policy) -> int | None:
+def stale_label_event(event: Event, ctx: Context) -> int | None:
     """The id of the triggering approve label when it was applied to an older head."""
-    found = attempt(event, facts, policy)
+    found, pr = attempt(event, ctx.facts, ctx.policy), ctx.pr
     if found is None or found.source != "label" or found.verdict != "approve":
         return None
     if event.head_sha and event.head_sha != pr.head_sha:
@@ -68,14 +68,13 @@ def stale_label_event(event: Event, facts: Facts, pr: PullRequest, policy: Polic
 
 
 def judge(
-    event: Event, facts: Facts, pr: PullRequest, policy: Policy, record: ActionRecord,
-    phase: DecisionPhase, tally: Tally,
+    event: Event, ctx: Context, phase: DecisionPhase, tally: Tally,
 ) -> tuple[Attempt | None, Refusal | Decision | None]:
     """The trigger's attempt, and either its refusal or the decision it made."""
-    found = attempt(event, facts, policy)
+    found = attempt(event, ctx.facts, ctx.policy)
     if found is None:
         return None, None
-    refuse = _refusal_reason(event, facts, pr, policy, record, phase, found)
+    refuse = _refusal_reason(event, ctx, phase, found)
     if refuse is not None:
         return found, Refusal(found.actor.login, found.verdict, found.source,
                               found.source_id, refuse, found.label)
@@ -85,10 +84,9 @@ def judge(
     return found, None
 
 
-def _refusal_reason(
-    event: Event, facts: Facts, pr: PullRequest, policy: Policy, record: ActionRecord,
-    phase: DecisionPhase, found: Attempt,
-) -> str | None:
+def _refusal_reason(event: Event, ctx: Context, phase: DecisionPhase,
+                    found: Attempt) -> str | None:
+    facts, pr, policy = ctx.facts, ctx.pr, ctx.policy
     cut = cutoff(pr)
     if cut is not None and too_late(_made_at(found, facts), cut):
         return late_reason(pr, cut)
@@ -97,11 +95,11 @@ def _refusal_reason(
         if label_phase not in (None, phase):
             return f"{found.label} does not apply to a {phase} decision"
     for actor in dict.fromkeys((found.actor, event.sender)):
-        why = ineligible(actor, phase, policy, facts, pr, record)
+        why = ineligible(actor, phase, ctx)
         if why is not None:
             return why
     made_at = _made_at(found, facts)  # unknown: the tally, which has the time, decides
-    why = made_at and barred(found.actor.login, phase, policy, facts, made_at, found.verdict)
+    why = made_at and barred(found.actor.login, phase, ctx, made_at, found.verdict)
     if why:
         return why
     if found.verdict != "approve":

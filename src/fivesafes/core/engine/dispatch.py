@@ -22,16 +22,17 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from fivesafes.core.decisions.gates import contributors, requester
+from fivesafes.core.decisions.context import Context
 from fivesafes.core.engine.plan import Commit, Effect, Outcome, Plan, Record, Summary
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.ledger import entries
+from fivesafes.core.ledger.chain import draft_of
 from fivesafes.core.ledger.view import view
 from fivesafes.core.lifecycle import phases
 from fivesafes.core.lifecycle.phases import StateName
 from fivesafes.core.lifecycle.steps import latest, revising
-from fivesafes.models.ledger import ActionRecord, Phase
+from fivesafes.models.ledger import ActionRecord, Agent, Phase
 from fivesafes.models.policy import Policy
 
 Role = Literal["automation", "maintainer", "requester", "other"]
@@ -63,14 +64,13 @@ def dispatch_phase(event: Event) -> Literal["execution", "publication", "none"]:
         if asked == "publication" else "none"
 
 
-def role(event: Event, facts: Facts, policy: Policy, pr: PullRequest) -> Role:
+def role(event: Event, ctx: Context) -> Role:
     """Who sent the dispatch, as far as the facts can tell."""
-    actor = event.sender
+    actor, facts, policy = event.sender, ctx.facts, ctx.policy
     if actor.is_bot:
         return "automation"
     login = actor.login.lower()
-    if login in (pr.author.login.lower(), requester(facts)) \
-            or login in contributors(facts, policy):
+    if login in (ctx.pr.author.login.lower(), ctx.requester) or login in ctx.contributors:
         return "requester"
     for owner in policy.maintainers.owners:
         if owner.startswith("@"):
@@ -150,9 +150,10 @@ def sender_gate(target: Target, who: Role, login: str, rerun: bool, pr: PullRequ
             f"automation at merge, or by a maintainer ({owners})")
 
 
-def dispatch_plan(event: Event, facts: Facts, now: str, policy: Policy, record: ActionRecord,
-                  pr: PullRequest) -> Plan:
-    """The plan for a ``workflow_dispatch`` of pull request ``pr`` (see the module doc)."""
+def dispatch_plan(event: Event, ctx: Context, now: str) -> Plan:
+    """The plan for a ``workflow_dispatch`` of the context's pull request (see the module
+    doc)."""
+    facts, policy, record, pr = ctx.facts, ctx.policy, ctx.record, ctx.pr
     target = TARGETS.get(dispatch_phase(event))
     current = view(record, policy).state
     if target is None:
@@ -166,7 +167,7 @@ def dispatch_plan(event: Event, facts: Facts, now: str, policy: Policy, record: 
     why = decision_gate(target, event, record, pr)
     if why is not None:
         return _refused(target, event, facts, now, current, why)
-    who = role(event, facts, policy, pr)
+    who = role(event, ctx)
     done = already_done(target, record)
     if done is not None:
         if who == "maintainer" and target.phase == "execution":
@@ -201,9 +202,10 @@ def _refused(target: Target, event: Event, facts: Facts, now: str, state: StateN
     planned = entries.record(event, facts, now, phase=target.phase, status="refused",
                              reason=reason)
     server = (facts.run.server_url or "https://github.com").rstrip("/")
-    agent = {"login": login, "kind": "automation" if event.sender.is_bot else "person",
-             "role": "refused", "id": f"{server}/{login}"}
-    record = Record({**planned.entry, "agents": [agent]})
+    agent = Agent(login=login, kind="automation" if event.sender.is_bot else "person",
+                  role="refused", id=f"{server}/{login}")
+    draft = draft_of(planned.entry).model_copy(update={"agents": [agent]})
+    record = Record(draft.fields())
     commit = Commit(facts.default_branch, f"fivesafes: refused {target.phase} dispatch by "
                     f"@{login} for #{n}", event.delivery)
     return _plan(target, "refused", reason, (record, commit), state)

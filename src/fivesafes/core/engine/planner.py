@@ -17,6 +17,7 @@ from dataclasses import replace
 from pydantic import ValidationError
 
 from fivesafes.core import layout
+from fivesafes.core.decisions.context import context
 from fivesafes.core.engine.dispatch import dispatch_phase, dispatch_plan
 from fivesafes.core.engine.plan import (
     Annotation,
@@ -82,15 +83,14 @@ def plan_event(event: Event, facts: Facts, now: str) -> Plan:
         merged_before = recorded(record, Merged(pr.number, pr.merge_commit_sha,
                                                 pr.merged_at or "", pr.base_ref))
     policy, findings = check_policy(facts.policy, facts.org_policy)
-    if event.kind == "dispatch":
-        if policy is None:  # no comment or statuses: a dispatch never edits the pull request
+    if policy is None:
+        if event.kind == "dispatch":  # no comment or statuses: a dispatch never edits the PR
             return _fail_closed(event, facts, dispatch_phase(event), findings)
-        plan = dispatch_plan(event, facts, now, policy, record, pr)
-    elif policy is None:
         return _fail_closed(event, facts, "sign-off" if pr_kind(pr, facts) == "request"
                             else "disclosure", findings, pr)
-    else:
-        plan = pr_event_plan(event, facts, now, policy, record, pr)
+    ctx = context(facts, pr, policy, record)  # parsed once: every rule below reads it
+    plan = dispatch_plan(event, ctx, now) if event.kind == "dispatch" \
+        else pr_event_plan(event, ctx, now)
     plan = name_agents(plan, policy.people)  # the record names people by ORCID
     if ledger.delivered(record, event.delivery) or merged_before:
         kept = tuple(e for e in plan.effects if not isinstance(e, ONCE_ONLY))

@@ -9,6 +9,7 @@ the approved phase on the default branch and dispatches the next one.
 from __future__ import annotations
 
 from fivesafes.core.decisions.assess import Assessment, assess
+from fivesafes.core.decisions.context import Context
 from fivesafes.core.decisions.gates import Decision, Lift, Refusal, verdicts
 from fivesafes.core.decisions.trigger import judge, stale_label_event
 from fivesafes.core.engine.comment import render
@@ -36,11 +37,9 @@ from fivesafes.core.engine.plan import (
 )
 from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
 from fivesafes.core.facts.events import Event
-from fivesafes.core.facts.values import Facts, PullRequest
+from fivesafes.core.facts.values import Facts
 from fivesafes.core.ledger import entries
 from fivesafes.core.lifecycle import phases
-from fivesafes.models.ledger import ActionRecord
-from fivesafes.models.policy import Policy
 
 
 def _status(context: str, state: StatusState, text: str, sha: str, facts: Facts) -> Status:
@@ -137,10 +136,8 @@ def _commit(facts: Facts, event: Event, message: str) -> Commit:
     return Commit(facts.default_branch, message, event.delivery)
 
 
-def pr_event_plan(
-    event: Event, facts: Facts, now: str, policy: Policy, record: ActionRecord,
-    pr: PullRequest,
-) -> Plan:
+def pr_event_plan(event: Event, ctx: Context, now: str) -> Plan:
+    facts, policy, pr = ctx.facts, ctx.policy, ctx.pr
     if event.kind == "closed":
         return Plan("none", "ignored", f"pull request #{pr.number} closed without merge",
                     state=phases.CLOSED)
@@ -150,14 +147,14 @@ def pr_event_plan(
     if event.kind == "review-submitted" and (
             event.review is None or event.review.state not in ("APPROVED", "CHANGES_REQUESTED")):
         return Plan("none", "ignored", "a review without a decision (comment only)")
-    a = assess(pr, facts, policy, record, pushed_now=event.kind == "synchronize",
-               stale_label_event=stale_label_event(event, facts, pr, policy))
+    a = assess(ctx, pushed_now=event.kind == "synchronize",
+               stale_label_event=stale_label_event(event, ctx))
     if event.kind == "merged":
         if not pr.merged:
             return Plan(a.checked.phase, "failed", f"the event says #{pr.number} was merged but "
                         "GitHub does not show it merged; nothing starts", state=a.state)
         return _merge_plan(event, facts, now, a)
-    found, verdict = judge(event, facts, pr, policy, record, a.checked.phase, a.tally)
+    found, verdict = judge(event, ctx, a.checked.phase, a.tally)
     refusal = verdict if isinstance(verdict, Refusal) else None
     refused_lift, lift = _lift_event(event, a)
     if refusal is None and refused_lift is not None:

@@ -1,11 +1,12 @@
 """The request files a Five Safes RO-Crate request stands for: project and workflow tables.
 
 The crate of a request (ours or another producer's) names the project (sourceOrganization),
-the requester (the CreateAction's agent), the workflow (mainEntity) and its inputs (the
-CreateAction's objects with their FormalParameters). This module maps those back to the
-tables of ``project.toml`` and ``workflow.toml``. What a crate does not carry (a requester's
-e-mail and GitHub login, dates it does not state) becomes a :class:`Missing` placeholder that
-the rendered file asks a person to fill in.
+the requester (the CreateAction's agent), the workflow (mainEntity, with the sha-512 its
+DataDownload carries) and its inputs (the CreateAction's objects with their
+FormalParameters). This module maps those back to the tables of ``project.toml`` and
+``workflow.toml``. What a crate does not carry (a requester's e-mail and GitHub login, dates
+it does not state) becomes a :class:`Missing` placeholder that the rendered file asks a
+person to fill in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from fivesafes.core import layout
 from fivesafes.core.crate.graph import Entity, Graph
+from fivesafes.core.crate.profile_04 import SHA512
 from fivesafes.core.findings import Finding
 from fivesafes.core.ids import derived_urn, is_urn_uuid
 from fivesafes.core.intake.inputs import Missing, Secret, workflow_inputs
@@ -110,6 +112,16 @@ def _requester(g: Graph, draft: RequestDraft, person: Entity | None) -> None:
     }
 
 
+def _signed_off_sha512(g: Graph, download: Entity | None) -> str | None:
+    """The sha-512 the DataDownload of the workflow carries (the bytes signed off)."""
+    for value in (g.get(i) for i in g.ids(download, "identifier")):
+        digest = _text(value, "value")
+        if value and value.get("propertyID") == SHA512 and digest \
+                and re.fullmatch(r"[0-9a-f]{128}", digest):
+            return digest
+    return None
+
+
 def _workflow(g: Graph, draft: RequestDraft, action: Entity | None) -> None:
     main = _first(g, g.root, "mainEntity")
     wid = main["@id"] if main else None
@@ -122,6 +134,9 @@ def _workflow(g: Graph, draft: RequestDraft, action: Entity | None) -> None:
     distribution = g.ids(main, "distribution")
     if distribution:
         table["distribution"] = distribution[0]
+        sha512 = _signed_off_sha512(g, g.get(distribution[0]))
+        if sha512:
+            table["sha512"] = sha512
     table["language"] = spoken if spoken in LANGUAGES else "other"
     version = main.get("version") if main else None
     if version is not None:

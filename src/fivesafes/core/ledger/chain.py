@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding
-from fivesafes.models.ledger import ActionEntry, ActionRecord
+from fivesafes.models.ledger import ActionEntry, ActionRecord, EntryDraft
 
 GENESIS = "0" * 64
 
@@ -48,16 +48,23 @@ def head(record: ActionRecord) -> str:
     return record.action[-1].digest if record.action else GENESIS
 
 
-def seal(record: ActionRecord, fields: dict[str, Any]) -> ActionEntry:
-    """Chain ``fields`` (an entry without prev/digest, TOML keys) onto ``record``."""
-    body = {k: v for k, v in fields.items() if k not in ("prev", "digest")}
-    body["prev"] = head(record)
-    draft = ActionEntry.model_validate({**body, "digest": GENESIS})
-    plain = entry_fields(draft)
-    return draft.model_copy(update={"digest": digest_of(plain)})
+def draft_of(fields: EntryDraft | Mapping[str, Any]) -> EntryDraft:
+    """An entry to seal: a producer's draft, or TOML keys (a plan's record effect, a
+    hand-back) validated into one; ``prev`` and ``digest`` of a sealed entry are dropped."""
+    if isinstance(fields, EntryDraft):
+        return fields
+    return EntryDraft.model_validate({k: v for k, v in fields.items()
+                                      if k not in ("prev", "digest")})
 
 
-def append(record: ActionRecord, fields: dict[str, Any]) -> ActionRecord:
+def seal(record: ActionRecord, fields: EntryDraft | Mapping[str, Any]) -> ActionEntry:
+    """Chain ``fields`` (an entry without prev/digest) onto ``record``."""
+    body = draft_of(fields).model_dump(by_alias=True, exclude_none=True, mode="json")
+    sealed = ActionEntry.model_validate({**body, "prev": head(record), "digest": GENESIS})
+    return sealed.model_copy(update={"digest": digest_of(entry_fields(sealed))})
+
+
+def append(record: ActionRecord, fields: EntryDraft | Mapping[str, Any]) -> ActionRecord:
     """A new record with one more sealed entry; the old record is never changed."""
     return ActionRecord(action=[*record.action, seal(record, fields)])
 

@@ -21,7 +21,7 @@ from fivesafes.core.findings import Finding
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.values import orcid_bare
-from fivesafes.models.ledger import Status
+from fivesafes.models.ledger import Agent, EntryDraft, Evidence, Phase, Status
 from fivesafes.models.policy import RegisteredPerson
 
 
@@ -40,7 +40,7 @@ def agent(login: str, role: str, facts: Facts, request: Request | None) -> dict[
 
 
 def record(
-    event: Event, facts: Facts, now: str, *, phase: str, status: Status, reason: str,
+    event: Event, facts: Facts, now: str, *, phase: Phase, status: Status, reason: str,
     digest: str | None = None, decisions: Sequence[Decision] = (),
     refusals: Sequence[Refusal] = (), findings: Sequence[Finding] = (),
     request: Request | None = None, role: str = "approver", lifts: Sequence[Lift] = (),
@@ -55,32 +55,23 @@ def record(
         people.setdefault(r.login.lower(), agent(r.login, "refused", facts, request))
     for lift in lifts:
         people.setdefault(lift.login.lower(), agent(lift.login, "lifted", facts, request))
-    evidence: dict[str, Any] = {"event": event.name, "delivery": event.delivery}
-    if pr is not None:
-        evidence |= {"pr": pr.number, "head-sha": pr.head_sha, "base-ref": pr.base_ref}
-    if digest:
-        evidence["digest"] = digest
     sources = [(x.source, x.source_id) for x in decisions] + [
         (x.source, x.source_id) for x in refusals] + [("label", x.source_id) for x in lifts]
-    evidence["reviews"] = sorted({i for s, i in sources if s == "review"})
-    evidence["label-events"] = sorted({i for s, i in sources if s == "label" and i})
-    if facts.run.run_url:
-        evidence["run-url"] = facts.run.run_url
-    entry: dict[str, Any] = {
-        "id": derived_urn(event.delivery, phase),
-        "phase": phase,
-        "status": status,
-        "start": now,
-        "end": now,
-        "reason": reason,
-        "agents": [people[k] for k in sorted(people)],
-        "evidence": evidence,
-        "findings": [f.render() for f in findings],
-    }
-    for key, value in (extra or {}).items():
-        if value:  # empty additions stay out, as in entries written before them
-            entry[key] = value
-    return Record(entry)
+    evidence = Evidence(
+        event=event.name, delivery=event.delivery, digest=digest or None,
+        reviews=sorted({i for s, i in sources if s == "review"}),
+        label_events=sorted({i for s, i in sources if s == "label" and i}),
+        run_url=facts.run.run_url or None,
+        **({"pr": pr.number, "head_sha": pr.head_sha, "base_ref": pr.base_ref}
+           if pr is not None else {}))
+    draft = EntryDraft(
+        id=derived_urn(event.delivery, phase), phase=phase, status=status, start=now,
+        end=now, reason=reason, evidence=evidence, findings=[f.render() for f in findings],
+        agents=[Agent.model_validate(people[k]) for k in sorted(people)])
+    additions = {key: value for key, value in (extra or {}).items() if value}
+    if additions:  # empty additions stay out, as in entries written before them
+        draft = EntryDraft.model_validate({**draft.fields(), **additions})
+    return Record(draft.fields())
 
 
 def registry_agent(agent: Mapping[str, Any],
@@ -99,6 +90,8 @@ def name_agents(plan: Plan, people: Mapping[str, RegisteredPerson]) -> Plan:
     if not people:
         return plan
     effects = tuple(
-        Record({**e.entry, "agents": [registry_agent(a, people) for a in e.entry["agents"]]})
+        Record(EntryDraft.model_validate(
+            {**e.entry, "agents": [registry_agent(a, people) for a in e.entry["agents"]]}
+        ).fields())
         if isinstance(e, Record) and e.entry.get("agents") else e for e in plan.effects)
     return dataclasses.replace(plan, effects=effects)

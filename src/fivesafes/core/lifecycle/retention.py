@@ -10,13 +10,14 @@ the ``retention`` entry that records a removal.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from fivesafes.core.decisions.projects import day_of
 from fivesafes.core.ids import derived_urn
-from fivesafes.core.lifecycle.steps import AUTOMATION, latest
-from fivesafes.models.ledger import ActionRecord
+from fivesafes.core.lifecycle.steps import agents_of, latest
+from fivesafes.models.ledger import ActionRecord, EntryDraft, Evidence
 from fivesafes.models.project import Project
 
 
@@ -54,12 +55,11 @@ def retention(record: ActionRecord, project: Project, days: int | None,
 
 
 def retention_entry(request_id: str, record: ActionRecord, due: Retention, *, now: str,
-                    evidence: dict[str, Any], folders: int, size: int) -> dict[str, Any]:
-    """The entry recording the removal (TOML keys, without prev/digest)."""
-    return {
-        "id": derived_urn(request_id, "retention", len(record.action)),
-        "phase": "retention", "status": "completed", "start": now, "end": now,
-        "reason": f"removed the request's staging folder ({folders} attempt folder(s), "
-                  f"{size} bytes): {due.reason}",
-        "agents": [AUTOMATION], "evidence": evidence,
-    }
+                    evidence: Mapping[str, Any], folders: int, size: int) -> EntryDraft:
+    """The entry recording the removal."""
+    return EntryDraft(
+        id=derived_urn(request_id, "retention", len(record.action)), phase="retention",
+        status="completed", start=now, end=now,
+        reason=f"removed the request's staging folder ({folders} attempt folder(s), "
+               f"{size} bytes): {due.reason}",
+        agents=agents_of(()), evidence=Evidence.model_validate(evidence))

@@ -11,11 +11,12 @@ digests in, verdicts and entries out.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from fivesafes.core.ids import derived_urn
-from fivesafes.core.lifecycle.steps import AUTOMATION
-from fivesafes.models.ledger import ActionEntry, ActionRecord, Status
+from fivesafes.core.lifecycle.steps import agents_of
+from fivesafes.models.ledger import ActionEntry, ActionRecord, EntryDraft, Evidence, Status
 from fivesafes.models.workflow import Workflow
 
 PHASE = "workflow-retrieval"
@@ -72,11 +73,10 @@ def changed_since_first(record: ActionRecord, url: str, digest: str,
 
 
 def retrieval_entry(request_id: str, attempt: int, status: Status, *, start: str, end: str,
-                    evidence: dict[str, Any], reason: str,
-                    agents: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
-    """A workflow-retrieval entry of execution attempt ``attempt`` (TOML keys)."""
-    return {
-        "id": derived_urn(request_id, PHASE, attempt, status), "phase": PHASE,
-        "status": status, "start": start, "end": end, "attempt": attempt, "reason": reason,
-        "agents": [AUTOMATION, *agents], "evidence": evidence,
-    }
+                    evidence: Mapping[str, Any], reason: str,
+                    agents: tuple[Mapping[str, Any], ...] = ()) -> EntryDraft:
+    """A workflow-retrieval entry of execution attempt ``attempt``."""
+    return EntryDraft(
+        id=derived_urn(request_id, PHASE, attempt, status), phase=PHASE, status=status,
+        start=start, end=end, attempt=attempt, reason=reason, agents=agents_of(agents),
+        evidence=Evidence.model_validate(evidence))

@@ -9,11 +9,22 @@ entries the commands append are built here too. Pure: record and digests in, ver
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fivesafes.core.crate.actions import current_entries
 from fivesafes.core.ids import derived_urn
-from fivesafes.models.ledger import ActionEntry, ActionRecord, Engine, Phase, Result, Status
+from fivesafes.models.ledger import (
+    ActionEntry,
+    ActionRecord,
+    Agent,
+    Engine,
+    EntryDraft,
+    Evidence,
+    Phase,
+    Result,
+    Status,
+)
 
 AUTOMATION = {"login": "fivesafes", "kind": "automation", "role": "automation"}
 
@@ -108,20 +119,24 @@ def changed_outputs(approved: list[Result], staged: list[Result]) -> list[str]:
 
 
 def execution_entry(request_id: str, attempt: int, status: Status, *, start: str,
-                    end: str | None, evidence: dict[str, Any], reason: str = "",
+                    end: str | None, evidence: Mapping[str, Any], reason: str = "",
                     results: tuple[Result, ...] = (),
-                    agents: tuple[dict[str, Any], ...] = (),
-                    engine: Engine | None = None, step: str | None = None) -> dict[str, Any]:
-    """An execution entry (TOML keys, without prev/digest); ``step`` names a second entry of
-    the same status in one attempt (the engine's run created while it is active)."""
-    fields: dict[str, Any] = {
-        "id": derived_urn(request_id, "execution", attempt, status, *([step] if step else [])),
-        "phase": "execution", "status": status, "start": start, "attempt": attempt,
-        "reason": reason, "agents": [AUTOMATION, *agents], "evidence": evidence,
-        "results": [r.model_dump(by_alias=True, exclude_none=True) for r in results],
-    }
+                    agents: tuple[Mapping[str, Any], ...] = (),
+                    engine: Engine | None = None, step: str | None = None) -> EntryDraft:
+    """An execution entry; ``step`` names a second entry of the same status in one attempt
+    (the engine's run created while it is active)."""
+    draft = EntryDraft(
+        id=derived_urn(request_id, "execution", attempt, status, *([step] if step else [])),
+        phase="execution", status=status, start=start, attempt=attempt, reason=reason,
+        agents=agents_of(agents), evidence=Evidence.model_validate(evidence),
+        results=list(results))
     if end:
-        fields["end"] = end
+        draft = draft.model_copy(update={"end": end})
     if engine is not None:
-        fields["engine"] = engine.model_dump(by_alias=True, exclude_none=True)
-    return fields
+        draft = draft.model_copy(update={"engine": engine})
+    return draft
+
+
+def agents_of(agents: tuple[Mapping[str, Any], ...]) -> list[Agent]:
+    """The automation, then the people an entry names (registry-resolved agent tables)."""
+    return [Agent.model_validate(AUTOMATION), *(Agent.model_validate(a) for a in agents)]

@@ -16,6 +16,11 @@ from fivesafes.core.findings import Finding
 from fivesafes.core.request.toml_doc import Doc, load, show
 from fivesafes.core.request.toml_locate import KeyPath
 
+# the sha-512 of the template's example workflow zip: the bundled demo analysis as the demo's
+# TRE mirror holds it (tests/foundation/test_template_workflow.py keeps the two in step)
+TEMPLATE_WORKFLOW_SHA512 = (
+    "7bbbaa9ba85c3cc22cd75b28a466d4e2372fabe81fe2a93fc50ab1b2aa3419b8"
+    "5ab20ec0b7d1e773755d4013034eac46834a491fc8af10216f60d873bde47188")
 # file -> (key path, the template's value, how to replace it)
 EXAMPLES: dict[str, tuple[tuple[KeyPath, str, str], ...]] = {
     layout.POLICY: (
@@ -36,6 +41,8 @@ EXAMPLES: dict[str, tuple[tuple[KeyPath, str, str], ...]] = {
     layout.WORKFLOW: (
         (("workflow", "id"), "https://workflowhub.eu/workflows/1234?version=3",
          "the versioned URL of your Workflow RO-Crate (or a folder)"),
+        (("workflow", "sha512"), TEMPLATE_WORKFLOW_SHA512,
+         "the sha512sum of your workflow's zip"),
     ),
 }
 # approvers and owners of the template's example organisation

@@ -208,6 +208,8 @@ def workflow(doc: Doc, model: WorkflowFile, present: Collection[str],
                               "commit the folder, or give a versioned https URL"))
     if wf.distribution is not None:
         out += _remote(doc, ("workflow", "distribution"), wf.distribution, allowed)
+    if "://" in wf.id or wf.id.startswith(("http:", "https:")):
+        out += _bound(doc, wf.distribution, wf.sha512)
     names = [i.name for i in wf.inputs]
     for i, item in enumerate(wf.inputs):
         where = ("workflow", "inputs", i)
@@ -225,6 +227,25 @@ def workflow(doc: Doc, model: WorkflowFile, present: Collection[str],
                                   f"input file {item.file!r} does not exist in the repository",
                                   "commit the file, or fix the path (relative to the root)"))
     return out
+
+
+def _bound(doc: Doc, distribution: str | None, sha512: str | None) -> list[Finding]:
+    """A workflow given by URL names its zip and that zip's sha-512, so the approvers sign
+    off the bytes that will run (retrieval refuses any others)."""
+    if distribution is None:
+        return [doc.at(("workflow", "id"), "workflow.distribution-missing",
+                       "a workflow given by URL must name the zip that will run "
+                       "(distribution) and its sha512, so approvers sign off those bytes",
+                       'add distribution = "https://...zip" and sha512 = "<128 hex digits>" '
+                       "(its sha512sum)")]
+    if sha512 is None:
+        return [doc.at(("workflow", "distribution"), "workflow.sha512-missing",
+                       "a workflow given by URL must carry the sha-512 of its zip, so "
+                       "approvers sign off the bytes that will run",
+                       f'add sha512 = "<128 hex digits>" under distribution: `curl -sSfL '
+                       f"'{distribution}' | sha512sum` (or sha512sum of the zip you "
+                       "reviewed)")]
+    return []
 
 
 def _remote(doc: Doc, path: tuple[str, ...], url: str, allowed: list[str] | None
