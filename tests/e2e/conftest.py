@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,7 +28,26 @@ def act(tmp_path_factory: pytest.TempPathFactory) -> Act:
         pytest.skip(str(exc))
     base = tmp_path_factory.mktemp("act")
     gitops = export_tree(base / "gitops")
+    trusted_by_setup(gitops)
     return Act(gitops, stand_ins(base / "stubs"), base, routing_tree(gitops, base / "routing"))
+
+
+def trusted_by_setup(gitops: Path) -> None:
+    """The runs hand this interpreter to the setup action (offline, it cannot install
+    afresh), which uses it only when its environment passes the action's checks against the
+    lock: say why not up front. Outside CI a test environment that drifted from the lock
+    (installed without it) skips the runs; in CI (.ci/run installs the lock first) it fails."""
+    done = subprocess.run([sys.executable, "-I", "-S", str(gitops / "actions/setup/install.py"),
+                           "check"], env={**os.environ, "FIVESAFES_ACTION_ROOT": str(gitops)},
+                          capture_output=True, text=True, check=False)
+    if done.returncode == 0:
+        return
+    reason = ("the setup action would not use this test environment as it is; install the "
+              f"lock first (pip install --require-hashes --no-deps -r locks/py"
+              f"{sys.version_info[0]}.{sys.version_info[1]}.txt):\n{done.stdout}")
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
 
 
 @pytest.fixture
