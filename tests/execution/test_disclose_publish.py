@@ -128,20 +128,12 @@ def test_publish_writes_a_verified_release_and_records_it(executed: Path, stagin
 
 def test_unreleasable_results_leave_the_data_out_of_the_public_zip(
         executed: Path, staging: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import fivesafes.adapters.release.targets as targets
+    from tests.support.execution import fake_github_release
 
     policy = executed / layout.POLICY
     policy.write_text(policy.read_text().replace('targets = ["directory"]',
                                                  'targets = ["directory", "github-release"]'))
-    sent: list[Path] = []
-
-    def fake_release(zip_path: Path, sha512: str, **_: object) -> str:
-        sent.append(tmp_path / "github" / zip_path.name)
-        sent[-1].parent.mkdir(exist_ok=True)
-        sent[-1].write_bytes(zip_path.read_bytes())
-        return "https://github.example/release"
-
-    monkeypatch.setattr(targets, "to_github_release", fake_release)
+    sent = fake_github_release(monkeypatch, tmp_path / "github")
     prepare(executed, RunOptions(staging_root=staging))
     decide_disclosure(executed)
     result = publish(executed, options(staging, tmp_path / "release"))

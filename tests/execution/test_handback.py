@@ -176,18 +176,9 @@ def approved(hosted: Path, tmp_path: Path, staging: Path, data_dir: Path,
 
 @pytest.fixture
 def github(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
-    import fivesafes.adapters.release.targets as targets
+    from tests.support.execution import fake_github_release
 
-    sent: list[Path] = []
-
-    def fake_release(zip_path: Path, sha512: str, **_: object) -> str:
-        sent.append(tmp_path / "github" / zip_path.name)
-        sent[-1].parent.mkdir(exist_ok=True)
-        sent[-1].write_bytes(zip_path.read_bytes())
-        return "https://github.example/release"
-
-    monkeypatch.setattr(targets, "to_github_release", fake_release)
-    return sent
+    return fake_github_release(monkeypatch, tmp_path / "github")
 
 
 def published_in_tre(hosted: Path, tmp_path: Path, staging: Path) -> Path:

@@ -148,3 +148,19 @@ def serve(handler: type[BaseHTTPRequestHandler], tls: tuple[Path, Path] | None
     finally:
         server.shutdown()
         server.server_close()
+
+
+def fake_github_release(monkeypatch: Any, folder: Path) -> list[Path]:
+    """The github-release target replaced by a copy into ``folder``: the zips it was given."""
+    import fivesafes.adapters.release.targets as targets
+
+    sent: list[Path] = []
+
+    def fake_release(zip_path: Path, sha512: str, **_: object) -> str:
+        sent.append(folder / zip_path.name)
+        folder.mkdir(exist_ok=True)
+        sent[-1].write_bytes(zip_path.read_bytes())
+        return "https://github.example/release"
+
+    monkeypatch.setattr(targets, "to_github_release", fake_release)
+    return sent
