@@ -58,7 +58,7 @@ def org(github_env: GitHubServer) -> GitHubServer:  # noqa: F811
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def admin_project(tmp_path: Path) -> Path:
     dest = tmp_path / "cohort-study"
     init_project(dest, InitOptions(), git=True)
     return dest

@@ -20,20 +20,20 @@ from fivesafes.services.github_setup import load_labels, load_policy
 LABELS = f"/repos/{REPO}/labels"
 
 
-def set_up(org: GitHubServer, project: Path, remote: Path, sleeps: list[float]) -> list[str]:
+def set_up(org: GitHubServer, admin_project: Path, remote: Path, sleeps: list[float]) -> list[str]:
     api = GitHubApi(org.token, org.url, RetryPolicy(sleep=sleeps.append))
-    policy = load_policy(project)
-    return setup_github_repo(project, REPO, policy, load_labels(project, policy), api,
+    policy = load_policy(admin_project)
+    return setup_github_repo(admin_project, REPO, policy, load_labels(admin_project, policy), api,
                              org.token, server_url=org.origin, push_url=str(remote))
 
 
-def test_lost_answers_to_creates_are_not_created_twice(org: GitHubServer, project: Path,
+def test_lost_answers_to_creates_are_not_created_twice(org: GitHubServer, admin_project: Path,
                                                        remote: Path) -> None:
     org.fail("POST", f"^/orgs/{ORG}/repos$", 502, after=True)
     org.fail("POST", f"^{LABELS}$", 502, after=True)
     org.fail("POST", f"^/repos/{REPO}/rulesets$", 502, after=True)
     sleeps: list[float] = []
-    changes = set_up(org, project, remote, sleeps)
+    changes = set_up(org, admin_project, remote, sleeps)
     assert sleeps == [1.0, 1.0, 1.0]
     assert changes[0] == f"created private repository {REPO}"
     writes = org.lines(writes_only=True)
@@ -45,25 +45,25 @@ def test_lost_answers_to_creates_are_not_created_twice(org: GitHubServer, projec
     assert len(org.world.repos[REPO].rulesets) == 1
 
 
-def test_server_errors_are_retried(org: GitHubServer, project: Path, remote: Path) -> None:
+def test_server_errors_are_retried(org: GitHubServer, admin_project: Path, remote: Path) -> None:
     org.fail("GET", f"^{LABELS}$", 503, times=2)
     sleeps: list[float] = []
-    set_up(org, project, remote, sleeps)
+    set_up(org, admin_project, remote, sleeps)
     assert sleeps == [1.0, 2.0]
     assert len(org.world.repos[REPO].labels) == 5
 
 
-def test_refused_write_names_the_permission(org: GitHubServer, project: Path,
+def test_refused_write_names_the_permission(org: GitHubServer, admin_project: Path,
                                             remote: Path) -> None:
     org.fail("POST", f"^/repos/{REPO}/rulesets$", 403, "Resource not accessible by integration")
     with pytest.raises(GitHubError, match="administration: write") as refused:
-        set_up(org, project, remote, [])
+        set_up(org, admin_project, remote, [])
     assert refused.value.status == 403
 
 
-def test_doctor_refused_read_is_an_external_failure(org: GitHubServer, project: Path) -> None:
+def test_doctor_refused_read_is_an_external_failure(org: GitHubServer, admin_project: Path) -> None:
     org.world.repo(REPO)
     org.fail("GET", f"^/repos/{REPO}/rulesets$", 403, "Resource not accessible by integration")
-    result = CliRunner().invoke(cli, ["doctor", str(project), "--github", REPO])
+    result = CliRunner().invoke(cli, ["doctor", str(admin_project), "--github", REPO])
     assert result.exit_code == 3, result.output
     assert "administration: read" in result.output

@@ -26,12 +26,12 @@ LABELS = {"5s:approve-sign-off", "5s:reject-sign-off", "5s:approve-disclosure",
           "5s:reject-disclosure", "5s:hold"}
 
 
-def run(project: Path, remote: Path, app_id: int | None = None) -> list[str]:
-    return init_github(project, REPO, app_id=app_id, push_url=str(remote))
+def run(admin_project: Path, remote: Path, app_id: int | None = None) -> list[str]:
+    return init_github(admin_project, REPO, app_id=app_id, push_url=str(remote))
 
 
-def test_first_run_creates_everything(org: GitHubServer, project: Path, remote: Path) -> None:
-    changes = run(project, remote, app_id=4242)
+def test_first_run_creates_everything(org: GitHubServer, admin_project: Path, remote: Path) -> None:
+    changes = run(admin_project, remote, app_id=4242)
     repo = org.world.repos[REPO]
     assert repo.private
     assert set(repo.labels) == LABELS
@@ -62,7 +62,7 @@ def test_first_run_creates_everything(org: GitHubServer, project: Path, remote: 
                                                                "deletion"}
     assert by_name[AUTOMATION_RULESET]["conditions"]["ref_name"]["include"] == [
         "refs/heads/fivesafes/disclosure/**"]
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True,
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=admin_project, capture_output=True,
                           text=True, check=True).stdout.strip()
     pushed = subprocess.run(["git", "rev-parse", "main"], cwd=remote, capture_output=True,
                             text=True, check=True).stdout.strip()
@@ -75,11 +75,11 @@ def test_first_run_creates_everything(org: GitHubServer, project: Path, remote: 
     assert org.bodies("POST", f"/orgs/{ORG}/repos")[0]["private"] is True
 
 
-def test_second_run_changes_nothing(org: GitHubServer, project: Path, remote: Path) -> None:
-    run(project, remote, app_id=4242)
+def test_second_run_changes_nothing(org: GitHubServer, admin_project: Path, remote: Path) -> None:
+    run(admin_project, remote, app_id=4242)
     before = repr(org.world.repos[REPO])
     org.clear()
-    changes = run(project, remote, app_id=4242)
+    changes = run(admin_project, remote, app_id=4242)
     assert [c for c in changes if not c.startswith("team ")] == []
     # Attaching a team is an idempotent PUT with the same permission; nothing else is written.
     assert all(line.startswith(f"PUT /orgs/{ORG}/teams/") for line in
@@ -87,8 +87,8 @@ def test_second_run_changes_nothing(org: GitHubServer, project: Path, remote: Pa
     assert repr(org.world.repos[REPO]) == before
 
 
-def test_drift_is_repaired(org: GitHubServer, project: Path, remote: Path) -> None:
-    run(project, remote)
+def test_drift_is_repaired(org: GitHubServer, admin_project: Path, remote: Path) -> None:
+    run(admin_project, remote)
     repo = org.world.repos[REPO]
     (ruleset,) = repo.rulesets.values()
     ruleset["rules"] = [r for r in ruleset["rules"] if r["type"] != "non_fast_forward"]
@@ -99,7 +99,7 @@ def test_drift_is_repaired(org: GitHubServer, project: Path, remote: Path) -> No
     del repo.labels["5s:approve-disclosure"]
     repo.private = False
     org.clear()
-    changes = run(project, remote)
+    changes = run(admin_project, remote)
     assert "repository settings: private=True" in changes
     assert "label 5s:approve-disclosure created" in changes
     assert "label 5s:hold updated" in changes
@@ -111,23 +111,23 @@ def test_drift_is_repaired(org: GitHubServer, project: Path, remote: Path) -> No
     assert repo.private
 
 
-def test_token_never_on_disk_or_in_a_url(org: GitHubServer, project: Path,
+def test_token_never_on_disk_or_in_a_url(org: GitHubServer, admin_project: Path,
                                           remote: Path) -> None:
-    run(project, remote)
-    for path in (project / ".git").rglob("*"):
+    run(admin_project, remote)
+    for path in (admin_project / ".git").rglob("*"):
         if path.is_file():
             assert org.token.encode() not in path.read_bytes(), path
-    url = subprocess.run(["git", "remote", "get-url", "origin"], cwd=project,
+    url = subprocess.run(["git", "remote", "get-url", "origin"], cwd=admin_project,
                          capture_output=True, text=True, check=True).stdout.strip()
     assert url == f"{org.origin}/{REPO}.git"
     assert "@" not in url
 
 
-def test_missing_token_is_a_usage_error(github_server: GitHubServer, project: Path,
+def test_missing_token_is_a_usage_error(github_server: GitHubServer, admin_project: Path,
                                         remote: Path) -> None:
     from fivesafes.services.github_setup import init_github as command
 
-    result = CliRunner().invoke(_wrap(command), [str(project)])
+    result = CliRunner().invoke(_wrap(command), [str(admin_project)])
     assert result.exit_code == 2
     assert "GITHUB_TOKEN" in result.output
 
@@ -143,9 +143,9 @@ def _wrap(function: Callable[[Path, str], object]) -> click.Command:
     return command
 
 
-def test_environment_admits_the_default_branch_only(org: GitHubServer, project: Path,
+def test_environment_admits_the_default_branch_only(org: GitHubServer, admin_project: Path,
                                                     remote: Path) -> None:
-    changes = run(project, remote, app_id=4242)
+    changes = run(admin_project, remote, app_id=4242)
     env = org.world.repos[REPO].environments["fivesafes"]
     assert env["deployment_branch_policy"] == {"protected_branches": False,
                                                "custom_branch_policies": True}
@@ -157,9 +157,9 @@ def test_environment_admits_the_default_branch_only(org: GitHubServer, project: 
 
 
 def test_environment_drift_is_repaired_keeping_its_reviewers(org: GitHubServer,
-                                                             project: Path,
+                                                             admin_project: Path,
                                                              remote: Path) -> None:
-    run(project, remote)
+    run(admin_project, remote)
     repo = org.world.repos[REPO]
     env = org.world.environment(repo, policies=["release/*", ("v*", "tag")])
     env["deployment_branch_policy"] = {"protected_branches": True,
@@ -171,7 +171,7 @@ def test_environment_drift_is_repaired_keeping_its_reviewers(org: GitHubServer,
     main = next(p for p in env["policies"].values() if p["name"] == "main")
     del env["policies"][main["id"]]
     org.clear()
-    changes = run(project, remote)
+    changes = run(admin_project, remote)
     assert [c for c in changes if c.startswith("environment")] == [
         "environment 'fivesafes' repaired: deployment branches by policy",
         "environment 'fivesafes': deployment branch 'main' admitted",
@@ -185,14 +185,15 @@ def test_environment_drift_is_repaired_keeping_its_reviewers(org: GitHubServer,
                    "prevent_self_review": True}
     assert [r["type"] for r in env["protection_rules"]] == ["required_reviewers"]
     org.clear()
-    assert [c for c in run(project, remote) if c.startswith("environment")] == []
+    assert [c for c in run(admin_project, remote) if c.startswith("environment")] == []
     assert not any("/environments/" in line for line in org.lines(writes_only=True))
 
 
-def test_init_names_where_the_key_goes(org: GitHubServer, project: Path, remote: Path) -> None:
+def test_init_names_where_the_key_goes(org: GitHubServer, admin_project: Path,
+                                       remote: Path) -> None:
     from fivesafes.services.github_setup import key_advice
 
-    init_github(project, REPO, app_id=4242, push_url=str(remote), environment="tre-key")
+    init_github(admin_project, REPO, app_id=4242, push_url=str(remote), environment="tre-key")
     out = key_advice("tre-key")
     assert "paste it as the secret FIVESAFES_APP_PRIVATE_KEY of the environment 'tre-key'" in out
     assert "tre-key" in org.world.repos[REPO].environments

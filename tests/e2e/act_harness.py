@@ -194,7 +194,7 @@ class Act:
     cache: Path
     routing: Path | None = None
 
-    def run(self, project: Path, event: str, payload: dict[str, object], *,
+    def run(self, act_project: Path, event: str, payload: dict[str, object], *,
             env: dict[str, str] | None = None, secrets: dict[str, str] | None = None,
             variables: dict[str, str] | None = None, routing_only: bool = False,
             timeout: int = 300, workflow: str = "fivesafes.yml") -> ActRun:
@@ -216,7 +216,7 @@ class Act:
             args += ["-s", f"{key}={value}"]
         for key, value in (variables or {}).items():
             args += ["--var", f"{key}={value}"]
-        done = subprocess.run(args, cwd=project, env=runner_env(), capture_output=True,
+        done = subprocess.run(args, cwd=act_project, env=runner_env(), capture_output=True,
                               text=True, timeout=timeout, check=False)
         lines = [json.loads(line) for line in done.stdout.splitlines()
                  if line.startswith("{")]

@@ -51,7 +51,7 @@ def trusted_by_setup(gitops: Path) -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, Path]:
+def act_project(tmp_path: Path) -> tuple[Path, Path]:
     """(clone, bare remote): a project from the template, pushed to a local bare remote."""
     return make_project(tmp_path)
 

@@ -69,9 +69,9 @@ CASES = [
                          ids=[f"{e}-{d.get('action', d.get('inputs', ''))}-"
                               f"{d.get('workflow_run', {}).get('event', '')}-"
                               f"{(sorted(j) or ['none'])[0]}" for e, d, j in CASES])
-def test_event_starts_exactly_its_job(act: Act, project: tuple[Path, Path], event: str,
+def test_event_starts_exactly_its_job(act: Act, act_project: tuple[Path, Path], event: str,
                                       data: dict[str, Any], jobs: set[str]) -> None:
-    clone, _ = project
+    clone, _ = act_project
     run = act.run(clone, event, data, routing_only=True,
                   secrets={"GITHUB_TOKEN": "routing-token"})
     assert run.code == 0, run.stderr + run.output()
@@ -82,22 +82,22 @@ def test_event_starts_exactly_its_job(act: Act, project: tuple[Path, Path], even
 @pytest.mark.parametrize("name", ["pull_request_review.submitted",
                                   "pull_request_review.dismissed"])
 def test_a_review_runs_only_the_unprivileged_review_workflow(
-        act: Act, project: tuple[Path, Path], name: str) -> None:
-    run = act.run(project[0], "pull_request_review", payload(name), routing_only=True,
+        act: Act, act_project: tuple[Path, Path], name: str) -> None:
+    run = act.run(act_project[0], "pull_request_review", payload(name), routing_only=True,
                   workflow="fivesafes-review.yml")
     assert run.code == 0, run.stderr + run.output()
     assert run.results == {"review": "success"}
     assert "review recorded for re-evaluation" in run.output("review")
     # the workflow that holds the App key has no pull_request_review trigger at all
-    run = act.run(project[0], "pull_request_review", payload(name), routing_only=True)
+    run = act.run(act_project[0], "pull_request_review", payload(name), routing_only=True)
     assert run.jobs == set()
     assert "Could not find any stages to run" in run.stderr
 
 
-def test_push_to_another_branch_starts_nothing(act: Act, project: tuple[Path, Path]) -> None:
+def test_push_to_another_branch_starts_nothing(act: Act, act_project: tuple[Path, Path]) -> None:
     data = copy.deepcopy(payload("push"))
     data["ref"] = "refs/heads/feature"
-    run = act.run(project[0], "push", data, routing_only=True,
+    run = act.run(act_project[0], "push", data, routing_only=True,
                   secrets={"GITHUB_TOKEN": "routing-token"})
     assert run.code == 0, run.stderr
     assert run.jobs == set()

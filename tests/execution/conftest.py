@@ -58,7 +58,7 @@ def mirror(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def project(tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def tre_project(tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh project rendered from the template (no git), with a fixed id; its policy names
     the TRE's workflow mirror (no test downloads from the internet)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767268800")

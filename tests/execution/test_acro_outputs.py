@@ -21,19 +21,19 @@ NEVER = ("acro/results.json", "acro/config.json", "acro/session_summary.json",
          "acro/session_summary.csv")
 
 
-def run_acro(project: Path, staging: Path, mode: str) -> Disclosed:
+def run_acro(tre_project: Path, staging: Path, mode: str) -> Disclosed:
     # the TRE's own script, outside the request: shown to the sandbox by the policy
-    set_executor(project, command=[sys.executable, str(SCRIPT), "{outputs}", mode],
+    set_executor(tre_project, command=[sys.executable, str(SCRIPT), "{outputs}", mode],
                  timeout=600, **{"sandbox-read-only": [str(SCRIPT.parent)]})
-    sign_off(project)
-    entry = execute(project, RunOptions(staging_root=staging, env={}))
+    sign_off(tre_project)
+    entry = execute(tre_project, RunOptions(staging_root=staging, env={}))
     assert entry.status == "completed", entry.reason
-    return prepare(project, RunOptions(staging_root=staging))
+    return prepare(tre_project, RunOptions(staging_root=staging))
 
 
 def test_acro_bookkeeping_and_do_not_release_files_are_never_proposed(
-        project: Path, staging: Path) -> None:
-    result = run_acro(project, staging, "session")
+        tre_project: Path, staging: Path) -> None:
+    result = run_acro(tre_project, staging, "session")
     proposed = [o.path for o in result.manifest.output]
     excluded = {x.path: x.reason for x in result.manifest.excluded}
     assert proposed == ["acro/output_0_0.csv", "acro/output_1_0.csv", "acro/output_2_0.csv",
@@ -51,8 +51,8 @@ def test_acro_bookkeeping_and_do_not_release_files_are_never_proposed(
 
 
 def test_acro_failed_cells_become_findings_on_the_failing_csv(
-        project: Path, staging: Path) -> None:
-    manifest = run_acro(project, staging, "session").manifest
+        tre_project: Path, staging: Path) -> None:
+    manifest = run_acro(tre_project, staging, "session").manifest
     acro = {(f.rule, f.path, f.cell) for f in manifest.finding if f.source == "acro"}
     assert ("disclosure.acro.min-cell-count", "acro/output_0_0.csv",
             "line 2, column 'F'") in acro
@@ -72,10 +72,10 @@ def test_acro_failed_cells_become_findings_on_the_failing_csv(
 
 
 def test_publish_never_ships_what_acro_marks_not_for_release(
-        project: Path, staging: Path, tmp_path: Path) -> None:
-    run_acro(project, staging, "session")
-    decide_disclosure(project)
-    result = publish(project, PublishOptions(
+        tre_project: Path, staging: Path, tmp_path: Path) -> None:
+    run_acro(tre_project, staging, "session")
+    decide_disclosure(tre_project)
+    result = publish(tre_project, PublishOptions(
         software=software(), run=RunOptions(staging_root=staging, env={}),
         directory=tmp_path / "release", env={}))
     zip_path = next((tmp_path / "release").glob("*.zip"))
@@ -87,8 +87,8 @@ def test_publish_never_ships_what_acro_marks_not_for_release(
 
 
 def test_federated_evidence_and_interim_tables_are_never_proposed(
-        project: Path, staging: Path) -> None:
-    result = run_acro(project, staging, "federated")
+        tre_project: Path, staging: Path) -> None:
+    result = run_acro(tre_project, staging, "federated")
     excluded = {x.path for x in result.manifest.excluded}
     assert result.manifest.output == []
     assert "acro/evidence.json" in excluded
@@ -101,7 +101,7 @@ def test_federated_evidence_and_interim_tables_are_never_proposed(
 
 
 def test_a_file_changed_after_acro_checked_it_fails_its_checksum(
-        project: Path, staging: Path) -> None:
-    manifest: OutputsManifest = run_acro(project, staging, "tampered").manifest
+        tre_project: Path, staging: Path) -> None:
+    manifest: OutputsManifest = run_acro(tre_project, staging, "tampered").manifest
     [bad] = [f for f in manifest.finding if f.rule == "disclosure.acro.checksum"]
     assert (bad.path, bad.severity) == ("acro/output_2_0.csv", "error")

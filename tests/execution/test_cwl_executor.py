@@ -26,9 +26,9 @@ ATTEMPT = "0e1f0000-0000-4000-8000-000000000001/attempt-1"
 
 
 def test_a_signed_off_cwl_crate_runs_with_cwltool(
-        project: Path, mirror: Path, staging: Path) -> None:
-    cwl_project(project, mirror, kind="cwl")
-    entry = run(project, staging)
+        tre_project: Path, mirror: Path, staging: Path) -> None:
+    cwl_project(tre_project, mirror, kind="cwl")
+    entry = run(tre_project, staging)
     assert entry.status == "completed", entry.reason
     (result,) = entry.results
     produced = next((staging / ATTEMPT / "work" / "cwl-outputs").rglob("counts.csv"))
@@ -39,7 +39,7 @@ def test_a_signed_off_cwl_crate_runs_with_cwltool(
     assert entry.engine.name == "cwltool"
     assert entry.engine.version == importlib.metadata.version("cwltool")
     assert (entry.engine.run_id, entry.engine.language_version) == (None, "v1.2")
-    graph = crate_graph(project)
+    graph = crate_graph(tre_project)
     (organize,) = [e for e in graph.values() if e["@type"] == "OrganizeAction"]
     assert graph[organize["instrument"]["@id"]]["name"] == "cwltool"
     (create,) = [e for e in graph.values() if e["@type"] == "CreateAction"]
@@ -49,11 +49,11 @@ def test_a_signed_off_cwl_crate_runs_with_cwltool(
 
 
 def test_the_crate_of_a_cwl_run_passes_the_shared_validator(
-        project: Path, mirror: Path, staging: Path, shared_validator: Path) -> None:
-    cwl_project(project, mirror, kind="cwl")
-    assert run(project, staging).status == "completed"
-    crate_graph(project)
-    done = subprocess.run([str(shared_validator), str(project / "crate"), "required"],
+        tre_project: Path, mirror: Path, staging: Path, shared_validator: Path) -> None:
+    cwl_project(tre_project, mirror, kind="cwl")
+    assert run(tre_project, staging).status == "completed"
+    crate_graph(tre_project)
+    done = subprocess.run([str(shared_validator), str(tre_project / "crate"), "required"],
                           capture_output=True, text=True, check=False,
                           env={**os.environ, "FIVESAFES_VALIDATOR": KIT})
     if done.returncode == 2:
@@ -63,12 +63,12 @@ def test_the_crate_of_a_cwl_run_passes_the_shared_validator(
 
 
 def test_a_cwl_run_goes_through_disclosure_into_a_verified_release(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
-    cwl_project(project, mirror, kind="cwl")
-    assert run(project, staging).status == "completed"
-    prepare(project, RunOptions(staging_root=staging))
-    decide_disclosure(project)
-    published = publish(project, PublishOptions(
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+    cwl_project(tre_project, mirror, kind="cwl")
+    assert run(tre_project, staging).status == "completed"
+    prepare(tre_project, RunOptions(staging_root=staging))
+    decide_disclosure(tre_project)
+    published = publish(tre_project, PublishOptions(
         software=software(), run=RunOptions(staging_root=staging, env={}),
         directory=tmp_path / "release", env={}))
     report = verify_release(Path(published.locations[0]), Limits(), progress=False)
@@ -78,10 +78,10 @@ def test_a_cwl_run_goes_through_disclosure_into_a_verified_release(
 
 
 def test_a_failing_step_is_recorded_failed_with_the_steps_name(
-        project: Path, mirror: Path, staging: Path) -> None:
-    cwl_project(project, mirror, [INPUTS[0], {"name": "column", "value": "postcode"}],
+        tre_project: Path, mirror: Path, staging: Path) -> None:
+    cwl_project(tre_project, mirror, [INPUTS[0], {"name": "column", "value": "postcode"}],
                 kind="cwl")
-    entry = run(project, staging)
+    entry = run(tre_project, staging)
     assert entry.status == "failed"
     assert "cwltool exited with status 1; failing step tally" in entry.reason
     assert "postcode" not in entry.reason
@@ -89,20 +89,20 @@ def test_a_failing_step_is_recorded_failed_with_the_steps_name(
 
 
 def test_cwltool_is_stopped_when_the_policy_timeout_passes(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     folder = tmp_path / "slow-crate"
     shutil.copytree(bundled_workflow(CWL_COUNTS), folder)
     tally = folder / "tools" / "tally.cwl"
     tally.write_text(tally.read_text().replace(
         "baseCommand: awk", "baseCommand: [sh, -c, 'sleep 600; exec awk \"$@\"', tally]"))
-    cwl_project(project, mirror, folder=folder, kind="cwl", timeout=3)
-    entry = run(project, staging)
+    cwl_project(tre_project, mirror, folder=folder, kind="cwl", timeout=3)
+    entry = run(tre_project, staging)
     assert entry.status == "failed"
     assert "did not finish within 3 s: cwltool was stopped" in entry.reason
 
 
 def test_the_workflow_sees_no_secret_of_the_job(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path,
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret_of_the_job")
     folder = tmp_path / "env-crate"
@@ -111,8 +111,8 @@ def test_the_workflow_sees_no_secret_of_the_job(
     order.write_text(order.read_text().replace(
         "'printf \"%s,count\\n\" \"$0\" && LC_ALL=C sort \"$1\"'",
         "'env; printf \"%s,count\\n\" \"$0\"'"))
-    cwl_project(project, mirror, folder=folder, kind="cwl")
-    entry = run(project, staging)
+    cwl_project(tre_project, mirror, folder=folder, kind="cwl")
+    entry = run(tre_project, staging)
     assert entry.status == "completed", entry.reason
     written = (staging / ATTEMPT / "outputs" / "counts" / "counts.csv").read_text()
     assert "HOME=" in written

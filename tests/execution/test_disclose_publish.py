@@ -23,11 +23,11 @@ from fivesafes.services.publish import PublishOptions, publish
 
 
 @pytest.fixture
-def executed(project: Path, staging: Path, data_dir: Path) -> Path:
-    sign_off(project)
-    entry = execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+def executed(tre_project: Path, staging: Path, data_dir: Path) -> Path:
+    sign_off(tre_project)
+    entry = execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
     assert entry.status == "completed", entry.reason
-    return project
+    return tre_project
 
 
 def options(staging: Path, release: Path) -> PublishOptions:

@@ -28,16 +28,16 @@ def _local_workflow(root: Path) -> None:
 
 @pytest.mark.parametrize("changed", ["workflow/run.py", "inputs/years.csv"])
 def test_a_changed_byte_outside_resources_after_sign_off_is_refused(
-        project: Path, staging: Path, changed: str) -> None:
-    _local_workflow(project)
-    sign_off(project)
-    path = project / changed
+        tre_project: Path, staging: Path, changed: str) -> None:
+    _local_workflow(tre_project)
+    sign_off(tre_project)
+    path = tre_project / changed
     path.write_bytes(path.read_bytes() + b"#")
     with pytest.raises(GateClosed, match="differ from what was signed off"):
-        execute(project, RunOptions(staging_root=staging, env={}))
+        execute(tre_project, RunOptions(staging_root=staging, env={}))
 
 
-def test_a_sign_off_without_a_digest_opens_nothing(project: Path, staging: Path) -> None:
-    decision(project, "sign-off", "completed", "", ["sam-signoff"])
+def test_a_sign_off_without_a_digest_opens_nothing(tre_project: Path, staging: Path) -> None:
+    decision(tre_project, "sign-off", "completed", "", ["sam-signoff"])
     with pytest.raises(GateClosed, match="names no digest"):
-        execute(project, RunOptions(staging_root=staging, env={}))
+        execute(tre_project, RunOptions(staging_root=staging, env={}))

@@ -29,10 +29,10 @@ def set_format(root: Path, fmt: str) -> None:
 
 
 def test_extract_copies_the_approved_columns_and_filtered_rows(
-        project: Path, staging: Path, data_dir: Path) -> None:
-    set_executor(project, kind="extract")
-    sign_off(project)
-    entry = execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+        tre_project: Path, staging: Path, data_dir: Path) -> None:
+    set_executor(tre_project, kind="extract")
+    sign_off(tre_project)
+    entry = execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
     assert entry.status == "completed", entry.reason
     db = data_dir / "synthetic_cohort.sqlite"
     rows = {r.path: r.rows for r in entry.results}
@@ -48,12 +48,12 @@ def test_extract_copies_the_approved_columns_and_filtered_rows(
     assert min(int(r[1]) for r in table[1:]) >= 1940
 
 
-def test_extract_writes_parquet(project: Path, staging: Path, data_dir: Path) -> None:
+def test_extract_writes_parquet(tre_project: Path, staging: Path, data_dir: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
-    set_executor(project, kind="extract")
-    set_format(project, "parquet")
-    sign_off(project)
-    entry = execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+    set_executor(tre_project, kind="extract")
+    set_format(tre_project, "parquet")
+    sign_off(tre_project)
+    entry = execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
     assert entry.status == "completed", entry.reason
     outputs = next(staging.rglob("outputs"))
     table = pq.read_table(outputs / "patients" / "patients.parquet")
@@ -63,23 +63,23 @@ def test_extract_writes_parquet(project: Path, staging: Path, data_dir: Path) ->
     assert {r.media_type for r in entry.results} == {"application/vnd.apache.parquet"}
 
 
-def test_filter_values_are_data_never_sql(project: Path, staging: Path, data_dir: Path) -> None:
-    set_executor(project, kind="extract")
-    path = project / "resources/metadata/dataset_patients.toml"
+def test_filter_values_are_data_never_sql(tre_project: Path, staging: Path, data_dir: Path) -> None:
+    set_executor(tre_project, kind="extract")
+    path = tre_project / "resources/metadata/dataset_patients.toml"
     path.write_text(path.read_text().replace(
         'op = ">="\nvalue = 1940', "op = \"=\"\nvalue = \"1940; DROP TABLE patients; --\""))
-    sign_off(project)
-    entry = execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+    sign_off(tre_project)
+    entry = execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
     assert entry.status == "completed", entry.reason
     assert {r.path: r.rows for r in entry.results}["patients/patients.csv"] == 0
     db = data_dir / "synthetic_cohort.sqlite"
     assert expected_rows(db, "SELECT count(*) FROM patients") > 0
 
 
-def test_missing_source_is_a_recorded_failure(project: Path, staging: Path) -> None:
-    set_executor(project, kind="extract")
-    sign_off(project)
-    entry = execute(project, RunOptions(staging_root=staging, env={}))
+def test_missing_source_is_a_recorded_failure(tre_project: Path, staging: Path) -> None:
+    set_executor(tre_project, kind="extract")
+    sign_off(tre_project)
+    entry = execute(tre_project, RunOptions(staging_root=staging, env={}))
     assert entry.status == "failed"
     assert "FIVESAFES_DATA_DIR" in entry.reason
 
@@ -102,12 +102,12 @@ def set_destination(root: Path, **values: str) -> None:
     path.write_text(tomlkit.dumps(doc))
 
 
-def test_extract_into_a_duckdb_file(project: Path, staging: Path, data_dir: Path) -> None:
+def test_extract_into_a_duckdb_file(tre_project: Path, staging: Path, data_dir: Path) -> None:
     duckdb = pytest.importorskip("duckdb")
-    set_executor(project, kind="extract")
-    set_destination(project, type="duckdb", name="cohort-workspace")
-    sign_off(project)
-    entry = execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+    set_executor(tre_project, kind="extract")
+    set_destination(tre_project, type="duckdb", name="cohort-workspace")
+    sign_off(tre_project)
+    entry = execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
     assert entry.status == "completed", entry.reason
     db = data_dir / "synthetic_cohort.sqlite"
     patients = expected_rows(db, "SELECT count(*) FROM patients WHERE birth_year >= 1940")
@@ -126,7 +126,7 @@ def test_extract_into_a_duckdb_file(project: Path, staging: Path, data_dir: Path
 
 
 def test_sqlite_columns_null_through_the_first_batch_keep_their_values(
-        project: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, staging: Path, tmp_path: Path) -> None:
     """SQLite's Arrow driver types a column by its first batch: NULLs first must not break it."""
     pq = pytest.importorskip("pyarrow.parquet")
     folder = tmp_path / "sparse-data"
@@ -138,10 +138,10 @@ def test_sqlite_columns_null_through_the_first_batch_keep_their_values(
             (i, 1950, None if i < 100_000 else "F", None, ) for i in range(100_005)])
         connection.execute("CREATE TABLE admissions (person_id INTEGER, admission_date TEXT, "
                            "diagnosis_code TEXT)")
-    set_executor(project, kind="extract")
-    set_format(project, "parquet")
-    sign_off(project)
-    entry = execute(project, RunOptions(staging_root=staging, data_dir=folder, env={}))
+    set_executor(tre_project, kind="extract")
+    set_format(tre_project, "parquet")
+    sign_off(tre_project)
+    entry = execute(tre_project, RunOptions(staging_root=staging, data_dir=folder, env={}))
     assert entry.status == "completed", entry.reason
     table = pq.read_table(next(staging.rglob("outputs")) / "patients" / "patients.parquet")
     assert table.num_rows == 100_005

@@ -24,10 +24,10 @@ def run(*args: str | Path) -> Result:
 
 
 @pytest.fixture
-def hosted(project: Path) -> Path:
+def hosted(tre_project: Path) -> Path:
     """The default branch's checkout in the hosted job: signed off, nothing executed."""
-    sign_off(project)
-    return project
+    sign_off(tre_project)
+    return tre_project
 
 
 def tre_copy(hosted: Path, tmp_path: Path, name: str) -> Path:

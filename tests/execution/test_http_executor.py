@@ -29,32 +29,32 @@ def ok(path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, b
     return 200, b'{"status": "ok"}'
 
 
-def run_with(project: Path, staging: Path, url: str) -> ActionEntry:
-    set_executor(project, kind="http", url=url, timeout=1,
+def run_with(tre_project: Path, staging: Path, url: str) -> ActionEntry:
+    set_executor(tre_project, kind="http", url=url, timeout=1,
                  **{"api-key-secret": "TRE_API_KEY", "command": []})
-    sign_off(project)
+    sign_off(tre_project)
     options = RunOptions(staging_root=staging, env={"TRE_API_KEY": KEY},
                          executor=HttpExecutor(sleep=lambda _: None))
-    return execute(project, options)
+    return execute(tre_project, options)
 
 
 def test_validate_then_package_and_the_outputs_are_recorded(
-        project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
+        tre_project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
     with json_service(ok, trusted) as (url, calls):
-        entry = run_with(project, staging, url)
+        entry = run_with(tre_project, staging, url)
     assert entry.status == "completed", entry.reason
     assert [c["path"] for c in calls] == ["/project/validate", "/project/package"]
     assert all(c["headers"]["authorization"] == f"Bearer {KEY}" for c in calls)
     assert calls[0]["headers"]["idempotency-key"] != calls[1]["headers"]["idempotency-key"]
     body = calls[1]["body"]
-    assert body["project"]["id"] == load_project(project).request.id
+    assert body["project"]["id"] == load_project(tre_project).request.id
     assert "SOURCE_DATABASE_URL" not in json.dumps(body)  # secret names stay in the TRE
     assert [r.path for r in entry.results] == ["patients/patients.csv"]
-    assert KEY not in (project / "resources/governance/actions.toml").read_text()
+    assert KEY not in (tre_project / "resources/governance/actions.toml").read_text()
 
 
 def test_server_errors_are_retried(
-        project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
+        tre_project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
     failures = {"left": 2}
 
     def flaky(path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, bytes]:
@@ -64,7 +64,7 @@ def test_server_errors_are_retried(
         return ok(path, body, headers)
 
     with json_service(flaky, trusted) as (url, calls):
-        entry = run_with(project, staging, url)
+        entry = run_with(tre_project, staging, url)
     assert entry.status == "completed"
     assert [c["path"] for c in calls].count("/project/package") == 3
 
@@ -77,25 +77,25 @@ def test_server_errors_are_retried(
     (422, b'{"detail": "unknown source"}', "HTTP 422: unknown source"),
 ])
 def test_service_failures_are_recorded_with_the_reason(
-        project: Path, staging: Path, trusted: tuple[Path, Path], status: int, body: bytes,
+        tre_project: Path, staging: Path, trusted: tuple[Path, Path], status: int, body: bytes,
         reason: str) -> None:
     with json_service(lambda *_: (status, body), trusted) as (url, calls):
-        entry = run_with(project, staging, url)
+        entry = run_with(tre_project, staging, url)
     assert entry.status == "failed"
     assert reason in entry.reason
-    assert read_record(project).action[-1].status == "failed"
+    assert read_record(tre_project).action[-1].status == "failed"
     assert len(calls) == (3 if status == 500 else 1)
 
 
 def test_a_refusing_service_fails_the_run(
-        project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
+        tre_project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
     answer = {"status": "invalid", "findings": [{"message": "table patients is not approved"}]}
     with json_service(lambda *_: (200, json.dumps(answer).encode()), trusted) as (url, _):
-        entry = run_with(project, staging, url)
+        entry = run_with(tre_project, staging, url)
     assert "table patients is not approved" in entry.reason
 
 
-def test_timeouts_are_retried_then_recorded(project: Path, staging: Path,
+def test_timeouts_are_retried_then_recorded(tre_project: Path, staging: Path,
                                             trusted: tuple[Path, Path]) -> None:
     def slow(*_: Any) -> tuple[int, bytes]:
         time.sleep(1.5)
@@ -108,12 +108,12 @@ def test_timeouts_are_retried_then_recorded(project: Path, staging: Path,
     assert len(calls) == 2
 
 
-def test_missing_api_key_is_a_recorded_failure(project: Path, staging: Path,
+def test_missing_api_key_is_a_recorded_failure(tre_project: Path, staging: Path,
                                                trusted: tuple[Path, Path]) -> None:
     with json_service(ok, trusted) as (url, calls):
-        set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
-        sign_off(project)
-        entry = execute(project, RunOptions(staging_root=staging, env={}))
+        set_executor(tre_project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
+        sign_off(tre_project)
+        entry = execute(tre_project, RunOptions(staging_root=staging, env={}))
     assert "TRE_API_KEY" in entry.reason
     assert calls == []
 
@@ -132,13 +132,13 @@ def test_plain_http_is_refused() -> None:
 
 
 def test_publish_refuses_files_that_differ_from_the_approved_manifest(
-        project: Path, trusted: tuple[Path, Path]) -> None:
+        tre_project: Path, trusted: tuple[Path, Path]) -> None:
     approved = [Result.model_validate(OUTPUT)]
     other = {**OUTPUT, "sha512": "b" * 128}
     answer = json.dumps({"status": "ok", "outputs": [other], "location": "workspace"}).encode()
     with json_service(lambda *_: (200, answer), trusted) as (url, _):
-        set_executor(project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
-        loaded = load_project(project)
+        set_executor(tre_project, kind="http", url=url, **{"api-key-secret": "TRE_API_KEY"})
+        loaded = load_project(tre_project)
         with pytest.raises(ExecutorFailed, match="differ from the approved manifest"):
             publish_remote(loaded.policy, {"TRE_API_KEY": KEY}, loaded.request, approved,
                            "sha512:00", sleep=lambda _: None)

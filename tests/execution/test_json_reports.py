@@ -19,20 +19,20 @@ def run_json(*args: str | Path) -> dict[str, Any]:
     return data
 
 
-def test_execute_disclose_and_publish_report_as_json(project: Path, staging: Path,
+def test_execute_disclose_and_publish_report_as_json(tre_project: Path, staging: Path,
                                                      data_dir: Path, tmp_path: Path) -> None:
-    sign_off(project)
-    executed = run_json("execute", project, "--staging-dir", staging, "--data-dir", data_dir,
+    sign_off(tre_project)
+    executed = run_json("execute", tre_project, "--staging-dir", staging, "--data-dir", data_dir,
                         "--json")
     assert (executed["attempt"], executed["status"]) == (1, "completed")
     assert sorted(r["path"] for r in executed["results"]) == [
         "counts_by_region.csv", "notes.txt", "summary.json"]
     assert all(len(r["sha512"]) == 128 for r in executed["results"])
-    disclosed = run_json("disclose", project, "--staging-dir", staging, "--json")
+    disclosed = run_json("disclose", tre_project, "--staging-dir", staging, "--json")
     assert disclosed["manifest"] == "outputs/manifest.toml"
     assert "disclosure.min-cell-count" in {f["rule"] for f in disclosed["findings"]}
-    decide_disclosure(project)
-    published = run_json("publish", project, "--staging-dir", staging, "--to",
+    decide_disclosure(tre_project)
+    published = run_json("publish", tre_project, "--staging-dir", staging, "--to",
                          tmp_path / "release", "--json")
     assert published["tag"].endswith("/v1")
     assert len(published["sha512"]) == 128

@@ -24,24 +24,24 @@ def remote_record(remote: Path, ref: str = "main") -> list[tuple[str, str]]:
     return [(e.phase, e.status) for e in parse_record(data).action]
 
 
-def test_the_automation_records_each_phase_on_origin(project: Path, staging: Path,
+def test_the_automation_records_each_phase_on_origin(tre_project: Path, staging: Path,
                                                      data_dir: Path, tmp_path: Path) -> None:
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    git(project, "init", "-q", "-b", "main")
-    sign_off(project)
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "signed off")
-    git(project, "remote", "add", "origin", str(remote))
-    git(project, "push", "-q", "origin", "main")
+    git(tre_project, "init", "-q", "-b", "main")
+    sign_off(tre_project)
+    git(tre_project, "add", "-A")
+    git(tre_project, "commit", "-qm", "signed off")
+    git(tre_project, "remote", "add", "origin", str(remote))
+    git(tre_project, "push", "-q", "origin", "main")
     runner = CliRunner()
 
-    done = runner.invoke(cli, ["execute", str(project), "--staging-dir", str(staging),
+    done = runner.invoke(cli, ["execute", str(tre_project), "--staging-dir", str(staging),
                                "--data-dir", str(data_dir), "--push"])
     assert done.exit_code == 0, done.output
     assert remote_record(remote)[-2:] == [("execution", "active"), ("execution", "completed")]
 
-    done = runner.invoke(cli, ["disclose", str(project), "--staging-dir", str(staging),
+    done = runner.invoke(cli, ["disclose", str(tre_project), "--staging-dir", str(staging),
                                "--push"])
     assert done.exit_code == 0, done.output
     branch = "fivesafes/disclosure/attempt-1"

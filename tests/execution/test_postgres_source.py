@@ -74,17 +74,17 @@ def cohort_url(postgres: Server) -> str:
 
 
 @pytest.fixture
-def pg_project(project: Path, cohort_url: str) -> Path:
-    access = project / layout.ACCESS
+def pg_project(tre_project: Path, cohort_url: str) -> Path:
+    access = tre_project / layout.ACCESS
     doc = tomlkit.parse(access.read_text())
     doc["source"]["type"] = "postgresql"
     doc["source"]["database"] = "cohort"
     access.write_text(tomlkit.dumps(doc))
-    metadata = project / "resources" / "metadata"
+    metadata = tre_project / "resources" / "metadata"
     for old in metadata.glob("dataset_*.toml"):
         old.unlink()
     (metadata / "dataset_people.toml").write_text(DATASET)
-    return project
+    return tre_project
 
 
 def expected(postgres: Server, sql: str) -> list[tuple[Any, ...]]:

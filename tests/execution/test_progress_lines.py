@@ -45,12 +45,12 @@ def test_mode_follows_the_terminal_and_github_actions(monkeypatch: pytest.Monkey
 
 
 def test_extract_reports_rows_in_a_github_actions_log(
-        project: Path, staging: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        tre_project: Path, staging: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    set_executor(project, kind="extract")
-    sign_off(project)
-    entry = execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
+    set_executor(tre_project, kind="extract")
+    sign_off(tre_project)
+    entry = execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
     assert entry.status == "completed", entry.reason
     err = capsys.readouterr().err
     rows = {r.path: r.rows for r in entry.results}["patients/patients.csv"]

@@ -21,45 +21,45 @@ JAN_20 = "1768867200"  # 2026-01-20
 AFTER_END = "1830988800"  # 2028-01-09: eight days after the project's end
 
 
-def retention(project: Path, staging: Path, *extra: str) -> dict[str, object]:
-    result = CliRunner().invoke(cli, ["retention", str(project), "--staging-dir", str(staging),
+def retention(tre_project: Path, staging: Path, *extra: str) -> dict[str, object]:
+    result = CliRunner().invoke(cli, ["retention", str(tre_project), "--staging-dir", str(staging),
                                       "--json", "--no-commit", *extra])
     assert result.exit_code == 0, result.output
     return dict(json.loads(result.output))
 
 
 @pytest.fixture
-def executed(project: Path, staging: Path, data_dir: Path) -> Path:
-    sign_off(project)
-    assert execute(project, RunOptions(staging_root=staging, data_dir=data_dir,
+def executed(tre_project: Path, staging: Path, data_dir: Path) -> Path:
+    sign_off(tre_project)
+    assert execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir,
                                        env={})).status == "completed"
     return staging / "0e1f0000-0000-4000-8000-000000000001"
 
 
-def publish(project: Path) -> None:
-    append_entry(project, {
+def publish(tre_project: Path) -> None:
+    append_entry(tre_project, {
         "id": derived_urn("test", "publication"), "phase": "publication",
         "status": "completed", "start": NOW, "end": NOW, "reason": "published in a test",
         "evidence": {"event": "workflow_dispatch", "delivery": "test-publication"}})
 
 
 def test_a_published_request_keeps_its_staging_until_retention_has_passed(
-        project: Path, staging: Path, executed: Path,
+        tre_project: Path, staging: Path, executed: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    set_executor(project, **{"retention-days": 30})
-    publish(project)
+    set_executor(tre_project, **{"retention-days": 30})
+    publish(tre_project)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", JAN_20)
-    kept = retention(project, staging)
+    kept = retention(tre_project, staging)
     assert (kept["outcome"], kept["removable-from"]) == ("kept", "2026-01-31")
     assert executed.is_dir()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FEB_1)
-    assert retention(project, staging, "--dry-run")["outcome"] == "removed"
+    assert retention(tre_project, staging, "--dry-run")["outcome"] == "removed"
     assert executed.is_dir()  # a dry run changes nothing
-    before = len(read_record(project).action)
-    removed = retention(project, staging)
+    before = len(read_record(tre_project).action)
+    removed = retention(tre_project, staging)
     assert removed["outcome"] == "removed"
     assert not executed.exists()
-    record = read_record(project)
+    record = read_record(tre_project)
     entry = record.action[-1]
     assert len(record.action) == before + 1
     assert (entry.phase, entry.status, entry.id) == ("retention", "completed",
@@ -67,30 +67,30 @@ def test_a_published_request_keeps_its_staging_until_retention_has_passed(
     assert "1 attempt folder(s)" in entry.reason
     assert "published on 2026-01-01, 30 day(s) of retention have passed" in entry.reason
     assert verify_chain(record.action) == []
-    again = retention(project, staging)
+    again = retention(tre_project, staging)
     assert again["outcome"] == "nothing-staged"
-    assert len(read_record(project).action) == before + 1  # nothing recorded twice
-    built = CliRunner().invoke(cli, ["crate", "build", str(project)])
+    assert len(read_record(tre_project).action) == before + 1  # nothing recorded twice
+    built = CliRunner().invoke(cli, ["crate", "build", str(tre_project)])
     assert built.exit_code == 0, built.output
 
 
 def test_an_ended_project_loses_its_staging_after_retention(
-        project: Path, staging: Path, executed: Path,
+        tre_project: Path, staging: Path, executed: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    set_executor(project, **{"retention-days": 7})
+    set_executor(tre_project, **{"retention-days": 7})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER_END)
-    result = retention(project, staging)
+    result = retention(tre_project, staging)
     assert result["outcome"] == "removed"
     assert "its project ended on 2027-12-31" in str(result["reason"])
     assert not executed.exists()
 
 
 def test_without_retention_days_nothing_is_removed(
-        project: Path, staging: Path, executed: Path,
+        tre_project: Path, staging: Path, executed: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    publish(project)
+    publish(tre_project)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER_END)
-    result = retention(project, staging)
+    result = retention(tre_project, staging)
     assert result["outcome"] == "kept"
     assert "no executor.retention-days" in str(result["reason"])
     assert executed.is_dir()

@@ -31,83 +31,83 @@ def no_isolation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(probe, "BINARIES", {k: f"{ABSENT}/{v}" for k, v in probe.BINARIES.items()})
 
 
-def run(project: Path, staging: Path, data_dir: Path | None = None,
+def run(tre_project: Path, staging: Path, data_dir: Path | None = None,
         env: dict[str, str] | None = None) -> ActionEntry:
-    return execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env=env or {}))
+    return execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir, env=env or {}))
 
 
 def test_without_isolation_execute_refuses_before_anything_runs(
-        project: Path, staging: Path, no_isolation: None) -> None:
-    sign_off(project)
-    before = read_record(project).action
-    result = CliRunner().invoke(cli, ["execute", str(project), "--staging-dir", str(staging),
+        tre_project: Path, staging: Path, no_isolation: None) -> None:
+    sign_off(tre_project)
+    before = read_record(tre_project).action
+    result = CliRunner().invoke(cli, ["execute", str(tre_project), "--staging-dir", str(staging),
                                       "--no-commit"])
     assert result.exit_code == 1, result.output
     assert "no sandbox works on this runner" in result.output
     assert "install bubblewrap" in result.output
     assert 'sandbox = "none"' in result.output
-    assert read_record(project).action == before  # nothing recorded, nothing retrieved
+    assert read_record(tre_project).action == before  # nothing recorded, nothing retrieved
     assert not staging.exists()  # nothing staged, nothing run
 
 
 def test_sandbox_none_runs_and_is_recorded_in_every_entry(
-        project: Path, staging: Path, data_dir: Path, no_isolation: None) -> None:
-    sign_off(project)
-    set_executor(project, sandbox="none")
-    entry = run(project, staging, data_dir)
+        tre_project: Path, staging: Path, data_dir: Path, no_isolation: None) -> None:
+    sign_off(tre_project)
+    set_executor(tre_project, sandbox="none")
+    entry = run(tre_project, staging, data_dir)
     assert entry.status == "completed", entry.reason
-    attempt = [e for e in read_record(project).action if e.phase == "execution"]
+    attempt = [e for e in read_record(tre_project).action if e.phase == "execution"]
     assert [(e.status, e.evidence.sandbox) for e in attempt] == [
         ("active", "none"), ("completed", "none")]
 
 
 def test_a_named_sandbox_that_does_not_work_is_refused(
-        project: Path, staging: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tre_project: Path, staging: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(probe.BINARIES, "bubblewrap", f"{ABSENT}/bwrap")
-    sign_off(project)
-    set_executor(project, sandbox="bubblewrap")
+    sign_off(tre_project)
+    set_executor(tre_project, sandbox="bubblewrap")
     with pytest.raises(probe.SandboxUnavailable, match="sandbox = 'bubblewrap' does not work"):
-        run(project, staging)
+        run(tre_project, staging)
 
 
 def test_auto_takes_unshare_when_bubblewrap_is_missing(
-        project: Path, staging: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tre_project: Path, staging: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if probe.working("unshare")[0] is None:
         pytest.skip("util-linux unshare cannot make namespaces here")
     monkeypatch.setitem(probe.BINARIES, "bubblewrap", f"{ABSENT}/bwrap")
-    sign_off(project)
-    entry = run(project, staging, data_dir)  # the template's demo analysis
+    sign_off(tre_project)
+    entry = run(tre_project, staging, data_dir)  # the template's demo analysis
     assert (entry.status, entry.evidence.sandbox) == ("completed", "unshare"), entry.reason
 
 
 def test_extract_runs_no_researcher_code_and_records_no_sandbox(
-        project: Path, staging: Path, data_dir: Path, no_isolation: None) -> None:
-    sign_off(project)
-    set_executor(project, kind="extract")
-    entry = run(project, staging, data_dir)
+        tre_project: Path, staging: Path, data_dir: Path, no_isolation: None) -> None:
+    sign_off(tre_project)
+    set_executor(tre_project, kind="extract")
+    entry = run(tre_project, staging, data_dir)
     assert entry.status == "completed", entry.reason
     assert entry.evidence.sandbox is None
 
 
-def test_doctor_warns_when_the_policy_says_none(project: Path) -> None:
-    set_executor(project, sandbox="none")
-    found = _doctor(project)
+def test_doctor_warns_when_the_policy_says_none(tre_project: Path) -> None:
+    set_executor(tre_project, sandbox="none")
+    found = _doctor(tre_project)
     assert [f["severity"] for f in found if f["rule"] == "executor-sandbox-none"] == ["warning"]
 
 
-def test_doctor_warns_when_no_isolation_works_here(project: Path, no_isolation: None) -> None:
-    found = _doctor(project)
+def test_doctor_warns_when_no_isolation_works_here(tre_project: Path, no_isolation: None) -> None:
+    found = _doctor(tre_project)
     (finding,) = [f for f in found if f["rule"] == "executor-sandbox-unavailable"]
     assert finding["severity"] == "warning"
     assert "would refuse" in str(finding["message"])
 
 
-def test_doctor_says_nothing_where_the_sandbox_works(project: Path) -> None:
-    assert not [f for f in _doctor(project) if str(f["rule"]).startswith("executor-sandbox")]
+def test_doctor_says_nothing_where_the_sandbox_works(tre_project: Path) -> None:
+    assert not [f for f in _doctor(tre_project) if str(f["rule"]).startswith("executor-sandbox")]
 
 
-def _doctor(project: Path) -> list[dict[str, object]]:
-    result = CliRunner().invoke(cli, ["doctor", str(project), "--json"])
+def _doctor(tre_project: Path) -> list[dict[str, object]]:
+    result = CliRunner().invoke(cli, ["doctor", str(tre_project), "--json"])
     assert result.exit_code in (0, 1), result.output
     found: list[dict[str, object]] = json.loads(result.stdout)
     return found
@@ -120,13 +120,13 @@ GRANTS = ("import json, os, sys, pathlib; out, data = pathlib.Path(sys.argv[1]),
           "'data': sorted(str(p) for p in pathlib.Path(data).rglob('*'))}))")
 
 
-def _granted(project: Path, staging: Path, data_dir: Path, uses_source: bool,
+def _granted(tre_project: Path, staging: Path, data_dir: Path, uses_source: bool,
              env: dict[str, str]) -> dict[str, object]:
     """What a command sees of the data source, with or without ``{source}``."""
     command = [*python_command(GRANTS), str(data_dir), *(["{source}"] if uses_source else [])]
-    set_executor(project, command=command)
-    sign_off(project)
-    entry = run(project, staging, data_dir, env)
+    set_executor(tre_project, command=command)
+    sign_off(tre_project)
+    entry = run(tre_project, staging, data_dir, env)
     assert entry.status == "completed", entry.reason
     report: dict[str, object] = json.loads((staging / ATTEMPT / "outputs" / "grant.json")
                                            .read_text())
@@ -134,22 +134,22 @@ def _granted(project: Path, staging: Path, data_dir: Path, uses_source: bool,
 
 
 def test_a_command_granted_a_sqlite_source_sees_that_one_file(
-        project: Path, staging: Path, data_dir: Path) -> None:
+        tre_project: Path, staging: Path, data_dir: Path) -> None:
     (data_dir / "other_project.sqlite").write_text("another request's source")
-    report = _granted(project, staging, data_dir, True, {})
+    report = _granted(tre_project, staging, data_dir, True, {})
     source = str(data_dir / "synthetic_cohort.sqlite")
     assert (report["source"], report["readable"]) == (source, True)
     assert report["data"] == [source]  # not the other source beside it
 
 
 def test_the_url_secret_reaches_only_a_command_granted_the_source(
-        project: Path, staging: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tre_project: Path, staging: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{data_dir / 'synthetic_cohort.sqlite'}"
     secrets = {"SOURCE_DATABASE_URL": url, "DESTINATION_DATABASE_URL": "postgresql://x:pw@h/db",
                "GITHUB_TOKEN": "ghs_not_for_the_workflow"}
     for name, value in secrets.items():
         monkeypatch.setenv(name, value)
-    report = _granted(project, staging, data_dir, True, dict(os.environ))
+    report = _granted(tre_project, staging, data_dir, True, dict(os.environ))
     env = report["env"]
     assert isinstance(env, dict)
     assert env["FIVESAFES_SOURCE_URL"] == url  # under the contract's name, and nothing else
@@ -159,10 +159,10 @@ def test_the_url_secret_reaches_only_a_command_granted_the_source(
 
 
 def test_a_command_not_granted_the_source_gets_neither_url_nor_file(
-        project: Path, staging: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tre_project: Path, staging: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{data_dir / 'synthetic_cohort.sqlite'}"
     monkeypatch.setenv("SOURCE_DATABASE_URL", url)
-    report = _granted(project, staging, data_dir, False, dict(os.environ))
+    report = _granted(tre_project, staging, data_dir, False, dict(os.environ))
     assert url not in json.dumps(report["env"])
     assert "FIVESAFES_SOURCE_URL" not in str(report["env"])
     assert report["data"] == []  # the data folder is not there at all

@@ -60,8 +60,8 @@ def need(kind: str) -> None:
         pytest.skip(f"no {kind} sandbox here: {why}")
 
 
-def _workflow(project: Path, folder: str, language: str, inputs: list[dict[str, str]]) -> None:
-    path = project / "resources" / "workflow.toml"
+def _workflow(tre_project: Path, folder: str, language: str, inputs: list[dict[str, str]]) -> None:
+    path = tre_project / "resources" / "workflow.toml"
     doc = tomlkit.parse(path.read_text())
     workflow = tomlkit.table()
     workflow.update({"id": folder, "name": "Hunt", "language": language})
@@ -73,7 +73,7 @@ def _workflow(project: Path, folder: str, language: str, inputs: list[dict[str, 
     path.write_text(tomlkit.dumps(doc))
 
 
-def runner_secrets(project: Path, staging: Path, tmp_path: Path) -> dict[str, str]:
+def runner_secrets(tre_project: Path, staging: Path, tmp_path: Path) -> dict[str, str]:
     """Plant the runner's secrets; the environment of the job's ``fivesafes execute``."""
     home = Path(os.environ["HOME"])
     work = tmp_path / "runner" / "_work"
@@ -82,22 +82,22 @@ def runner_secrets(project: Path, staging: Path, tmp_path: Path) -> dict[str, st
            home / "app-key.pem": KEY,
            temp / "_runner_file_commands" / "set_env_0": f"GITHUB_TOKEN={TOKEN}\n",
            workspace / ".git" / "config": f"[http]\n  extraheader = token {TOKEN}\n",
-           project / ".app-key.pem": KEY,
+           tre_project / ".app-key.pem": KEY,
            staging / "11110000-0000-4000-8000-000000000002" / "attempt-1" / "outputs"
            / "key.txt": KEY})
-    hunted = [home, temp, workspace, project, staging]
-    (project / "hunt").mkdir()
-    (project / "hunt" / "hunt.py").write_text(hunt_script(hunted))
+    hunted = [home, temp, workspace, tre_project, staging]
+    (tre_project / "hunt").mkdir()
+    (tre_project / "hunt" / "hunt.py").write_text(hunt_script(hunted))
     return {**os.environ, "GITHUB_TOKEN": TOKEN, "FIVESAFES_APP_PRIVATE_KEY": KEY,
             "RUNNER_TEMP": str(temp), "RUNNER_WORKSPACE": str(work / "project"),
             "GITHUB_WORKSPACE": str(workspace)}
 
 
-def execute(project: Path, staging: Path, env: dict[str, str]) -> None:
+def execute(tre_project: Path, staging: Path, env: dict[str, str]) -> None:
     """``fivesafes execute`` as the job runs it: its own process, started in the checkout."""
-    done = subprocess.run([sys.executable, "-m", "fivesafes", "execute", str(project),
+    done = subprocess.run([sys.executable, "-m", "fivesafes", "execute", str(tre_project),
                            "--staging-dir", str(staging), "--no-commit"],
-                          cwd=project, env=env, capture_output=True, text=True, check=False,
+                          cwd=tre_project, env=env, capture_output=True, text=True, check=False,
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -108,7 +108,7 @@ def hunted(staging: Path, *inside: str) -> dict[str, Any]:
     return data
 
 
-def judge(kind: str, report: dict[str, Any], project: Path, staging: Path,
+def judge(kind: str, report: dict[str, Any], tre_project: Path, staging: Path,
           parent: bool = True) -> None:
     found = {f["what"] for f in report["found"]}
     assert report["looked"]["proc"] >= 1  # it did look
@@ -122,38 +122,38 @@ def judge(kind: str, report: dict[str, Any], project: Path, staging: Path,
         # (the parent's /proc/PID/root, where it is readable, is the sandbox's own root)
         seen = {k: v for k, v in report["looked"]["paths"].items()
                 if v and not k.startswith("/proc/")}
-        assert seen == {str(project): ["hunt"], str(staging): [REQUEST]}, seen
-    (entry,) = [e for e in read_record(project).action
+        assert seen == {str(tre_project): ["hunt"], str(staging): [REQUEST]}, seen
+    (entry,) = [e for e in read_record(tre_project).action
                 if e.phase == "execution" and e.status == "completed"]
     assert entry.evidence.sandbox == kind
-    crate = json.loads((project / "crate" / "ro-crate-metadata.json").read_text())
+    crate = json.loads((tre_project / "crate" / "ro-crate-metadata.json").read_text())
     (create,) = [e for e in crate["@graph"] if e["@type"] == "CreateAction"]
     assert create["description"].endswith(SANDBOXED[kind])  # the crate says how it ran
 
 
 @pytest.mark.parametrize("kind", ["bubblewrap", "unshare", "none"])
 def test_a_hostile_local_workflow_finds_no_token_and_no_key(
-        project: Path, staging: Path, tmp_path: Path, kind: str) -> None:
+        tre_project: Path, staging: Path, tmp_path: Path, kind: str) -> None:
     need(kind)
-    env = runner_secrets(project, staging, tmp_path)
-    _workflow(project, "hunt", "python", [])
-    set_executor(project, command=["python", "{workflow}/hunt.py", "{outputs}"], sandbox=kind)
-    sign_off(project)
-    execute(project, staging, env)
-    judge(kind, hunted(staging), project, staging)
+    env = runner_secrets(tre_project, staging, tmp_path)
+    _workflow(tre_project, "hunt", "python", [])
+    set_executor(tre_project, command=["python", "{workflow}/hunt.py", "{outputs}"], sandbox=kind)
+    sign_off(tre_project)
+    execute(tre_project, staging, env)
+    judge(kind, hunted(staging), tre_project, staging)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("cwltool") is None,
                     reason="cwltool is not installed (pip install -e '.[cwl]')")
 @pytest.mark.parametrize("kind", ["bubblewrap", "unshare", "none"])
 def test_a_hostile_cwl_tool_finds_no_token_and_no_key(
-        project: Path, staging: Path, tmp_path: Path, kind: str) -> None:
+        tre_project: Path, staging: Path, tmp_path: Path, kind: str) -> None:
     need(kind)
-    env = runner_secrets(project, staging, tmp_path)
-    (project / "hunt" / "hunt.cwl").write_text(CWL.format(python=json.dumps(sys.executable)))
-    (project / "hunt" / "ro-crate-metadata.json").write_text(json.dumps(CRATE))
-    _workflow(project, "hunt", "cwl", [{"name": "script", "file": "hunt/hunt.py"}])
-    set_executor(project, kind="cwl", sandbox=kind)
-    sign_off(project)
-    execute(project, staging, env)
-    judge(kind, hunted(staging, "hunt"), project, staging, parent=False)
+    env = runner_secrets(tre_project, staging, tmp_path)
+    (tre_project / "hunt" / "hunt.cwl").write_text(CWL.format(python=json.dumps(sys.executable)))
+    (tre_project / "hunt" / "ro-crate-metadata.json").write_text(json.dumps(CRATE))
+    _workflow(tre_project, "hunt", "cwl", [{"name": "script", "file": "hunt/hunt.py"}])
+    set_executor(tre_project, kind="cwl", sandbox=kind)
+    sign_off(tre_project)
+    execute(tre_project, staging, env)
+    judge(kind, hunted(staging, "hunt"), tre_project, staging, parent=False)

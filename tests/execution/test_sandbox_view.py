@@ -36,24 +36,24 @@ def listener() -> Iterator[int]:
         server.close()
 
 
-def run(project: Path, staging: Path) -> ActionEntry:
-    sign_off(project)
-    return execute(project, RunOptions(staging_root=staging, env={}))
+def run(tre_project: Path, staging: Path) -> ActionEntry:
+    sign_off(tre_project)
+    return execute(tre_project, RunOptions(staging_root=staging, env={}))
 
 
 @pytest.mark.parametrize(("network", "expected"), [("auto", "refused"), ("none", "refused"),
                                                     ("host", "connected")])
 def test_the_runner_network_only_when_the_policy_gives_it(
-        project: Path, staging: Path, listener: int, network: str, expected: str) -> None:
-    set_executor(project, command=[*python_command(CONNECT), str(listener)],
+        tre_project: Path, staging: Path, listener: int, network: str, expected: str) -> None:
+    set_executor(tre_project, command=[*python_command(CONNECT), str(listener)],
                  **{"sandbox-network": network})
-    entry = run(project, staging)
+    entry = run(tre_project, staging)
     assert entry.status == "completed", entry.reason
     got = json.loads((staging / ATTEMPT / "outputs" / "net.json").read_text())
     assert (got == "connected") == (expected == "connected"), got
 
 
-def test_a_folder_the_policy_shows_is_read_only(project: Path, staging: Path,
+def test_a_folder_the_policy_shows_is_read_only(tre_project: Path, staging: Path,
                                                  tmp_path: Path) -> None:
     tools = tmp_path / "tre-tools"
     tools.mkdir()
@@ -63,49 +63,49 @@ def test_a_folder_the_policy_shows_is_read_only(project: Path, staging: Path,
             "try:\n    (t / 'x').write_text('x'); r += ' written'\n"
             "except OSError:\n    r += ' read-only'\n"
             "pathlib.Path(sys.argv[1], 'tool.txt').write_text(r)")
-    set_executor(project, command=[*python_command(code), str(tools)],
+    set_executor(tre_project, command=[*python_command(code), str(tools)],
                  **{"sandbox-read-only": [str(tools)]})
-    entry = run(project, staging)
+    entry = run(tre_project, staging)
     assert entry.status == "completed", entry.reason
     assert (staging / ATTEMPT / "outputs" / "tool.txt").read_text() == "a TRE tool read-only"
 
 
 @pytest.mark.parametrize("shown", ["home", "parent of the checkout", "relative"])
 def test_a_policy_folder_that_would_show_a_hidden_one_is_refused(
-        project: Path, staging: Path, shown: str) -> None:
-    folder = {"home": os.environ["HOME"], "parent of the checkout": str(project.parent),
+        tre_project: Path, staging: Path, shown: str) -> None:
+    folder = {"home": os.environ["HOME"], "parent of the checkout": str(tre_project.parent),
               "relative": "opt/tools"}[shown]
-    set_executor(project, command=python_command("pass"), **{"sandbox-read-only": [folder]})
-    entry = run(project, staging)
+    set_executor(tre_project, command=python_command("pass"), **{"sandbox-read-only": [folder]})
+    entry = run(tre_project, staging)
     assert entry.status == "failed"
     assert "sandbox-read-only" in entry.reason
 
 
 def test_a_program_the_sandbox_would_not_show_is_refused_before_it_runs(
-        project: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, staging: Path, tmp_path: Path) -> None:
     program = tmp_path / "runner-bin" / "analysis"
     program.parent.mkdir()
     program.write_text(f"#!{sys.executable}\n")
     program.chmod(0o755)
-    set_executor(project, command=[str(program), "{outputs}"])
-    entry = run(project, staging)
+    set_executor(tre_project, command=[str(program), "{outputs}"])
+    entry = run(tre_project, staging)
     assert entry.status == "failed"
     assert "is not visible inside the sandbox" in entry.reason
     assert "executor.sandbox-read-only" in entry.reason
 
 
 def test_a_workflow_folder_that_is_the_whole_checkout_is_refused(
-        project: Path, staging: Path) -> None:
-    path = project / "resources" / "workflow.toml"
+        tre_project: Path, staging: Path) -> None:
+    path = tre_project / "resources" / "workflow.toml"
     text = path.read_text()
     text = text.replace('id = "https://workflowhub.eu/workflows/1234?version=3"', 'id = "."')
     path.write_text(text.replace(
         'distribution = "https://workflowhub.eu/workflows/1234/ro_crate?version=3"\n', ""))
-    set_executor(project, command=python_command("pass"))
-    entry = run(project, staging)
+    set_executor(tre_project, command=python_command("pass"))
+    entry = run(tre_project, staging)
     assert entry.status == "failed", entry.reason
     assert "is or holds a folder the sandbox hides" in entry.reason
-    assert [e.status for e in read_record(project).action if e.phase == "execution"] == [
+    assert [e.status for e in read_record(tre_project).action if e.phase == "execution"] == [
         "active", "failed"]
 
 
@@ -118,13 +118,13 @@ ESCAPE = ("import ctypes, sys, pathlib; libc = ctypes.CDLL(None, use_errno=True)
 
 @pytest.mark.parametrize("sandbox", ["bubblewrap", "unshare"])
 def test_the_workflow_cannot_remount_a_read_only_folder_writable(
-        project: Path, staging: Path, tmp_path: Path, sandbox: str) -> None:
+        tre_project: Path, staging: Path, tmp_path: Path, sandbox: str) -> None:
     """Root in its user namespace, but without capabilities: no remount, no write."""
     tools = tmp_path / "tre-tools"
     tools.mkdir()
-    set_executor(project, command=[*python_command(ESCAPE), str(tools)], sandbox=sandbox,
+    set_executor(tre_project, command=[*python_command(ESCAPE), str(tools)], sandbox=sandbox,
                  **{"sandbox-read-only": [str(tools)]})
-    entry = run(project, staging)
+    entry = run(tre_project, staging)
     assert entry.status == "completed", entry.reason
     assert (staging / ATTEMPT / "outputs" / "escape.txt").read_text() == "-1 read-only"
     assert not (tools / "x").exists()

@@ -44,17 +44,17 @@ def fast() -> WesExecutor:
     return WesExecutor(sleep=clock.sleep, clock=clock)
 
 
-def setup(project: Path, mirror: Path, url: str, shared: Path, **more: object) -> Path:
-    return cwl_project(project, mirror, kind="wes", url=url, **{"shared-dir": str(shared),
+def setup(tre_project: Path, mirror: Path, url: str, shared: Path, **more: object) -> Path:
+    return cwl_project(tre_project, mirror, kind="wes", url=url, **{"shared-dir": str(shared),
                        "token-secret": "WES_TOKEN", **more})
 
 
 def test_a_cwl_crate_runs_on_wes_and_the_record_lists_the_engines_output(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     with wes_double(shared) as (url, double):
-        setup(project, mirror, url, shared)
-        entry = run(project, staging, ENV, executor=fast())
+        setup(tre_project, mirror, url, shared)
+        entry = run(tre_project, staging, ENV, executor=fast())
     assert entry.status == "completed", entry.reason
     (result,) = entry.results
     assert result.path == "counts/counts.csv"
@@ -81,7 +81,7 @@ def test_a_cwl_crate_runs_on_wes_and_the_record_lists_the_engines_output(
     # the run id was kept the moment the run existed; the engine's logs stay in staging
     kept = json.loads((staging / ATTEMPT / "wes-run.json").read_text())
     assert kept["run_id"] == "run-1"
-    executions = [e for e in read_record(project).action if e.phase == "execution"]
+    executions = [e for e in read_record(tre_project).action if e.phase == "execution"]
     assert [e.status for e in executions] == ["active", "active", "completed"]
     assert executions[0].engine is None
     assert executions[1].engine is not None
@@ -91,7 +91,7 @@ def test_a_cwl_crate_runs_on_wes_and_the_record_lists_the_engines_output(
     logs = staging / ATTEMPT / "logs"
     assert (logs / "engine-stdout.log").read_text() == "engine says hello\n"
     assert not (logs / "engine-stderr.log").exists()  # another origin: never fetched
-    graph = crate_graph(project)
+    graph = crate_graph(tre_project)
     (organize,) = [e for e in graph.values() if e["@type"] == "OrganizeAction"]
     app = graph[organize["instrument"]["@id"]]
     assert (app["@type"], app["name"], app["version"]) == ("SoftwareApplication", "Toil",
@@ -106,26 +106,26 @@ def test_a_cwl_crate_runs_on_wes_and_the_record_lists_the_engines_output(
 
 
 def test_the_cli_runs_it_and_the_job_log_holds_nothing_of_the_engine(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     with wes_double(shared, unavailable=2) as (url, double):
-        setup(project, mirror, url, shared)
-        result = CliRunner().invoke(cli, ["execute", str(project), "--staging-dir",
+        setup(tre_project, mirror, url, shared)
+        result = CliRunner().invoke(cli, ["execute", str(tre_project), "--staging-dir",
                                           str(staging), "--no-commit"], env=ENV)
     assert result.exit_code == 0, result.output
     assert "engine says hello" not in result.output
     assert "region,count" not in result.output
     statuses = [c for c in double.calls if c[1].endswith("/status")]
     assert len(statuses) >= 3  # two 503 answers were retried
-    assert read_record(project).action[-1].status == "completed"
+    assert read_record(tre_project).action[-1].status == "completed"
 
 
 def test_the_shipped_workflows_own_result_is_what_the_double_reports(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     with wes_double(shared, content=COUNTS) as (url, _):
-        setup(project, mirror, url, shared)
-        entry = run(project, staging, ENV, executor=fast())
+        setup(tre_project, mirror, url, shared)
+        entry = run(tre_project, staging, ENV, executor=fast())
     assert entry.results[0].sha512 == sha512(COUNTS)
 
 
@@ -136,53 +136,53 @@ def test_the_shipped_workflows_own_result_is_what_the_double_reports(
     ([{"name": "table", "value": "a.csv"}, INPUTS[1]], "give file ="),
 ])
 def test_inputs_that_do_not_fit_are_refused_before_submission(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path,
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path,
         inputs: list[dict[str, object]], expected: str) -> None:
     shared = tmp_path / "shared"
     with wes_double(shared) as (url, double):
-        cwl_project(project, mirror, inputs, kind="wes", url=url,
+        cwl_project(tre_project, mirror, inputs, kind="wes", url=url,
                     **{"shared-dir": str(shared), "token-secret": "WES_TOKEN"})
-        entry = run(project, staging, ENV, executor=fast())
+        entry = run(tre_project, staging, ENV, executor=fast())
     assert entry.status == "failed"
     assert expected in entry.reason
     assert double.calls == []
 
 
 def test_an_engine_without_the_workflows_cwl_version_gets_nothing(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     with wes_double(shared, versions=("v1.0",)) as (url, double):
-        setup(project, mirror, url, shared)
-        entry = run(project, staging, ENV, executor=fast())
+        setup(tre_project, mirror, url, shared)
+        entry = run(tre_project, staging, ENV, executor=fast())
     assert entry.status == "failed"
     assert "does not run CWL v1.2 (it offers v1.0)" in entry.reason
     assert ("POST", "/ga4gh/wes/v1/runs") not in double.calls
 
 
 def test_a_failing_step_is_recorded_with_the_engines_state_and_the_step(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     with wes_double(shared, behaviour="fail") as (url, _):
-        setup(project, mirror, url, shared)
-        entry = run(project, staging, ENV, executor=fast())
+        setup(tre_project, mirror, url, shared)
+        entry = run(tre_project, staging, ENV, executor=fast())
     assert entry.status == "failed"
     assert "run run-1 ended EXECUTOR_ERROR; failing step counts.cwl.tally.tally.cwl " \
         "(exit code 1)" in entry.reason
     assert entry.engine is not None
     assert entry.engine.run_id == "run-1"
-    graph = crate_graph(project)
+    graph = crate_graph(tre_project)
     (create,) = [e for e in graph.values() if e["@type"] == "CreateAction"]
     assert "EXECUTOR_ERROR" in create["error"]
     assert graph[create["identifier"]["@id"]]["value"] == "run-1"
 
 
 def test_the_run_is_cancelled_when_the_policy_timeout_passes(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     clock = Clock()
     with wes_double(shared, behaviour="hang") as (url, double):
-        setup(project, mirror, url, shared, timeout=100)
-        entry = run(project, staging, ENV, executor=WesExecutor(clock.sleep, clock))
+        setup(tre_project, mirror, url, shared, timeout=100)
+        entry = run(tre_project, staging, ENV, executor=WesExecutor(clock.sleep, clock))
     assert entry.status == "failed"
     assert entry.reason.endswith("did not finish within 100 s: the engine's run run-1 was "
                                  "cancelled (state CANCELED)")
@@ -193,32 +193,32 @@ def test_the_run_is_cancelled_when_the_policy_timeout_passes(
 
 
 def test_an_output_outside_the_shared_folder_is_refused(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     with wes_double(shared, behaviour="outside") as (url, _):
-        setup(project, mirror, url, shared)
-        entry = run(project, staging, ENV, executor=fast())
+        setup(tre_project, mirror, url, shared)
+        entry = run(tre_project, staging, ENV, executor=fast())
     assert entry.status == "failed"
     assert "output counts (passwd) lies outside the shared folder" in entry.reason
     assert not any((staging / ATTEMPT / "outputs").rglob("*"))
 
 
 def test_an_output_of_another_run_in_the_shared_folder_is_refused(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     with wes_double(shared, behaviour="other-run") as (url, _):
-        setup(project, mirror, url, shared)
-        entry = run(project, staging, ENV, executor=fast())
+        setup(tre_project, mirror, url, shared)
+        entry = run(tre_project, staging, ENV, executor=fast())
     assert entry.status == "failed"
     assert "output counts (theirs.csv) lies outside the shared folder" in entry.reason
 
 
 def test_creating_a_run_is_never_retried(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     with wes_double(shared, behaviour="create-500") as (url, double):
-        setup(project, mirror, url, shared)
-        entry = run(project, staging, ENV, executor=fast())
+        setup(tre_project, mirror, url, shared)
+        entry = run(tre_project, staging, ENV, executor=fast())
     assert entry.status == "failed"
     assert [c for c in double.calls if c[0] == "POST"] == [("POST", "/ga4gh/wes/v1/runs")]
     assert "the run may have been created" in entry.reason
@@ -226,12 +226,12 @@ def test_creating_a_run_is_never_retried(
 
 
 def test_a_wrong_token_names_the_secret_never_the_token(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     with wes_double(shared) as (url, _):
-        setup(project, mirror, url, shared)
-        entry = run(project, staging, {"WES_TOKEN": "wrong-token"}, executor=fast())
-        missing = run(project, staging, {}, executor=fast())
+        setup(tre_project, mirror, url, shared)
+        entry = run(tre_project, staging, {"WES_TOKEN": "wrong-token"}, executor=fast())
+        missing = run(tre_project, staging, {}, executor=fast())
     assert "refused the token" in entry.reason
     assert "WES_TOKEN" in entry.reason
     assert "wrong-token" not in entry.reason
@@ -239,11 +239,11 @@ def test_a_wrong_token_names_the_secret_never_the_token(
 
 
 def test_without_a_shared_folder_nothing_is_submitted(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     with wes_double(tmp_path / "shared") as (url, double):
-        cwl_project(project, mirror, kind="wes", url=url)
+        cwl_project(tre_project, mirror, kind="wes", url=url)
         with pytest.raises(ProjectError, match="a wes executor needs shared-dir"):
-            run(project, staging, ENV, executor=fast())
+            run(tre_project, staging, ENV, executor=fast())
     assert double.calls == []
 
 
@@ -264,41 +264,41 @@ def test_polls_slow_down_on_long_runs() -> None:
 
 
 def test_a_step_the_engine_would_fetch_from_elsewhere_is_refused(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
     folder = tmp_path / "fetching-crate"
     shutil.copytree(bundled_workflow(CWL_COUNTS), folder)
     main = folder / "counts.cwl"
     main.write_text(main.read_text().replace("run: tools/order.cwl",
                                              "run: https://example.org/order.cwl"))
     with wes_double(tmp_path / "shared") as (url, double):
-        cwl_project(project, mirror, folder=folder, kind="wes", url=url,
+        cwl_project(tre_project, mirror, folder=folder, kind="wes", url=url,
                     **{"shared-dir": str(tmp_path / "shared"), "token-secret": "WES_TOKEN"})
-        entry = run(project, staging, ENV, executor=fast())
+        entry = run(tre_project, staging, ENV, executor=fast())
     assert "counts.cwl would make the engine fetch https://example.org/order.cwl" in entry.reason
     assert double.calls == []
 
 
-def test_a_non_cwl_crate_is_refused(project: Path, mirror: Path, staging: Path,
+def test_a_non_cwl_crate_is_refused(tre_project: Path, mirror: Path, staging: Path,
                                     tmp_path: Path) -> None:
     with wes_double(tmp_path / "shared") as (url, double):
-        cwl_project(project, mirror, folder=bundled_workflow(COUNTS_BY_REGION), kind="wes",
+        cwl_project(tre_project, mirror, folder=bundled_workflow(COUNTS_BY_REGION), kind="wes",
                     url=url, **{"shared-dir": str(tmp_path / "shared"),
                                 "token-secret": "WES_TOKEN"})
-        entry = run(project, staging, ENV, executor=fast())
+        entry = run(tre_project, staging, ENV, executor=fast())
     assert "main entity counts_by_region.py is not CWL" in entry.reason
     assert double.calls == []
-    assert read_record(project).action[-1].status == "failed"
+    assert read_record(tre_project).action[-1].status == "failed"
 
 
-def test_validation_names_a_wes_policy_that_cannot_work(project: Path) -> None:
-    set_executor(project, kind="wes", url="http://wes.tre.example/ga4gh/wes/v1")
-    result = CliRunner().invoke(cli, ["validate", str(project)])
+def test_validation_names_a_wes_policy_that_cannot_work(tre_project: Path) -> None:
+    set_executor(tre_project, kind="wes", url="http://wes.tre.example/ga4gh/wes/v1")
+    result = CliRunner().invoke(cli, ["validate", str(tre_project)])
     assert result.exit_code == 1
     assert "a wes executor needs an https url" in result.output
     assert "is plain http to an address that is not loopback" in result.output
     assert "a wes executor needs shared-dir" in result.output
-    set_executor(project, url="http://127.0.0.1:8080/ga4gh/wes/v1", **{"shared-dir": "/srv/x"})
-    result = CliRunner().invoke(cli, ["validate", str(project)])
+    set_executor(tre_project, url="http://127.0.0.1:8080/ga4gh/wes/v1", **{"shared-dir": "/srv/x"})
+    result = CliRunner().invoke(cli, ["validate", str(tre_project)])
     assert "wes executor" not in result.output
 
 

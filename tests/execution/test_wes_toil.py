@@ -31,12 +31,12 @@ def wes_policy(server: ToilServer, **more: object) -> dict[str, object]:
 
 
 def test_a_signed_off_cwl_crate_runs_on_toil_over_https(
-        project: Path, mirror: Path, staging: Path, tmp_path: Path,
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path,
         trusted: tuple[Path, Path]) -> None:
     with toil_server(tmp_path / "toil-tls", tls=trusted) as server:
         assert server.url.startswith("https://")
-        cwl_project(project, mirror, **wes_policy(server))
-        entry = run(project, staging)
+        cwl_project(tre_project, mirror, **wes_policy(server))
+        entry = run(tre_project, staging)
     assert entry.status == "completed", entry.reason
     (result,) = entry.results
     produced = next(server.work_dir.glob("run-*/outputs/counts.csv")).read_bytes()
@@ -48,17 +48,17 @@ def test_a_signed_off_cwl_crate_runs_on_toil_over_https(
     assert (entry.engine.name, entry.engine.version) == ("Toil", "9.6.0")
     assert entry.engine.run_id is not None
     assert entry.engine.run_id.startswith("run-")
-    graph = crate_graph(project)
+    graph = crate_graph(tre_project)
     (create,) = [e for e in graph.values() if e["@type"] == "CreateAction"]
     assert graph[create["identifier"]["@id"]]["value"] == entry.engine.run_id
     assert (staging / ATTEMPT / "logs" / "engine-stderr.log").stat().st_size > 0
 
 
 def test_a_failing_step_on_toil_is_recorded_failed_with_the_step(
-        project: Path, mirror: Path, staging: Path, toil: ToilServer) -> None:
+        tre_project: Path, mirror: Path, staging: Path, toil: ToilServer) -> None:
     inputs = [INPUTS[0], {"name": "column", "value": "postcode"}]
-    cwl_project(project, mirror, inputs, **wes_policy(toil))
-    entry = run(project, staging)
+    cwl_project(tre_project, mirror, inputs, **wes_policy(toil))
+    entry = run(tre_project, staging)
     assert entry.status == "failed"
     assert "ended EXECUTOR_ERROR; failing step counts.cwl.tally.tally.cwl" in entry.reason
     assert "postcode" not in entry.reason  # the tool's own words stay in the logs
@@ -66,14 +66,14 @@ def test_a_failing_step_on_toil_is_recorded_failed_with_the_step(
 
 
 def test_a_run_past_the_timeout_is_cancelled_on_toil(
-        project: Path, mirror: Path, staging: Path, toil: ToilServer, tmp_path: Path) -> None:
+        tre_project: Path, mirror: Path, staging: Path, toil: ToilServer, tmp_path: Path) -> None:
     folder = tmp_path / "slow-crate"
     shutil.copytree(bundled_workflow(CWL_COUNTS), folder)
     tally = folder / "tools" / "tally.cwl"
     tally.write_text(tally.read_text().replace(
         "baseCommand: awk", "baseCommand: [sh, -c, 'sleep 600; exec awk \"$@\"', tally]"))
-    cwl_project(project, mirror, folder=folder, **wes_policy(toil, timeout=5))
-    entry = run(project, staging)
+    cwl_project(tre_project, mirror, folder=folder, **wes_policy(toil, timeout=5))
+    entry = run(tre_project, staging)
     assert entry.status == "failed"
     assert "did not finish within 5 s: the engine's run run-" in entry.reason
     assert entry.reason.endswith("was cancelled (state CANCELED)")

@@ -36,20 +36,20 @@ from fivesafes.services.execute import RunOptions, execute
 ATTEMPTS = "0e1f0000-0000-4000-8000-000000000001"
 
 
-def run(project: Path, staging: Path, data_dir: Path | None = None, **options: Any
+def run(tre_project: Path, staging: Path, data_dir: Path | None = None, **options: Any
         ) -> ActionEntry:
-    return execute(project, RunOptions(staging_root=staging, data_dir=data_dir, env={},
+    return execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir, env={},
                                        **options))
 
 
-def phases(project: Path) -> list[tuple[str, str, int]]:
-    return [(e.phase, e.status, e.attempt) for e in read_record(project).action
+def phases(tre_project: Path) -> list[tuple[str, str, int]]:
+    return [(e.phase, e.status, e.attempt) for e in read_record(tre_project).action
             if e.phase in ("workflow-retrieval", "execution")]
 
 
-def crate_graph(project: Path) -> dict[str, dict[str, Any]]:
-    refresh_crate(project, software())
-    data = json.loads((project / layout.CRATE_DIR / "ro-crate-metadata.json").read_text())
+def crate_graph(tre_project: Path) -> dict[str, dict[str, Any]]:
+    refresh_crate(tre_project, software())
+    data = json.loads((tre_project / layout.CRATE_DIR / "ro-crate-metadata.json").read_text())
     return {e["@id"]: e for e in data["@graph"]}
 
 
@@ -62,21 +62,21 @@ def zipped_crate(folder: Path, name: str = "Some workflow") -> bytes:
 
 
 def test_retrieval_from_the_mirror_is_recorded_as_a_download_action(
-        project: Path, staging: Path, data_dir: Path, mirror: Path) -> None:
-    sign_off(project)
-    entry = run(project, staging, data_dir)
+        tre_project: Path, staging: Path, data_dir: Path, mirror: Path) -> None:
+    sign_off(tre_project)
+    entry = run(tre_project, staging, data_dir)
     assert entry.status == "completed", entry.reason
-    assert phases(project) == [("workflow-retrieval", "completed", 1),
+    assert phases(tre_project) == [("workflow-retrieval", "completed", 1),
                                ("execution", "active", 1), ("execution", "completed", 1)]
     zipped = mirror / mirror_name(COUNTS_BY_REGION_URL)
     sha = hashlib.sha512(zipped.read_bytes()).hexdigest()
-    retrieval = read_record(project).action[-3]
+    retrieval = read_record(tre_project).action[-3]
     assert retrieval.evidence.url == COUNTS_BY_REGION_URL
     assert retrieval.evidence.digest == f"sha512:{sha}"
     assert "workflow mirror" in retrieval.reason
     kept = staging / ATTEMPTS / "attempt-1" / "workflow" / "ro-crate.zip"
     assert kept.read_bytes() == zipped.read_bytes()
-    graph = crate_graph(project)
+    graph = crate_graph(tre_project)
     (action,) = [e for e in graph.values() if e["@type"] == "DownloadAction"]
     assert action["actionStatus"] == "http://schema.org/CompletedActionStatus"
     assert action["object"] == {"@id": COUNTS_BY_REGION_URL}
@@ -85,52 +85,52 @@ def test_retrieval_from_the_mirror_is_recorded_as_a_download_action(
     assert copy["sameAs"] == graph["./"]["mainEntity"]
     assert copy["distribution"] == action["object"]
     assert graph[copy["identifier"]["@id"]]["value"] == sha
-    assert verify_chain(read_record(project).action) == []
+    assert verify_chain(read_record(tre_project).action) == []
 
 
 def test_missing_mirror_copy_fails_and_the_workflow_does_not_run(
-        project: Path, staging: Path, mirror: Path) -> None:
+        tre_project: Path, staging: Path, mirror: Path) -> None:
     (mirror / mirror_name(COUNTS_BY_REGION_URL)).unlink()
-    sign_off(project)
+    sign_off(tre_project)
     marker = staging / "ran"
-    set_executor(project, command=python_command(
+    set_executor(tre_project, command=python_command(
         f"import pathlib; pathlib.Path({str(marker)!r}).write_text('x')"))
-    result = CliRunner().invoke(cli, ["execute", str(project), "--staging-dir", str(staging)])
+    result = CliRunner().invoke(cli, ["execute", str(tre_project), "--staging-dir", str(staging)])
     assert result.exit_code == 3, result.output
-    assert phases(project) == [("workflow-retrieval", "failed", 1), ("execution", "failed", 1)]
-    failed = read_record(project).action[-2]
+    assert phases(tre_project) == [("workflow-retrieval", "failed", 1), ("execution", "failed", 1)]
+    failed = read_record(tre_project).action[-2]
     assert mirror_name(COUNTS_BY_REGION_URL) in failed.reason
     assert str(mirror) not in failed.reason  # the TRE's folders stay out of the record
     assert failed.evidence.digest is None
-    assert "was not retrieved, so it did not run" in read_record(project).action[-1].reason
+    assert "was not retrieved, so it did not run" in read_record(tre_project).action[-1].reason
     assert not marker.exists()
-    graph = crate_graph(project)
+    graph = crate_graph(tre_project)
     (action,) = [e for e in graph.values() if e["@type"] == "DownloadAction"]
     assert action["actionStatus"] == "http://schema.org/FailedActionStatus"
     assert "result" not in action
 
 
 def test_a_workflow_that_changed_after_sign_off_does_not_run(
-        project: Path, staging: Path, data_dir: Path, mirror: Path, tmp_path: Path) -> None:
+        tre_project: Path, staging: Path, data_dir: Path, mirror: Path, tmp_path: Path) -> None:
     """The mirror copy changes between two attempts: the signed-off sha512 refuses it (the
     record's first retrieval is the second line of defence, core/lifecycle/retrieval.py)."""
-    sign_off(project)
-    set_executor(project, command=python_command("import sys; sys.exit(3)"))
-    assert run(project, staging, data_dir).status == "failed"  # the run failed, not retrieval
+    sign_off(tre_project)
+    set_executor(tre_project, command=python_command("import sys; sys.exit(3)"))
+    assert run(tre_project, staging, data_dir).status == "failed"  # the run failed, not retrieval
     original = (mirror / mirror_name(COUNTS_BY_REGION_URL)).read_bytes()
     (mirror / mirror_name(COUNTS_BY_REGION_URL)).write_bytes(
         zipped_crate(tmp_path / "other", "A different workflow"))
-    set_executor(project, command=python_command(
+    set_executor(tre_project, command=python_command(
         "import sys, pathlib; pathlib.Path(sys.argv[1], 'n.csv').write_text('n\\n12\\n')"))
-    second = run(project, staging, data_dir)
+    second = run(tre_project, staging, data_dir)
     assert (second.status, second.attempt) == ("failed", 2)
     assert "not the one signed off" in second.reason
-    changed = read_record(project).action[-2]
+    changed = read_record(tre_project).action[-2]
     assert (changed.phase, changed.status) == ("workflow-retrieval", "failed")
-    assert changed.evidence.digest != read_record(project).action[-6].evidence.digest
+    assert changed.evidence.digest != read_record(tre_project).action[-6].evidence.digest
     (mirror / mirror_name(COUNTS_BY_REGION_URL)).write_bytes(original)
-    assert run(project, staging, data_dir).status == "completed"  # the approved bytes run
-    assert phases(project) == [
+    assert run(tre_project, staging, data_dir).status == "completed"  # the approved bytes run
+    assert phases(tre_project) == [
         ("workflow-retrieval", "completed", 1), ("execution", "active", 1),
         ("execution", "failed", 1), ("workflow-retrieval", "failed", 2),
         ("execution", "failed", 2), ("workflow-retrieval", "completed", 3),
@@ -138,32 +138,32 @@ def test_a_workflow_that_changed_after_sign_off_does_not_run(
 
 
 def test_workflow_crate_placeholder_names_the_retrieved_zip(
-        project: Path, staging: Path, mirror: Path) -> None:
-    sign_off(project)
+        tre_project: Path, staging: Path, mirror: Path) -> None:
+    sign_off(tre_project)
     copy = ("import sys, shutil, pathlib; "
             "shutil.copy(sys.argv[2], pathlib.Path(sys.argv[1], 'copy.zip'))")
-    set_executor(project, command=[*python_command(copy), "{workflow-crate}"])
-    entry = run(project, staging)
+    set_executor(tre_project, command=[*python_command(copy), "{workflow-crate}"])
+    entry = run(tre_project, staging)
     assert entry.status == "completed", entry.reason
     zipped = (mirror / mirror_name(COUNTS_BY_REGION_URL)).read_bytes()
     assert entry.results[0].sha512 == hashlib.sha512(zipped).hexdigest()
 
 
-def test_a_mirror_inside_the_checkout_is_refused(project: Path, staging: Path) -> None:
-    inside = project / "workflows"
+def test_a_mirror_inside_the_checkout_is_refused(tre_project: Path, staging: Path) -> None:
+    inside = tre_project / "workflows"
     add_to_mirror(inside, COUNTS_BY_REGION_URL, bundled_workflow(COUNTS_BY_REGION))
-    sign_off(project)
-    entry = run(project, staging, workflow_mirror=inside)
+    sign_off(tre_project)
+    entry = run(tre_project, staging, workflow_mirror=inside)
     assert entry.status == "failed"
     assert "overlaps the project checkout" in entry.reason
 
 
 def test_extract_and_folder_workflows_retrieve_nothing(
-        project: Path, staging: Path, data_dir: Path) -> None:
-    set_executor(project, kind="extract", command=[])
-    sign_off(project)
-    assert run(project, staging, data_dir).status == "completed"
-    assert [p for p, _, _ in phases(project)] == ["execution", "execution"]
+        tre_project: Path, staging: Path, data_dir: Path) -> None:
+    set_executor(tre_project, kind="extract", command=[])
+    sign_off(tre_project)
+    assert run(tre_project, staging, data_dir).status == "completed"
+    assert [p for p, _, _ in phases(tre_project)] == ["execution", "execution"]
 
 
 # https downloads -------------------------------------------------------------------------
@@ -195,34 +195,34 @@ def file_server(route: Route, tls: tuple[Path, Path] | None) -> Iterator[str]:
         yield url
 
 
-def use_download(project: Path, base: str, body: bytes = b"") -> str:
+def use_download(tre_project: Path, base: str, body: bytes = b"") -> str:
     """workflow.toml names a crate at ``base`` (whose zip is ``body``); the policy allows it
     and names no mirror."""
     url = f"{base}/workflows/7/ro_crate?version=2"
-    path = project / layout.WORKFLOW
+    path = tre_project / layout.WORKFLOW
     text = path.read_text(encoding="utf-8").replace(
         "https://workflowhub.eu/workflows/1234?version=3", f"{base}/workflows/7?version=2")
     path.write_text(text.replace(COUNTS_BY_REGION_URL, url), encoding="utf-8")
-    _pin_workflow(project, hashlib.sha512(body).hexdigest())
-    policy = project / layout.POLICY
+    _pin_workflow(tre_project, hashlib.sha512(body).hexdigest())
+    policy = tre_project / layout.POLICY
     doc = tomlkit.parse(policy.read_text(encoding="utf-8"))
     doc["workflows"]["allowed-sources"] = [f"{base}/workflows/"]
     del doc["executor"]["workflow-mirror"]
     policy.write_text(tomlkit.dumps(doc), encoding="utf-8")
-    sign_off(project)
+    sign_off(tre_project)
     return url
 
 
 def test_https_download_is_recorded_with_its_sha512(
-        project: Path, staging: Path, data_dir: Path, trusted: tuple[Path, Path],
+        tre_project: Path, staging: Path, data_dir: Path, trusted: tuple[Path, Path],
         tmp_path: Path) -> None:
     body = zipped_crate(tmp_path)
     with file_server(lambda path: (200, {"Content-Type": "application/zip"}, body),
                      trusted) as base:
-        url = use_download(project, base, body)
-        entry = run(project, staging, data_dir)
+        url = use_download(tre_project, base, body)
+        entry = run(tre_project, staging, data_dir)
     assert entry.status == "completed", entry.reason
-    retrieval = read_record(project).action[-3]
+    retrieval = read_record(tre_project).action[-3]
     assert (retrieval.phase, retrieval.status) == ("workflow-retrieval", "completed")
     assert retrieval.evidence.url == url
     assert retrieval.evidence.digest == "sha512:" + hashlib.sha512(body).hexdigest()
@@ -230,14 +230,14 @@ def test_https_download_is_recorded_with_its_sha512(
 
 
 def test_no_mirror_and_no_network_fails_and_nothing_runs(
-        project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
+        tre_project: Path, staging: Path, trusted: tuple[Path, Path]) -> None:
     with file_server(lambda path: (404, {}, b""), trusted) as base:
         pass  # the server is gone: its port refuses connections
-    use_download(project, base)
-    entry = run(project, staging)
+    use_download(tre_project, base)
+    entry = run(tre_project, staging)
     assert entry.status == "failed"
     assert "cannot connect" in entry.reason
-    assert phases(project) == [("workflow-retrieval", "failed", 1), ("execution", "failed", 1)]
+    assert phases(tre_project) == [("workflow-retrieval", "failed", 1), ("execution", "failed", 1)]
 
 
 def test_download_refuses_http_oversize_redirects_to_http_and_non_crates(
@@ -278,11 +278,11 @@ def test_download_verifies_tls(tls_pair: tuple[Path, Path], tmp_path: Path) -> N
         download(f"{base}/crate.zip", tmp_path / "ro-crate.zip")
 
 
-def test_the_mirror_is_the_option_then_the_environment_then_the_policy(project: Path) -> None:
+def test_the_mirror_is_the_option_then_the_environment_then_the_policy(tre_project: Path) -> None:
     from fivesafes.adapters.executors.retrieval import MIRROR_ENV, mirror_folder
     from fivesafes.adapters.files.project import load_project
 
-    policy = load_project(project).policy
+    policy = load_project(tre_project).policy
     named = Path(str(policy.executor.workflow_mirror))
     assert mirror_folder(policy, None, {}) == named
     assert mirror_folder(policy, None, {MIRROR_ENV: "/tre/env"}) == Path("/tre/env")
@@ -293,8 +293,8 @@ def test_the_mirror_is_the_option_then_the_environment_then_the_policy(project: 
     assert mirror_folder(bare, None, {}) is None
 
 
-def _pin_workflow(project: Path, sha512: str) -> None:
-    path = project / layout.WORKFLOW
+def _pin_workflow(tre_project: Path, sha512: str) -> None:
+    path = tre_project / layout.WORKFLOW
     doc = tomlkit.parse(path.read_text(encoding="utf-8"))
     doc["workflow"]["sha512"] = sha512
     path.write_text(tomlkit.dumps(doc), encoding="utf-8")
@@ -302,20 +302,20 @@ def _pin_workflow(project: Path, sha512: str) -> None:
 
 @pytest.mark.parametrize("matches", [True, False])
 def test_a_signed_off_sha512_binds_the_workflow_bytes(
-        project: Path, staging: Path, data_dir: Path, mirror: Path, matches: bool) -> None:
+        tre_project: Path, staging: Path, data_dir: Path, mirror: Path, matches: bool) -> None:
     """workflow.toml's sha512 is part of what approvers sign off: other bytes never run."""
     real = hashlib.sha512((mirror / mirror_name(COUNTS_BY_REGION_URL)).read_bytes()).hexdigest()
-    _pin_workflow(project, real if matches else "0" * 128)
-    sign_off(project)
-    set_executor(project, command=python_command(
+    _pin_workflow(tre_project, real if matches else "0" * 128)
+    sign_off(tre_project)
+    set_executor(tre_project, command=python_command(
         "import sys, pathlib; pathlib.Path(sys.argv[1], 'n.csv').write_text('n\\n12\\n')"))
-    entry = run(project, staging, data_dir)
+    entry = run(tre_project, staging, data_dir)
     if matches:
         assert entry.status == "completed", entry.reason
         return
     assert entry.status == "failed"
     assert "not the one signed off" in entry.reason
-    retrieval = read_record(project).action[-2]
+    retrieval = read_record(tre_project).action[-2]
     assert (retrieval.phase, retrieval.status) == ("workflow-retrieval", "failed")
 
 
