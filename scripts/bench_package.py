@@ -62,7 +62,9 @@ name = "Counts by region"
 distribution = "https://workflowhub.eu/workflows/1234/ro_crate?version=3"
 language = "python"
 version = "3"
-"""
+""" + 'sha512 = "{}"\n'.format(  # the template's: validation requires it of a URL workflow
+    "7bbbaa9ba85c3cc22cd75b28a466d4e2372fabe81fe2a93fc50ab1b2aa3419b8"
+    "5ab20ec0b7d1e773755d4013034eac46834a491fc8af10216f60d873bde47188")
 ACCESS_TOML = """\
 [source]
 name = "cohort"
