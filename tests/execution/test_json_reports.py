@@ -30,7 +30,10 @@ def test_execute_disclose_and_publish_report_as_json(tre_project: Path, staging:
     assert all(len(r["sha512"]) == 128 for r in executed["results"])
     disclosed = run_json("disclose", tre_project, "--staging-dir", staging, "--json")
     assert disclosed["manifest"] == "outputs/manifest.toml"
-    assert "disclosure.min-cell-count" in {f["rule"] for f in disclosed["findings"]}
+    assert "disclosure.min-cell-count (min-cell-count@counts_by_region.csv:3:count)" in {
+        f["rule"] for f in disclosed["findings"]}
+    assert {f["file"] for f in disclosed["findings"]} == {
+        "outputs/counts_by_region.csv", "outputs/notes.txt"}
     decide_disclosure(tre_project)
     published = run_json("publish", tre_project, "--staging-dir", staging, "--to",
                          tmp_path / "release", "--json")

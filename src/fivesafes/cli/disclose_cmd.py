@@ -9,9 +9,11 @@ import click
 
 from fivesafes.adapters.git import lifecycle as lifecycle_git
 from fivesafes.cli.errors import USAGE, CommandError, failing
+from fivesafes.cli.findings_output import text_line
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
+from fivesafes.core.outputs.found import as_finding
 from fivesafes.services import disclose as disclosure
 from fivesafes.services.execute import RunOptions
 
@@ -65,17 +67,16 @@ def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | Non
     out = Output(as_json)
     out.line(f"wrote {layout.OUTPUTS_MANIFEST}: {len(result.manifest.output)} output(s), "
              f"{len(result.report.findings)} finding(s)")
-    for finding in result.report.findings:
-        where = finding.path + (f":{finding.line}" if finding.line else "")
-        out.line(f"  {finding.severity}: {where}: {finding.message} [{finding.rule}]")
+    reported = [as_finding(f) for f in result.report.findings]
+    for finding in reported:  # the product's one finding, printed by the one text reporter
+        out.line(f"  {text_line(finding)}")
     if result.report.acro_summary:
         out.line(f"  {result.report.acro_summary}")
     report: dict[str, object] = {
         "manifest": layout.OUTPUTS_MANIFEST, "attempt": result.attempt,
         "outputs": [o.path for o in result.manifest.output],
         "excluded": [x.path for x in result.manifest.excluded],
-        "findings": [f.model_dump(by_alias=True, exclude_none=True, mode="json")
-                     for f in result.report.findings],
+        "findings": [f.as_dict() for f in reported],
         "acro-summary": result.report.acro_summary or None, "branch": None,
         "pull-request": None, "handback": str(handback_dir) if handback_dir else None}
     if handback_dir is not None:

@@ -22,7 +22,7 @@ FORMATS: tuple[Format, ...] = ("text", "json", "github")
 def text_line(finding: Finding) -> str:
     """``file:line: message; fix: ...`` (``warning:`` before the message of a warning)."""
     where = finding.file if finding.line is None else f"{finding.file}:{finding.line}"
-    tag = "warning: " if finding.severity == "warning" else ""
+    tag = "" if finding.severity == "error" else f"{finding.severity}: "
     line = f"{where}: {tag}{finding.message}"
     return f"{line}; fix: {finding.fix}" if finding.fix else line
 
@@ -44,7 +44,7 @@ def annotation(finding: Finding) -> str:
             props.append(f"col={finding.column}")
     props.append(f"title={_escape_property(finding.rule)}")
     message = finding.message + (f"; fix: {finding.fix}" if finding.fix else "")
-    level = "warning" if finding.severity == "warning" else "error"
+    level = "error" if finding.severity == "error" else "warning"
     return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 
@@ -86,7 +86,7 @@ def _emit_rich(findings: Sequence[Finding], files: int) -> None:
 
     console = Console(highlight=False)
     for finding in findings:
-        colour = "yellow" if finding.severity == "warning" else "red"
+        colour = "red" if finding.severity == "error" else "yellow"
         console.print(f"[{colour}]{escape(text_line(finding))}[/{colour}]")
     ok = summary(findings, files)["valid"]
     console.print(f"[bold {'green' if ok else 'red'}]{summary_line(findings, files)}[/]")

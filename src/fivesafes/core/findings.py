@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# error blocks; warning informs; review (the disclosure checks') asks a person to look.
+Severity = Literal["error", "warning", "review"]
 
 
 @dataclass(frozen=True, order=True)

@@ -9,6 +9,10 @@ can name it.
 
 from __future__ import annotations
 
+from typing import cast
+
+from fivesafes.core import layout
+from fivesafes.core.findings import Finding, Severity
 from fivesafes.core.outputs.tables import Cell
 from fivesafes.models.manifest import DisclosureFinding
 
@@ -32,3 +36,15 @@ def at_cell(rule: str, path: str, cell: Cell, message: str, fix: str,
             severity: str = "error") -> DisclosureFinding:
     return make(rule, path, f"{cell.where}: {message}", severity=severity, line=cell.line,
                 column=cell.column, cell=cell.where, fix=fix)
+
+
+def as_finding(found: DisclosureFinding) -> Finding:
+    """A disclosure finding as the product's one reported finding: the output's path under
+    outputs/, its line, the rule (with its stable id when it has one), message and fix; the
+    manifest keeps the table column and cell besides."""
+    rule = found.rule if not found.id else f"{found.rule} ({found.id})"
+    severity = cast(Severity, found.severity if found.severity in ("error", "review")
+                    else "warning")
+    folder = layout.OUTPUTS_MANIFEST.rsplit("/", 1)[0]
+    return Finding(f"{folder}/{found.path}", found.line, None, rule, found.message,
+                   found.fix or "", severity)
