@@ -20,13 +20,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from fivesafes.adapters.files.handback import sha512_of
 from fivesafes.adapters.files.project import LoadedProject, load_project
 from fivesafes.adapters.ledger.append import manifest_digest
+from fivesafes.adapters.release.authentic import file_sha512
 from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.core.findings import errors
 from fivesafes.core.ledger import chain as ledger
-from fivesafes.core.lifecycle.handback import Handback, problems
+from fivesafes.core.lifecycle.handback import Handback, checked_entries
 from fivesafes.core.lifecycle.steps import latest, publication_gate
 from fivesafes.errors import FindingsError
 from fivesafes.models.ledger import ActionEntry
@@ -52,11 +52,10 @@ def check(root: Path, handback: Handback, release_zip: Path | None) -> Checked:
     """The hand-back checked against the project at ``root``; HandbackRefused otherwise."""
     project = load_project(root)
     sign_off = latest(project.record, "sign-off")
-    found = problems(handback, project.request.id,
-                     sign_off.evidence.digest if sign_off is not None else None)
+    entries, found = checked_entries(handback, project.request.id,
+                                     sign_off.evidence.digest if sign_off is not None else None)
     if found:
         raise HandbackRefused("the hand-back is refused: " + "; ".join(found))
-    entries = tuple(ActionEntry.model_validate(e) for e in handback.entries)
     already = bool(entries) and ledger.delivered(project.record,
                                                  entries[-1].evidence.delivery)
     if handback.manifest is not None:
@@ -109,7 +108,7 @@ def _publication_problems(root: Path, project: LoadedProject, entries: tuple[Act
     if handback.release.get("sha512") != entry.release.sha512 or \
             handback.release.get("file") != entry.release.file:
         return ["its release zip is not the one its publication entry records"]
-    if sha512_of(release_zip) != entry.release.sha512:
+    if file_sha512(release_zip) != entry.release.sha512:
         return [f"{release_zip.name} does not have the sha-512 its publication entry records"]
     if entry.release.includes_data and not pub.releasable_results:
         return [f"{release_zip.name} carries output data, which the policy keeps in the TRE "
@@ -129,8 +128,6 @@ def publish_release(checked: Checked, env: Mapping[str, str] | None = None) -> s
     if release is None or path is None or checked.already:
         return None
     environment = dict(os.environ) if env is None else dict(env)
-    title = str(release.get("title") or f"{checked.project.request.project.project.title}")
-    body = str(release.get("body") or f"Five Safes release {release['tag']}.")
     return to_github_release(path, str(release["sha512"]), tag=str(release["tag"]),
-                             title=title, body=body,
+                             title=str(release["title"]), body=str(release["body"]),
                              target=environment.get("GITHUB_SHA") or "main", env=environment)

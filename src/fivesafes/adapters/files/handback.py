@@ -9,7 +9,6 @@ same job (``execute`` then ``disclose``) rather than replacing it.
 
 from __future__ import annotations
 
-import hashlib
 import stat
 from dataclasses import replace
 from pathlib import Path
@@ -72,10 +71,3 @@ def write(folder: Path, handback: Handback, release_zip: Path | None = None) -> 
     write_text(target, to_json(handback))
     return target
 
-
-def sha512_of(path: Path) -> str:
-    digest = hashlib.sha512()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -92,10 +92,13 @@ def parse(text: str) -> Handback:
                     data["exit-code"], manifest, release, tuple(notes))
 
 
-def problems(handback: Handback, request_id: str, signed_off: str | None) -> list[str]:
-    """Why the hand-back may not be recorded for the request ``request_id`` whose sign-off
-    approved ``signed_off`` (the request digest); empty when it may."""
+def checked_entries(handback: Handback, request_id: str, signed_off: str | None
+                    ) -> tuple[tuple[ActionEntry, ...], list[str]]:
+    """The hand-back's entries, parsed, and why it may not be recorded for the request
+    ``request_id`` whose sign-off approved ``signed_off`` (the request digest); no reasons
+    when it may."""
     found: list[str] = []
+    entries: list[ActionEntry] = []
     if handback.request != request_id:
         found.append(f"it is for request {handback.request}, this repository's is {request_id}")
     allowed = PHASES[handback.kind]
@@ -105,6 +108,7 @@ def problems(handback: Handback, request_id: str, signed_off: str | None) -> lis
         except ValidationError as exc:
             found.append(f"entry {number} is not a record entry: {exc.errors()[0]['msg']}")
             continue
+        entries.append(entry)
         if entry.phase not in allowed:
             found.append(f"entry {number} is a {entry.phase} entry; a {handback.kind} "
                          f"hand-back holds {', '.join(sorted(allowed))} entries only")
@@ -115,7 +119,7 @@ def problems(handback: Handback, request_id: str, signed_off: str | None) -> lis
                                                                                r.sha512)]
     if handback.release is not None:
         found += _release_problems(handback.release)
-    return found
+    return tuple(entries), found
 
 
 def _result_problems(path: str, sha512: str) -> list[str]:
@@ -135,4 +139,6 @@ def _release_problems(release: dict[str, Any]) -> list[str]:
         bad.append(f"release file {name!r} is not a release zip name (<request uuid>-vN.zip)")
     if not isinstance(digest, str) or not SHA512.match(digest):
         bad.append("the release names no sha-512 of its zip")
+    bad += [f"the release names no {key}" for key in ("tag", "title", "body")
+            if not isinstance(release.get(key), str) or not release[key]]
     return bad
