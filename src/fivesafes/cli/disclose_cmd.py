@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.git import lifecycle as lifecycle_git
-from fivesafes.cli.errors import USAGE, CommandError, failing
+from fivesafes.cli.errors import failing
 from fivesafes.cli.findings_output import text_line
+from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
@@ -46,9 +47,8 @@ def open_pull_request(branch: str, base: str, attempt: int) -> str:
 @click.option("--push", is_flag=True, help="Push the disclosure branch to origin.")
 @click.option("--open-pr", is_flag=True,
               help="Open the disclosure pull request on GitHub (GITHUB_REPOSITORY, GITHUB_TOKEN).")
-@click.option("--handback", "handback_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="On the TRE runner (no token): add the manifest to the hand-back in this "
-                   "folder instead of committing it; `fivesafes handback` proposes it.")
+@handback_option("add the manifest to the hand-back in this folder instead of committing "
+                 "it; `fivesafes handback` proposes it.")
 @json_option
 def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | None, push: bool,
              open_pr: bool, handback_dir: Path | None, as_json: bool) -> None:
@@ -59,9 +59,7 @@ def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | Non
     the only thing committed: output data never enters git. Refuses (exit 1) without a
     completed execution or when a staged output changed since the run.
     """
-    if handback_dir is not None and (push or open_pr or use_branch):
-        raise CommandError("--handback writes the manifest for the hosted job; it cannot be "
-                           "combined with --branch, --push or --open-pr", USAGE)
+    refuse_recording(handback_dir, {"--branch": use_branch, "--push": push, "--open-pr": open_pr})
     with failing("disclose refused"):
         result = disclosure.prepare(project_dir, RunOptions(staging_root=staging_dir))
     out = Output(as_json)

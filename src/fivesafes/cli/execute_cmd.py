@@ -14,6 +14,7 @@ from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import LedgerError, read_record
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
@@ -37,9 +38,8 @@ from fivesafes.services.execute import execute as run_execution
               help="Commit the record and crate locally (default: in a git checkout).")
 @click.option("--push", is_flag=True,
               help="Record on origin's branch instead, by compare-and-swap (the automation).")
-@click.option("--handback", "handback_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="On the TRE runner (no token): write the attempt's record entries to a "
-                   "hand-back in this folder; a hosted job records them (`fivesafes handback`).")
+@handback_option("write the attempt's record entries to a hand-back in this folder; a "
+                 "hosted job records them (`fivesafes handback`).")
 @json_option
 def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
             workflow_mirror: Path | None, commit: bool | None, push: bool,
@@ -55,9 +55,7 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     workflow could not be retrieved, or changed since its first retrieval). A re-run is a
     new attempt; earlier attempts stay in the record. Output data stays in the staging folder.
     """
-    if handback_dir is not None and (push or commit):
-        raise CommandError("--handback leaves the recording to the hosted job; it cannot be "
-                           "combined with --push or --commit", USAGE)
+    refuse_recording(handback_dir, {"--push": push, "--commit": commit})
     options = RunOptions(staging_root=staging_dir, data_dir=data_dir,
                          workflow_mirror=workflow_mirror)
     refused: ExecutionRefused | None = None
@@ -86,7 +84,7 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
         if push:
             new = [entry_fields(e) for e in read_record(project_dir).action[before:]]
             record_remotely(project_dir, new, message, lambda work: refresh_crate(work, software()))
-        elif commit or (commit is None and handback_dir is None and is_repo(project_dir)):
+        elif commit or (commit is None and is_repo(project_dir)):
             commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
     except GitError as exc:  # local commit or the push of the record (GitRepoError)
         raise CommandError(f"execute: the attempt is recorded locally but not committed: {exc}",

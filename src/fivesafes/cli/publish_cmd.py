@@ -12,7 +12,8 @@ from fivesafes.adapters.git import lifecycle as lifecycle_git
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import USAGE, CommandError, failing
+from fivesafes.cli.errors import failing
+from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
@@ -45,10 +46,9 @@ def commit_release(root: Path, result: PublishResult, push: bool) -> str | None:
               help="Commit the record and crate (default: in a git checkout).")
 @click.option("--push", is_flag=True,
               help="Record on origin's branch instead, by compare-and-swap (the automation).")
-@click.option("--handback", "handback_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="On the TRE runner (no token): publish to the TRE folder only and hand "
-                   "back the publication entry and the public zip in this folder; the hosted "
-                   "job puts it on the GitHub Release and records it (`fivesafes handback`).")
+@handback_option("publish to the TRE folder only and hand back the publication entry and "
+                 "the public zip in this folder; the hosted job puts it on the GitHub Release "
+                 "and records it (`fivesafes handback`).")
 @json_option
 def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
             keep: Path | None, commit: bool | None, push: bool,
@@ -61,9 +61,7 @@ def publish(project_dir: Path, directory: Path | None, staging_dir: Path | None,
     writes it to each target, the publication to the record (with the zip's and the bag's
     sha-512, which `verify --record` checks), and the final crate; prints where it went.
     """
-    if handback_dir is not None and (push or commit):
-        raise CommandError("--handback leaves the recording to the hosted job; it cannot be "
-                           "combined with --push or --commit", USAGE)
+    refuse_recording(handback_dir, {"--push": push, "--commit": commit})
     kept = Path(tempfile.mkdtemp(prefix="fivesafes-zip-")) if handback_dir else keep
     options = PublishOptions(software=software(), run=RunOptions(staging_root=staging_dir),
                              directory=directory, keep=kept, defer_github=bool(handback_dir))
@@ -104,8 +102,8 @@ def hand_back(folder: Path, project_dir: Path, result: PublishResult, kept: Path
         release = None
         if "github-release" in project.policy.publication.targets:
             zip_path = kept / entry.release.file
-            version = int(result.tag.rsplit("/v", 1)[1])
-            title, body = release_text(project, version, result.tag, entry.release.file)
+            title, body = release_text(project, result.version, result.tag,
+                                       entry.release.file)
             release = {"file": entry.release.file, "sha512": entry.release.sha512,
                        "tag": result.tag, "title": title, "body": body}
         handback.write(folder, Handback(

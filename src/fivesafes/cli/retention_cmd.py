@@ -14,6 +14,7 @@ from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import LedgerError
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
 from fivesafes.services.retention import apply_retention
@@ -30,9 +31,8 @@ from fivesafes.services.retention import apply_retention
               help="Commit the record and crate locally (default: in a git checkout).")
 @click.option("--push", is_flag=True,
               help="Record on origin's branch instead, by compare-and-swap (the automation).")
-@click.option("--handback", "handback_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="On the TRE runner (no token): hand back the removal's record entry in "
-                   "this folder; a hosted job records it (`fivesafes handback`).")
+@handback_option("hand back the removal's record entry in this folder; a hosted job "
+                 "records it (`fivesafes handback`).")
 def retention(project_dir: Path, staging_dir: Path | None, dry_run: bool, as_json: bool,
               commit: bool | None, push: bool, handback_dir: Path | None) -> None:
     """Remove the request's staging folder once its retention has passed, and record it.
@@ -43,9 +43,7 @@ def retention(project_dir: Path, staging_dir: Path | None, dry_run: bool, as_jso
     The removal is a `retention` entry in the action record. Exit 0 whether something was
     removed or kept; 1 when the request is not valid; 3 when the record could not be pushed.
     """
-    if handback_dir is not None and (push or commit):
-        raise CommandError("--handback leaves the recording to the hosted job; it cannot be "
-                           "combined with --push or --commit", USAGE)
+    refuse_recording(handback_dir, {"--push": push, "--commit": commit})
     try:
         result = apply_retention(project_dir, staging=staging_dir, dry_run=dry_run)
     except (UnreadableProject, LedgerError) as exc:
@@ -55,16 +53,15 @@ def retention(project_dir: Path, staging_dir: Path | None, dry_run: bool, as_jso
                            FINDINGS) from None
     except StagingError as exc:
         raise CommandError(f"retention refused: {exc}", FINDINGS) from None
+    message = "fivesafes: staging folder removed after retention"
     if result.entry is not None and handback_dir is not None:
         from fivesafes.adapters.files import handback
         from fivesafes.core.lifecycle.handback import Handback
 
         handback.write(handback_dir, Handback(
-            "retention", result.request, (entry_fields(result.entry),),
-            "fivesafes: staging folder removed after retention"))
+            "retention", result.request, (entry_fields(result.entry),), message))
     elif result.entry is not None:
         refresh_crate(project_dir, software())
-        message = "fivesafes: staging folder removed after retention"
         try:
             if push:
                 record_remotely(project_dir, [entry_fields(result.entry)], message,

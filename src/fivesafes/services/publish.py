@@ -68,6 +68,7 @@ class PublishResult:
     sha512: str
     includes_data: bool
     locations: tuple[str, ...]
+    version: int  # the request's release number: its tag is <uuid>/v<version>
 
 
 def _manifest(root: Path) -> OutputsManifest:
@@ -221,4 +222,5 @@ def publish(root: Path, options: PublishOptions) -> PublishResult:
     write_record(root, ledger.append(project.record,
                                      _entry(project, version, now, digest, env, release)))
     refresh_crate(root, options.software)  # from the record alone, as `crate build` does
-    return PublishResult(tag, now, public.sha512, public.includes_data, tuple(locations))
+    return PublishResult(tag, now, public.sha512, public.includes_data, tuple(locations),
+                         version)
