@@ -41,7 +41,7 @@ def test_manifest_lists_outputs_and_the_small_cell(executed: Path, staging: Path
     assert [o["path"] for o in manifest["output"]] == ["counts_by_region.csv", "notes.txt",
                                                        "summary.json"]
     assert manifest["execution"] == read_record(executed).action[-1].id
-    assert [(f.rule, f.path, f.line) for f in result.report.findings] == [
+    assert [(f.rule, f.file, f.line) for f in result.report.findings] == [
         ("disclosure.min-cell-count", "counts_by_region.csv", 3),
         ("disclosure.identifier.email", "notes.txt", 2)]
     assert "Isles" not in (executed / layout.OUTPUTS_MANIFEST).read_text()

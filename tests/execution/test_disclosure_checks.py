@@ -73,7 +73,7 @@ def test_acro_results_are_summarised_and_failures_flagged() -> None:
                            RULES)
     assert report.acro_summary == ("results.json: ACRO 0.4.5: 3 outputs (1 fail, 1 pass, "
                                    "1 review)")
-    assert [(f.path, f.message) for f in report.findings] == [
+    assert [(f.file, f.message) for f in report.findings] == [
         ("t1.csv", "ACRO output 'output_1' is fail: x")]
 
 

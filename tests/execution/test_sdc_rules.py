@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fivesafes.core.outputs.found import to_manifest
 from fivesafes.core.outputs.sdc import OutputSample, check_outputs
 from fivesafes.core.outputs.tables import header_kind, parse
 from fivesafes.models.policy import Disclosure
@@ -173,7 +174,7 @@ def test_identifiers_nhs_and_email_are_errors() -> None:
 def test_findings_never_quote_values_or_row_labels() -> None:
     text = "diagnosis,n\nVery rare syndrome,3\nCommon cold,500\n"
     report = check_outputs([sample("t.csv", text)], RULES)
-    committed = json.dumps([f.model_dump() for f in report.findings])
+    committed = json.dumps([to_manifest(f).model_dump() for f in report.findings])
     assert "rare" not in committed
     assert '"3"' not in committed
     assert all(f.fix for f in report.findings)

@@ -14,7 +14,7 @@ from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
-from fivesafes.core.outputs.found import as_finding
+from fivesafes.core.outputs.found import reported as as_reported
 from fivesafes.services import disclose as disclosure
 from fivesafes.services.execute import RunOptions
 
@@ -65,7 +65,7 @@ def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | Non
     out = Output(as_json)
     out.line(f"wrote {layout.OUTPUTS_MANIFEST}: {len(result.manifest.output)} output(s), "
              f"{len(result.report.findings)} finding(s)")
-    reported = [as_finding(f) for f in result.report.findings]
+    reported = [as_reported(f) for f in result.report.findings]
     for finding in reported:  # the product's one finding, printed by the one text reporter
         out.line(f"  {text_line(finding)}")
     if result.report.acro_summary:

@@ -1,7 +1,11 @@
 """A finding: what is wrong, where (file, line, column), and how to fix it.
 
 Every check in the product reports through this one type so the text, JSON and GitHub
-annotation renderings stay consistent.
+annotation renderings stay consistent: validation, verify, import, doctor, the catalogue and
+the disclosure checks all build it. The disclosure checks fill the optional fields too (a
+stable ``id`` an override names, the table column and cell, the checker that found it); the
+outputs manifest stores those findings in its own file format (``DisclosureFinding``), converted
+at the one place the manifest is written and read back.
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ class Finding:
     message: str
     fix: str = ""
     severity: Severity = "error"
+    id: str | None = None  # stable across runs on the same bytes: what an override names
+    table_column: str | None = None  # the column's name, when the finding is in a table
+    cell: str | None = None  # the cell by row label and column name, never its value
+    source: str | None = None  # which checker found it (fivesafes or acro)
 
     @property
     def where(self) -> str:
@@ -40,7 +48,12 @@ class Finding:
         return text
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """Every field; the optional disclosure fields only when set, so a validation
+        finding's JSON is the same as before they existed."""
+        return {k: v for k, v in asdict(self).items() if v is not None or k in _ALWAYS}
+
+
+_ALWAYS = frozenset({"file", "line", "column", "rule", "message", "fix", "severity"})
 
 
 def errors(findings: list[Finding]) -> list[Finding]:

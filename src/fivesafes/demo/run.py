@@ -235,7 +235,7 @@ OLU_AGAIN = "```fivesafes\napprove counts_by_region.csv\n```\nSecondary suppress
 
 def _show_findings(say: Say, result: Disclosed) -> None:
     for finding in result.report.findings:
-        where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+        where = f"{finding.file}:{finding.line}" if finding.line else finding.file
         say("disclosure check", f"{finding.severity}: {where}: {finding.message} "
             f"[{finding.id}]")
     if not result.report.findings:

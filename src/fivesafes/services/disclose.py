@@ -31,6 +31,7 @@ from fivesafes.core.lifecycle.steps import (
     completed_execution,
     disclosure_gate,
 )
+from fivesafes.core.outputs.found import to_manifest
 from fivesafes.core.outputs.sdc import DisclosureReport, OutputSample, check_outputs
 from fivesafes.models.ledger import ActionEntry, Result
 from fivesafes.models.manifest import Excluded, OutputsManifest
@@ -124,7 +125,8 @@ def build_manifest(request_id: str, execution: ActionEntry,
                 for r in execution.results if r.path in report.excluded]
     return OutputsManifest(request=request_id, execution=execution.id,
                            attempt=execution.attempt, output=proposed,
-                           finding=list(report.findings), exception=list(report.exceptions),
+                           finding=[to_manifest(f) for f in report.findings],
+                           exception=list(report.exceptions),
                            excluded=excluded, acro_summary=report.acro_summary)
 
 

@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fivesafes.core.findings import Finding, Severity
 from fivesafes.core.outputs.found import make
 from fivesafes.core.outputs.tables import Table
-from fivesafes.models.manifest import DisclosureFinding, ExceptionRequest
+from fivesafes.models.manifest import ExceptionRequest
 
 CHECKS = {
     "minimumthresholdcheck": "min-cell-count", "threshold": "min-cell-count",
@@ -38,7 +39,7 @@ class AcroReading:
     """What one results.json says, with paths relative to the outputs folder."""
 
     version: str
-    findings: list[DisclosureFinding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     exceptions: list[ExceptionRequest] = field(default_factory=list)
     excluded: dict[str, str] = field(default_factory=dict)  # path -> reason
     covered: set[str] = field(default_factory=set)  # files ACRO checked
@@ -62,6 +63,9 @@ def is_results(text: str) -> dict[str, Any] | None:
     return None
 
 
+SEVERITIES: dict[str, Severity] = {"fail": "error", "review": "review"}
+
+
 def _line(table: Table | None, row: str) -> int | None:
     if table is None:
         return None
@@ -72,8 +76,8 @@ def _line(table: Table | None, row: str) -> int | None:
 
 
 def _cells(path: str, item: Mapping[str, Any], table: Table | None,
-           severity: str) -> list[DisclosureFinding]:
-    found: list[DisclosureFinding] = []
+           severity: Severity) -> list[Finding]:
+    found: list[Finding] = []
     outcome = item.get("outcome") if isinstance(item.get("outcome"), dict) else {}
     assert isinstance(outcome, dict)
     for column, rows in sorted(outcome.items()):
@@ -89,7 +93,7 @@ def _cells(path: str, item: Mapping[str, Any], table: Table | None,
                          else f"row {index + 1} of ACRO's outcome, column '{column}'")
                 found.append(make(
                     f"disclosure.acro.{rule}", path, f"{where}: ACRO's {check} failed",
-                    severity=severity, line=line, column=str(column),
+                    severity=severity, line=line, table_column=str(column),
                     cell=where, source="acro",
                     fix="suppress or merge the cell in the analysis, or request an exception "
                         "with ACRO's add_exception"))
@@ -118,7 +122,7 @@ def read(results_path: str, data: Mapping[str, Any], tables: Mapping[str, Table]
             for path in files:
                 reading.excluded[path] = f"ACRO marks it '{DO_NOT_RELEASE}' ({key})"
             continue
-        severity = {"fail": "error", "review": "review"}.get(status)
+        severity = SEVERITIES.get(status)
         for path in files:
             reading.covered.add(path)
             if severity is None:
@@ -149,11 +153,11 @@ def read(results_path: str, data: Mapping[str, Any], tables: Mapping[str, Table]
 
 def checksum_findings(folder: str, texts: Mapping[str, str],
                       sha256: Mapping[str, str]) -> tuple[dict[str, str],
-                                                          list[DisclosureFinding]]:
+                                                          list[Finding]]:
     """ACRO's ``checksums/<name>.txt`` (excluded) checked against the files' sha-256."""
     prefix = posixpath.join(folder, "checksums/") if folder else "checksums/"
     excluded: dict[str, str] = {}
-    found: list[DisclosureFinding] = []
+    found: list[Finding] = []
     for path, text in sorted(texts.items()):
         if not path.startswith(prefix) or not path.endswith(".txt"):
             continue

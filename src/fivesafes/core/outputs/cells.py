@@ -11,14 +11,14 @@ so it needs a second suppressed cell (secondary suppression).
 
 from __future__ import annotations
 
+from fivesafes.core.findings import Finding
 from fivesafes.core.outputs.found import at_cell, make
 from fivesafes.core.outputs.tables import Cell, Table
-from fivesafes.models.manifest import DisclosureFinding
 from fivesafes.models.policy import Disclosure
 
 
-def _thresholds(table: Table, rules: Disclosure) -> list[DisclosureFinding]:
-    found: list[DisclosureFinding] = []
+def _thresholds(table: Table, rules: Disclosure) -> list[Finding]:
+    found: list[Finding] = []
     for cell in table.cells("count"):
         if cell.value is None:
             continue
@@ -61,8 +61,8 @@ def _groups(table: Table) -> dict[str, list[Cell]]:
     return groups
 
 
-def _class_disclosure(table: Table) -> list[DisclosureFinding]:
-    found: list[DisclosureFinding] = []
+def _class_disclosure(table: Table) -> list[Finding]:
+    found: list[Finding] = []
     categories = max((len(v) for v in _groups(table).values()), default=0)
     if categories < 2:
         return found
@@ -80,13 +80,13 @@ def _class_disclosure(table: Table) -> list[DisclosureFinding]:
             "disclosure.class", table.path,
             f"every unit of the group at line {only.line} is in one category ({what}), so "
             "the table discloses that category for each of them", line=only.line,
-            column=only.column, cell=only.where,
+            table_column=only.column, cell=only.where,
             fix="merge the group with another, or suppress the group's cells"))
     return found
 
 
 def _recoverable(table: Table, line: list[Cell], margin: Cell | None,
-                 along: str) -> list[DisclosureFinding]:
+                 along: str) -> list[Finding]:
     hidden = [c for c in line if c.suppressed]
     if margin is None or margin.value is None or len(hidden) != 1:
         return []
@@ -99,8 +99,8 @@ def _recoverable(table: Table, line: list[Cell], margin: Cell | None,
         "suppress the margin too")]
 
 
-def _secondary(table: Table) -> list[DisclosureFinding]:
-    found: list[DisclosureFinding] = []
+def _secondary(table: Table) -> list[Finding]:
+    found: list[Finding] = []
     counts = [c for c in table.columns("count") if c not in table.margin_columns]
     body = [r for r in range(len(table.rows)) if r not in table.margin_rows]
     for margin_col in sorted(table.margin_columns):
@@ -115,7 +115,7 @@ def _secondary(table: Table) -> list[DisclosureFinding]:
     return list(unique.values())
 
 
-def frequency_findings(table: Table, rules: Disclosure) -> list[DisclosureFinding]:
+def frequency_findings(table: Table, rules: Disclosure) -> list[Finding]:
     """Every frequency-table finding of ``table``."""
     if not table.columns("count"):
         return []

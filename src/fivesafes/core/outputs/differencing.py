@@ -14,9 +14,9 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from fivesafes.core.findings import Finding
 from fivesafes.core.outputs.found import make
 from fivesafes.core.outputs.tables import Table, header_kind
-from fivesafes.models.manifest import DisclosureFinding
 from fivesafes.models.policy import Disclosure
 
 
@@ -59,10 +59,10 @@ def _body(table: Table) -> tuple[float, int, int]:
 
 
 def findings(tables: Mapping[str, Table], json_texts: Mapping[str, str],
-             rules: Disclosure) -> list[DisclosureFinding]:
+             rules: Disclosure) -> list[Finding]:
     """Cells of one output recoverable from a total stated in another."""
     stated = [t for path, text in sorted(json_texts.items()) for t in totals(path, text)]
-    found: list[DisclosureFinding] = []
+    found: list[Finding] = []
     for path, table in sorted(tables.items()):
         if not table.columns("count"):
             continue
@@ -78,7 +78,7 @@ def findings(tables: Mapping[str, Table], json_texts: Mapping[str, str],
             else:
                 continue
             found.append(make(
-                "disclosure.differencing", path, message, line=line, column=key,
+                "disclosure.differencing", path, message, line=line, table_column=key,
                 fix=f"suppress a second cell (secondary suppression), or drop or round "
                     f"'{key}' in {other}"))
     return found

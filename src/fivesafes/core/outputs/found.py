@@ -4,17 +4,22 @@ A finding names the output, the line, the column and the cell (by its row label 
 name), the rule and the fix, and never the value: the manifest holding it is committed to git.
 Its ``id`` is derived from rule, path, line and column, so the same finding on the same bytes
 has the same id run after run, and a checker's override or a researcher's exception request
-can name it.
+can name it. The checks build the product's one :class:`Finding` (its ``file`` is the output's
+path under the outputs folder); :func:`to_manifest` and :func:`from_manifest` are the one
+crossing to and from the manifest's file format.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import cast
 
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding, Severity
 from fivesafes.core.outputs.tables import Cell
 from fivesafes.models.manifest import DisclosureFinding
+
+OUTPUTS_FOLDER = layout.OUTPUTS_MANIFEST.rsplit("/", 1)[0]
 
 
 def finding_id(rule: str, path: str, line: int | None, column: str | None) -> str:
@@ -24,27 +29,39 @@ def finding_id(rule: str, path: str, line: int | None, column: str | None) -> st
     return f"{rule.removeprefix('disclosure.')}@{where}"
 
 
-def make(rule: str, path: str, message: str, *, severity: str = "error",
-         line: int | None = None, column: str | None = None, cell: str | None = None,
-         fix: str | None = None, source: str = "fivesafes") -> DisclosureFinding:
-    return DisclosureFinding(rule=rule, path=path, line=line, message=message,
-                             severity=severity, id=finding_id(rule, path, line, column),
-                             column=column, cell=cell, fix=fix, source=source)
+def make(rule: str, path: str, message: str, *, severity: Severity = "error",
+         line: int | None = None, table_column: str | None = None, cell: str | None = None,
+         fix: str | None = None, source: str = "fivesafes") -> Finding:
+    return Finding(path, line, None, rule, message, fix or "", severity,
+                   id=finding_id(rule, path, line, table_column), table_column=table_column,
+                   cell=cell, source=source)
 
 
 def at_cell(rule: str, path: str, cell: Cell, message: str, fix: str,
-            severity: str = "error") -> DisclosureFinding:
+            severity: Severity = "error") -> Finding:
     return make(rule, path, f"{cell.where}: {message}", severity=severity, line=cell.line,
-                column=cell.column, cell=cell.where, fix=fix)
+                table_column=cell.column, cell=cell.where, fix=fix)
 
 
-def as_finding(found: DisclosureFinding) -> Finding:
-    """A disclosure finding as the product's one reported finding: the output's path under
-    outputs/, its line, the rule (with its stable id when it has one), message and fix; the
-    manifest keeps the table column and cell besides."""
-    rule = found.rule if not found.id else f"{found.rule} ({found.id})"
-    severity = cast(Severity, found.severity if found.severity in ("error", "review")
+def to_manifest(found: Finding) -> DisclosureFinding:
+    """The finding as the outputs manifest stores it (``path``, ``column`` the table's)."""
+    return DisclosureFinding(rule=found.rule, path=found.file, line=found.line,
+                             message=found.message, severity=found.severity, id=found.id,
+                             column=found.table_column, cell=found.cell,
+                             fix=found.fix or None, source=found.source)
+
+
+def from_manifest(stored: DisclosureFinding) -> Finding:
+    """A finding read back from a manifest (an unknown severity reads as a warning)."""
+    severity = cast(Severity, stored.severity if stored.severity in ("error", "review")
                     else "warning")
-    folder = layout.OUTPUTS_MANIFEST.rsplit("/", 1)[0]
-    return Finding(f"{folder}/{found.path}", found.line, None, rule, found.message,
-                   found.fix or "", severity)
+    return Finding(stored.path, stored.line, None, stored.rule, stored.message,
+                   stored.fix or "", severity, id=stored.id, table_column=stored.column,
+                   cell=stored.cell, source=stored.source)
+
+
+def reported(found: Finding) -> Finding:
+    """The finding as a person reads it: the file under ``outputs/``, the rule with its id
+    (what an override or an exception request names)."""
+    rule = found.rule if not found.id else f"{found.rule} ({found.id})"
+    return dataclasses.replace(found, file=f"{OUTPUTS_FOLDER}/{found.file}", rule=rule)

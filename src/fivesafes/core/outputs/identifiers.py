@@ -12,8 +12,8 @@ import csv
 import io
 import re
 
+from fivesafes.core.findings import Finding, Severity
 from fivesafes.core.outputs.found import make
-from fivesafes.models.manifest import DisclosureFinding
 
 BIRTH_HEADER = re.compile(r"birth|dob", re.IGNORECASE)
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -23,7 +23,7 @@ DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b")
 BIRTH_WORDS = re.compile(r"\b(?:dob|d\.o\.b|date of birth|born)\b", re.IGNORECASE)
 WORDS = {"email": "an e-mail address", "nhs-number": "an NHS number",
          "postcode": "a UK postcode", "date-of-birth": "a date of birth"}
-SEVERITY = {"email": "error", "nhs-number": "error", "postcode": "warning",
+SEVERITY: dict[str, Severity] = {"email": "error", "nhs-number": "error", "postcode": "warning",
             "date-of-birth": "warning"}
 
 
@@ -62,12 +62,12 @@ def identifier_lines(text: str) -> dict[str, list[int]]:
     return hits
 
 
-def findings(path: str, text: str) -> list[DisclosureFinding]:
+def findings(path: str, text: str) -> list[Finding]:
     hits = identifier_lines(text)
     births = _birth_dates(path, text)
     if births:
         hits["date-of-birth"] = births
-    found: list[DisclosureFinding] = []
+    found: list[Finding] = []
     for rule, lines in sorted(hits.items()):
         more = f" ({len(lines)} lines in all)" if len(lines) > 1 else ""
         found.append(make(f"disclosure.identifier.{rule}", path,

@@ -9,23 +9,23 @@ every magnitude column is marked ``review``: never passed automatically.
 
 from __future__ import annotations
 
+from fivesafes.core.findings import Finding
 from fivesafes.core.outputs.found import make
 from fivesafes.core.outputs.tables import Table
-from fivesafes.models.manifest import DisclosureFinding
 from fivesafes.models.policy import Disclosure
 
 
 def needs_review(table: Table, rules: Disclosure, *, unclassified: bool = False,
-                 ) -> list[DisclosureFinding]:
+                 ) -> list[Finding]:
     """One ``review`` finding per magnitude column (or per unclassified numeric table)."""
-    found: list[DisclosureFinding] = []
+    found: list[Finding] = []
     for c in table.columns("magnitude"):
         name = table.header[c].strip()
         found.append(make(
             "disclosure.dominance", table.path,
             f"column '{name}' holds magnitudes; dominance (NK n={rules.nk_n} "
             f"k={rules.nk_k:.0%}, p% {rules.p_ratio:.0%}) cannot be checked without the "
-            "microdata behind each cell", severity="review", line=1, column=name,
+            "microdata behind each cell", severity="review", line=1, table_column=name,
             fix="run the analysis through ACRO so its NK and p% checks travel with the "
                 "output, or a checker confirms no cell is dominated by one or two units"))
     if unclassified and not found and not table.columns("count"):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
+from fivesafes.core.findings import Finding
 from fivesafes.core.outputs.found import make
 from fivesafes.core.outputs.tables import Table, number, words
-from fivesafes.models.manifest import DisclosureFinding
 from fivesafes.models.policy import Disclosure
 
 PATTERNS = (
@@ -25,15 +25,15 @@ DOF_HEADERS = {("df", "resid"), ("df", "residuals"), ("dof",), ("residual", "df"
 
 
 def _finding(path: str, line: int, dof: int, rules: Disclosure,
-             column: str | None = None) -> DisclosureFinding:
+             column: str | None = None) -> Finding:
     return make("disclosure.residual-dof", path,
                 f"a model with {dof} residual degrees of freedom, under the minimum of "
-                f"{rules.min_residual_dof}", line=line, column=column,
+                f"{rules.min_residual_dof}", line=line, table_column=column,
                 fix="fit the model on more observations or fewer parameters")
 
 
-def text_findings(path: str, text: str, rules: Disclosure) -> list[DisclosureFinding]:
-    found: list[DisclosureFinding] = []
+def text_findings(path: str, text: str, rules: Disclosure) -> list[Finding]:
+    found: list[Finding] = []
     for number_, line in enumerate(text.splitlines(), start=1):
         for pattern in PATTERNS:
             for match in pattern.finditer(line):
@@ -43,8 +43,8 @@ def text_findings(path: str, text: str, rules: Disclosure) -> list[DisclosureFin
     return found
 
 
-def table_findings(table: Table, rules: Disclosure) -> list[DisclosureFinding]:
-    found: list[DisclosureFinding] = []
+def table_findings(table: Table, rules: Disclosure) -> list[Finding]:
+    found: list[Finding] = []
     for c, name in enumerate(table.header):
         if tuple(words(name)) not in DOF_HEADERS:
             continue

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from fivesafes.core.findings import Finding
 from fivesafes.core.outputs import acro, cells, differencing, identifiers, magnitude, regression
 from fivesafes.core.outputs.found import make
 from fivesafes.core.outputs.identifiers import identifier_lines, nhs_number_valid
 from fivesafes.core.outputs.tables import Table, parse
-from fivesafes.models.manifest import DisclosureFinding, ExceptionRequest
+from fivesafes.models.manifest import ExceptionRequest
 from fivesafes.models.policy import Disclosure
 
 __all__ = ["DisclosureReport", "OutputSample", "check_outputs", "identifier_lines",
@@ -44,25 +45,25 @@ class OutputSample:
 
 @dataclass(frozen=True)
 class DisclosureReport:
-    findings: tuple[DisclosureFinding, ...]
+    findings: tuple[Finding, ...]
     acro_summary: str | None = None
     exceptions: tuple[ExceptionRequest, ...] = ()
     excluded: dict[str, str] = field(default_factory=dict)  # path -> why never proposed
 
 
-def _limited(findings: Iterable[DisclosureFinding]) -> list[DisclosureFinding]:
+def _limited(findings: Iterable[Finding]) -> list[Finding]:
     by_rule: dict[tuple[str, str], int] = {}
-    kept: dict[str, DisclosureFinding] = {}
+    kept: dict[str, Finding] = {}
     for f in findings:
-        key = (f.rule, f.path)
+        key = (f.rule, f.file)
         by_rule[key] = by_rule.get(key, 0) + 1
         if by_rule[key] <= MAX_PER_RULE:
-            kept.setdefault(f.id or f"{f.rule}@{f.path}", f)
+            kept.setdefault(f.id or f"{f.rule}@{f.file}", f)
     return list(kept.values())
 
 
 def researcher_exceptions(path: str, text: str) -> tuple[list[ExceptionRequest],
-                                                         list[DisclosureFinding]]:
+                                                         list[Finding]]:
     """``exceptions.toml`` the workflow wrote: ``[[exception]] finding, reason[, path,
     structural-zero]``; a malformed file is itself a finding."""
     try:
@@ -77,21 +78,21 @@ def researcher_exceptions(path: str, text: str) -> tuple[list[ExceptionRequest],
     return found, []
 
 
-def _apply(findings: list[DisclosureFinding],
-           exceptions: Sequence[ExceptionRequest]) -> list[DisclosureFinding]:
+def _apply(findings: list[Finding],
+           exceptions: Sequence[ExceptionRequest]) -> list[Finding]:
     """Structural zeros the researcher declared (with a reason) become warnings."""
     structural = {e.finding: e.reason for e in exceptions if e.structural_zero and e.reason}
-    out: list[DisclosureFinding] = []
+    out: list[Finding] = []
     for f in findings:
         if f.rule == "disclosure.zero" and f.id in structural:
-            f = f.model_copy(update={"severity": "warning", "message": f"{f.message}; marked "
-                                     f"a structural zero by the researcher: {structural[f.id]}"})
+            f = replace(f, severity="warning", message=f"{f.message}; marked a structural "
+                        f"zero by the researcher: {structural[f.id]}")
         out.append(f)
     return out
 
 
-def _file_rules(sample: OutputSample, rules: Disclosure) -> list[DisclosureFinding]:
-    found: list[DisclosureFinding] = []
+def _file_rules(sample: OutputSample, rules: Disclosure) -> list[Finding]:
+    found: list[Finding] = []
     if sample.size > rules.max_file_bytes:
         found.append(make("disclosure.size", sample.path, f"{sample.size} bytes, over the "
                           f"limit of {rules.max_file_bytes}", fix="split or reduce the output"))
@@ -119,7 +120,7 @@ def check_outputs(samples: Sequence[OutputSample], rules: Disclosure) -> Disclos
             table = parse(s.path, s.text)
             if table is not None:
                 tables[s.path] = table
-    findings: list[DisclosureFinding] = []
+    findings: list[Finding] = []
     exceptions: list[ExceptionRequest] = []
     excluded: dict[str, str] = {}
     summaries: list[str] = []
