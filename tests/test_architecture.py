@@ -59,3 +59,18 @@ def test_no_folder_is_crowded() -> None:
             continue  # one module per command, by design
         count = len([p for p in folder.glob("*.py") if p.name != "__init__.py"])
         assert count <= MAX_MODULES, f"{folder.relative_to(PACKAGE)} holds {count} modules"
+
+
+RENAMES_INTO_PLACE = ("os.replace(", "tempfile.mkstemp(", "NamedTemporaryFile(")
+
+
+def test_only_the_atomic_module_moves_files_into_place() -> None:
+    """One atomic writer: nothing else picks temporary names or renames files into place."""
+    home = PACKAGE / "adapters" / "files" / "atomic.py"
+    for path in MODULES:
+        if path == home:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for call in RENAMES_INTO_PLACE:
+            assert call not in text, (f"{path.relative_to(PACKAGE)} calls {call[:-1]}: "
+                                      "write through fivesafes.adapters.files.atomic")

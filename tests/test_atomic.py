@@ -54,3 +54,31 @@ def test_the_action_record_is_written_atomically(tmp_path: Path) -> None:
     write_record(tmp_path, ActionRecord())
     folder = (tmp_path / layout.ACTIONS).parent
     assert [p.name for p in folder.iterdir()] == [Path(layout.ACTIONS).name]
+
+
+def test_a_set_of_files_lands_whole_or_not_at_all(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"a/one.txt": "1\n", "b/two.txt": "2\n"}
+    assert atomic.write_all(tmp_path, files) == ["a/one.txt", "b/two.txt"]
+    assert (tmp_path / "b" / "two.txt").read_text() == "2\n"
+    assert stat.S_IMODE((tmp_path / "a" / "one.txt").stat().st_mode) == 0o644
+
+    target = tmp_path / "c"
+    with pytest.raises(TypeError):
+        atomic.write_all(target, {"first.txt": "x", "second.txt": 3})  # type: ignore[dict-item]
+    assert not any(p.is_file() for p in target.rglob("*"))
+
+
+def test_a_pending_file_has_a_unique_name_and_leaves_nothing_when_discarded(
+        tmp_path: Path) -> None:
+    target = tmp_path / "workspace.duckdb"
+    first, second = atomic.Pending(target), atomic.Pending(target)
+    assert first.path != second.path
+    assert first.path.parent == tmp_path
+    first.path.write_bytes(b"db")
+    first.path.with_name(first.path.name + ".wal").write_bytes(b"log")
+    first.discard()
+    second.path.write_bytes(b"kept")
+    second.commit()
+    second.discard()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["workspace.duckdb"]
+    assert target.read_bytes() == b"kept"

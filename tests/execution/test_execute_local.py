@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.support.execution import python_command, set_executor, sign_off
+from tests.support.execution import need_sandbox, python_command, set_executor, sign_off
 
 from fivesafes.adapters.executors.base import StagingError, sha512_file
 from fivesafes.adapters.ledger.file import read_record
@@ -85,6 +85,7 @@ def test_cli_exit_code_3_and_reason_for_a_failed_run(tre_project: Path, staging:
 @pytest.mark.parametrize("sandbox", ["bubblewrap", "unshare", "none"])
 def test_timeout_stops_the_whole_process_group(tre_project: Path, staging: Path,
                                                sandbox: str) -> None:
+    need_sandbox(sandbox)
     sign_off(tre_project)
     beat = ("import pathlib, sys, time\n"
             "for n in range(100000):\n"

@@ -20,10 +20,9 @@ from typing import Any
 
 import pytest
 import tomlkit
-from tests.support.execution import set_executor, sign_off
+from tests.support.execution import need_sandbox, set_executor, sign_off
 from tests.support.hunt import KEY, TOKEN, hunt_script, plant
 
-from fivesafes.adapters.executors.sandbox.probe import working
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.core.crate.spec import SANDBOXED
 
@@ -47,17 +46,6 @@ CRATE = {"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": [
     {"@id": "./", "@type": "Dataset", "mainEntity": {"@id": "hunt.cwl"}},
     {"@id": "hunt.cwl", "@type": ["File", "SoftwareSourceCode", "ComputationalWorkflow"],
      "programmingLanguage": {"@id": "https://w3id.org/workflowhub/workflow-ro-crate#cwl"}}]}
-
-
-def need(kind: str) -> None:
-    """Skip where this machine has no such isolation; CI must have both."""
-    if kind == "none":
-        return
-    sandbox, why = working(kind)
-    if sandbox is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"no {kind} sandbox on this CI machine: {why}")
-        pytest.skip(f"no {kind} sandbox here: {why}")
 
 
 def _workflow(tre_project: Path, folder: str, language: str, inputs: list[dict[str, str]]) -> None:
@@ -134,7 +122,7 @@ def judge(kind: str, report: dict[str, Any], tre_project: Path, staging: Path,
 @pytest.mark.parametrize("kind", ["bubblewrap", "unshare", "none"])
 def test_a_hostile_local_workflow_finds_no_token_and_no_key(
         tre_project: Path, staging: Path, tmp_path: Path, kind: str) -> None:
-    need(kind)
+    need_sandbox(kind)
     env = runner_secrets(tre_project, staging, tmp_path)
     _workflow(tre_project, "hunt", "python", [])
     set_executor(tre_project, command=["python", "{workflow}/hunt.py", "{outputs}"], sandbox=kind)
@@ -148,7 +136,7 @@ def test_a_hostile_local_workflow_finds_no_token_and_no_key(
 @pytest.mark.parametrize("kind", ["bubblewrap", "unshare", "none"])
 def test_a_hostile_cwl_tool_finds_no_token_and_no_key(
         tre_project: Path, staging: Path, tmp_path: Path, kind: str) -> None:
-    need(kind)
+    need_sandbox(kind)
     env = runner_secrets(tre_project, staging, tmp_path)
     (tre_project / "hunt" / "hunt.cwl").write_text(CWL.format(python=json.dumps(sys.executable)))
     (tre_project / "hunt" / "ro-crate-metadata.json").write_text(json.dumps(CRATE))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.support.execution import python_command, set_executor, sign_off
+from tests.support.execution import need_sandbox, python_command, set_executor, sign_off
 
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.models.ledger import ActionEntry
@@ -120,6 +120,7 @@ ESCAPE = ("import ctypes, sys, pathlib; libc = ctypes.CDLL(None, use_errno=True)
 def test_the_workflow_cannot_remount_a_read_only_folder_writable(
         tre_project: Path, staging: Path, tmp_path: Path, sandbox: str) -> None:
     """Root in its user namespace, but without capabilities: no remount, no write."""
+    need_sandbox(sandbox)
     tools = tmp_path / "tre-tools"
     tools.mkdir()
     set_executor(tre_project, command=[*python_command(ESCAPE), str(tools)], sandbox=sandbox,

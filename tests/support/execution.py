@@ -14,8 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomlkit
 
+from fivesafes.adapters.executors.sandbox.probe import working
 from fivesafes.adapters.files.project import read_tree
 from fivesafes.adapters.ledger.append import append_entry
 from fivesafes.adapters.ledger.file import read_record
@@ -53,6 +55,18 @@ def manifest_digest(root: Path) -> str:
 
 def decide_disclosure(root: Path, status: str = "completed") -> None:
     decision(root, "disclosure", status, manifest_digest(root), ["olu-checker", "chris-checker"])
+
+
+def need_sandbox(kind: str) -> None:
+    """Skip where this machine has no such isolation (``none`` always works); on CI a missing
+    sandbox fails instead, so the isolation tests never pass by being skipped there."""
+    if kind == "none":
+        return
+    sandbox, why = working(kind)
+    if sandbox is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"no {kind} sandbox on this CI machine: {why}")
+        pytest.skip(f"no {kind} sandbox here: {why}")
 
 
 def set_executor(root: Path, **values: Any) -> None:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fivesafes.adapters.files import atomic
 from fivesafes.adapters.release.folder_reader import read_folder, read_member
 from fivesafes.adapters.release.reader import Limits, ReadResult, Unreadable, read_zip
 from fivesafes.core.crate.profile_versions import profile_findings
@@ -188,19 +187,4 @@ def write_files(root: Path, files: dict[str, str | bytes], *, force: bool = Fals
     existing = sorted(rel for rel in files if (root / rel).exists())
     if existing and not force:
         raise FileExistsError(f"{', '.join(existing)} already exist in {root}")
-    staged: list[tuple[str, Path]] = []
-    try:
-        for rel, text in sorted(files.items()):
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            staged.append((rel, Path(name)))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("utf-8") if isinstance(text, str) else text)
-            os.chmod(name, 0o644)
-        for rel, tmp in staged:
-            os.replace(tmp, root / rel)
-    finally:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
-    return [rel for rel, _ in staged]
+    return atomic.write_all(root, files)

@@ -10,12 +10,11 @@ would place an approved crate by hand.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from importlib import resources
 from pathlib import Path
 
+from fivesafes.adapters.files import atomic
 from fivesafes.core.lifecycle.retrieval import mirror_name
 
 COUNTS_BY_REGION = "counts-by-region"
@@ -38,21 +37,13 @@ def zip_crate(folder: Path, target: Path) -> Path:
     """Zip every file of ``folder`` (sorted, fixed dates and modes) into ``target``, atomically."""
     files = sorted(p for p in folder.rglob("*")
                    if p.is_file() and "__pycache__" not in p.parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=".zipping-",  # noqa: SIM115
-                                         delete=False)
-    try:
-        with handle, zipfile.ZipFile(handle, "w") as archive:
-            for path in files:
-                info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), ZIP_DATE)
-                info.create_system = 3
-                info.external_attr = FILE_MODE
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes(), compresslevel=9)
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    with atomic.atomic_output(target) as handle, zipfile.ZipFile(handle, "w") as archive:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), ZIP_DATE)
+            info.create_system = 3
+            info.external_attr = FILE_MODE
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
     return target
 
 

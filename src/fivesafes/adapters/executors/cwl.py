@@ -33,6 +33,7 @@ from fivesafes.adapters.executors.cwl_outputs import collect_outputs
 from fivesafes.adapters.executors.sandbox import Sandbox
 from fivesafes.adapters.executors.sandbox.environment import workflow_environment
 from fivesafes.adapters.executors.sandbox.view import View
+from fivesafes.adapters.files import atomic
 from fivesafes.models.ledger import Engine
 
 FAILED_STEP = re.compile(rb"^\S+ \[step ([A-Za-z0-9_.-]+)\] completed permanentFail", re.M)
@@ -90,7 +91,7 @@ class CwlExecutor:
                         language_version=crate.version)
         work = staging.work
         job_file = work / "cwl-job.json"
-        job_file.write_text(json.dumps(job, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        atomic.write_text(job_file, json.dumps(job, indent=2, sort_keys=True) + "\n")
         produced = work / "cwl-outputs"
         for folder in (produced, work / "cwl-tmp"):
             folder.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from fivesafes.adapters.executors.base import ExecutionContext, ExecutorFailed
+from fivesafes.adapters.files import atomic
 from fivesafes.core.cwl.interface import CwlError, Interface, interface
 from fivesafes.core.cwl.job import build_job
 from fivesafes.core.cwl.references import remote_references
@@ -69,8 +70,7 @@ def unpack(archive: Path, target: Path) -> Path:
                 if info.is_dir():
                     continue
                 path = target / info.filename
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with crate.open(info) as source, path.open("wb") as sink:
+                with crate.open(info) as source, atomic.atomic_output(path) as sink:
                     shutil.copyfileobj(source, sink)
     except zipfile.BadZipFile:
         raise ExecutorFailed("the retrieved Workflow RO-Crate is not a readable zip") from None

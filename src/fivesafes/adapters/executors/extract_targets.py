@@ -17,6 +17,7 @@ from typing import Protocol
 
 import pyarrow as pa
 
+from fivesafes.adapters.files import atomic
 from fivesafes.adapters.ingress import sinks
 from fivesafes.models.access import AccessFile
 
@@ -103,8 +104,7 @@ class Postgres:
                   for key, n in sorted(rows.items())]
         text = json.dumps({"database": "postgresql", "schema": self.schema,
                            "tables": tables}, indent=2, sort_keys=True)
-        self.receipt.parent.mkdir(parents=True, exist_ok=True)
-        self.receipt.write_text(text + "\n", encoding="utf-8")
+        atomic.write_text(self.receipt, text + "\n")
 
     def close(self, ok: bool) -> None:
         if self._db is not None:

@@ -37,6 +37,7 @@ from fivesafes.adapters.executors.base import (
     collect_results,
 )
 from fivesafes.adapters.executors.sandbox.environment import workflow_environment
+from fivesafes.adapters.files import atomic
 
 SOURCE_URL_ENV = "FIVESAFES_SOURCE_URL"
 FEEDBACK_ENV = "FIVESAFES_DISCLOSURE_FEEDBACK"
@@ -75,7 +76,7 @@ def write_inputs(context: ExecutionContext) -> Path:
         else:
             values[item.name] = item.value
     path = context.staging.work / "inputs.json"
-    path.write_text(json.dumps(values, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    atomic.write_text(path, json.dumps(values, indent=2, sort_keys=True) + "\n")
     return path
 
 
@@ -156,8 +157,8 @@ class LocalExecutor:
         granted = dict(grant.env)
         if context.feedback:  # the revise loop: what the checkers asked of the last attempt
             feedback = staging.work / "disclosure-feedback.json"
-            feedback.write_text(json.dumps(dict(context.feedback), indent=2, sort_keys=True)
-                                + "\n", encoding="utf-8")
+            atomic.write_text(feedback, json.dumps(dict(context.feedback), indent=2,
+                                                   sort_keys=True) + "\n")
             granted[FEEDBACK_ENV] = str(feedback)
         env = workflow_environment(staging.work, granted)
         folder = workflow_folder(context)

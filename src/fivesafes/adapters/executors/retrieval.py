@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import ssl
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from fivesafes import __version__
+from fivesafes.adapters.files import atomic
 from fivesafes.core.lifecycle.retrieval import mirror_name
 from fivesafes.models.policy import Policy
 
@@ -80,12 +80,9 @@ def check_mirror(project_root: Path, mirror: Path) -> None:
 def _store(stream: IO[bytes], target: Path, limit: int, deadline: float | None = None
            ) -> tuple[str, int]:
     """Stream into ``target`` (temp file, then rename): (hex sha-512, size), at most ``limit``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha512(), 0
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=".retrieving-",  # noqa: SIM115
-                                         delete=False)
-    try:
-        with handle:
+    with atomic.atomic_path(target) as part:
+        with part.open("xb") as handle:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
@@ -94,21 +91,17 @@ def _store(stream: IO[bytes], target: Path, limit: int, deadline: float | None =
                     raise RetrievalFailed(f"the download did not finish within {DEADLINE:g} s")
                 digest.update(chunk)
                 handle.write(chunk)
-        if not zipfile.is_zipfile(handle.name):
+        if not zipfile.is_zipfile(part):
             raise RetrievalFailed("what was retrieved is not a zip file (a Workflow RO-Crate "
                                   "zip is expected)")
         try:
-            with zipfile.ZipFile(handle.name) as archive:
+            with zipfile.ZipFile(part) as archive:
                 names = archive.namelist()
         except zipfile.BadZipFile:
             names = []
         if CRATE_METADATA not in names:
             raise RetrievalFailed(f"the retrieved zip holds no {CRATE_METADATA} at its top: "
                                   "it is not an RO-Crate")
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
     return digest.hexdigest(), size
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from fivesafes import __version__
+from fivesafes.adapters.files import atomic
 from fivesafes.core.request.values import engine_url_problem
 from fivesafes.errors import ExternalError
 
@@ -199,7 +200,7 @@ class WesClient:
         request = urllib.request.Request(url, headers=self._headers("*/*"))  # noqa: S310
         try:
             with self._opener.open(request, timeout=self.timeout) as response, \
-                    target.open("wb") as sink:
+                    atomic.atomic_output(target) as sink:
                 sink.write(response.read(limit))
         except (OSError, urllib.error.URLError):
             return False

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from fivesafes.adapters.files import atomic
 from fivesafes.adapters.ingress.sources import libpq_uri
 
 OnBatch = Callable[[pa.RecordBatch], None]
@@ -86,27 +87,15 @@ def prefetched(reader: pa.RecordBatchReader, on_batch: OnBatch | None = None,
         thread.join()
 
 
-@contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that becomes ``path`` when the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f".{path.name}.part")
-    try:
-        yield part
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
-
-
 def write_parquet(path: Path, reader: pa.RecordBatchReader) -> None:
-    with _replacing(path) as part, pq.ParquetWriter(part, reader.schema) as writer:
+    with atomic.atomic_path(path) as part, pq.ParquetWriter(part, reader.schema) as writer:
         for batch in reader:
             writer.write_batch(batch)
 
 
 def write_csv(path: Path, reader: pa.RecordBatchReader) -> None:
     """CSV as pyarrow writes it: a quoted header, values quoted only where needed, NULL empty."""
-    with _replacing(path) as part, pa_csv.CSVWriter(part, reader.schema,
+    with atomic.atomic_path(path) as part, pa_csv.CSVWriter(part, reader.schema,
                                                     write_options=CSV_OPTIONS) as writer:
         for batch in reader:
             writer.write_batch(batch)
@@ -123,10 +112,8 @@ class DuckDBFile:
         import duckdb
 
         self.path = path
-        self._part = path.with_name(f".{path.name}.part")
-        self._part.unlink(missing_ok=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db: Any = duckdb.connect(str(self._part))
+        self._pending = atomic.Pending(path)
+        self._db: Any = duckdb.connect(str(self._pending.path))
         self._db.begin()
 
     def write(self, schema: str, table: str, reader: pa.RecordBatchReader) -> None:
@@ -145,10 +132,9 @@ class DuckDBFile:
                 self._db.execute("CHECKPOINT")
             self._db.close()
             if commit:
-                os.replace(self._part, self.path)
+                self._pending.commit()
         finally:
-            self._part.unlink(missing_ok=True)
-            Path(f"{self._part}.wal").unlink(missing_ok=True)
+            self._pending.discard()
 
 
 class PostgresSchema:

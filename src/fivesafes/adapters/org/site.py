@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from fivesafes.adapters.files import atomic
 from fivesafes.core.org.dashboard import render_dashboard
 from fivesafes.core.org.summary import Summary, summary_to_json
 
@@ -22,7 +23,5 @@ def write_site(out: Path, org: str, rows: list[Summary], now: dt.datetime) -> Pa
                                     indent=2) + "\n",
     }
     for name, text in pages.items():
-        tmp = out / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out / name)
+        atomic.write_text(out / name, text)
     return out / "index.html"

@@ -19,15 +19,15 @@ import functools
 import hashlib
 import io
 import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO
 
 from fivesafes import __version__
+from fivesafes.adapters.files import atomic
 from fivesafes.adapters.files.outputs import (
     OUTPUTS_PREFIX,
     OutputFile,
@@ -99,7 +99,7 @@ class _BagZip:
     """The zip being written plus the hashing and deflating machinery around it."""
 
     def __init__(
-        self, file: BinaryIO, bag_name: str, pool: ThreadPoolExecutor, worker: SerialWorker
+        self, file: IO[bytes], bag_name: str, pool: ThreadPoolExecutor, worker: SerialWorker
     ) -> None:
         self.file = file
         self.zip = zipfile.ZipFile(self.file, "w", allowZip64=True)
@@ -224,13 +224,9 @@ def write_release(
         keep = {OUTPUTS_PREFIX + p.removeprefix(OUTPUTS_PREFIX) for p in only}
         files = [f for f in files if f.path in keep]
     out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    file = os.fdopen(fd, "w+b")
     bag: _BagZip | None = None
     try:
-        with _machinery() as (pool, worker), progress_bar(
+        with atomic.atomic_output(out) as file, _machinery() as (pool, worker), progress_bar(
             sum(f.size for f in files), f"packaging {out.name}", progress
         ) as advance:
             bag = _BagZip(file, bag_name, pool, worker)
@@ -243,13 +239,9 @@ def write_release(
                     raise ReleaseError(f"crate file name {name!r} is not allowed in the crate root")
                 bag.add_bytes(f"data/{name}", data)
             size = bag.finish(external_id)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
     except BaseException:
         if bag is not None:
             with contextlib.suppress(Exception):
                 bag.zip.close()  # ends the (discarded) archive so nothing fires later
-        file.close()
-        tmp.unlink(missing_ok=True)
         raise
     return ReleaseInfo(out, size, bag_name, external_id, tuple(results), include_data)
