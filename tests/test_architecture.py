@@ -74,3 +74,16 @@ def test_only_the_atomic_module_moves_files_into_place() -> None:
         for call in RENAMES_INTO_PLACE:
             assert call not in text, (f"{path.relative_to(PACKAGE)} calls {call[:-1]}: "
                                       "write through fivesafes.adapters.files.atomic")
+
+
+def test_exit_codes_are_defined_once_and_no_command_picks_one_for_an_error() -> None:
+    """fivesafes.errors defines the codes; an error's class carries its code; only the CLI's
+    handler (cli/errors.py) builds the click exception that exits with it."""
+    for path in MODULES:
+        rel = path.relative_to(PACKAGE).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if rel != "errors.py":
+            for name in ("OK", "FINDINGS", "USAGE", "EXTERNAL", "BUG"):
+                assert f"\n{name} = " not in text, f"{rel} defines exit code {name} again"
+        if rel != "cli/errors.py":
+            assert "CommandError(" not in text, f"{rel} builds a CommandError with a code"

@@ -20,9 +20,14 @@ BUG = 70  # EX_SOFTWARE: an exception nobody expected
 
 
 class FivesafesError(Exception):
-    """A failure with a message naming what and how to fix it, and its documented exit code."""
+    """A failure with a message naming what and how to fix it, and its documented exit code.
+
+    ``details`` are lines the CLI prints before the message (the findings of an invalid
+    request, one ``file:line: message; fix`` each), so no command prints them itself.
+    """
 
     exit_code: ClassVar[int] = EXTERNAL
+    details: tuple[str, ...] = ()
 
 
 class FindingsError(FivesafesError):
@@ -41,3 +46,12 @@ class ExternalError(FivesafesError):
     """A system outside the product failed: GitHub, git, an executor, a service (exit 3)."""
 
     exit_code: ClassVar[int] = EXTERNAL
+
+
+def error_for(exit_code: int, message: str) -> FivesafesError:
+    """The kind of error an exit code stands for: how a hand-back replays the TRE command's
+    outcome in the hosted job (1 refused, 2 usage, 3 failed; anything else external)."""
+    for kind in (FindingsError, UsageError, ExternalError):
+        if kind.exit_code == exit_code:
+            return kind(message)
+    return ExternalError(message)

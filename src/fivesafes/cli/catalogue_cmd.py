@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.catalogue import run as catalogue_check
-from fivesafes.adapters.files.project import ProjectError
-from fivesafes.cli.errors import FINDINGS, CommandError
 from fivesafes.cli.output import json_option
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.request.catalogue import Catalogue
+from fivesafes.errors import FINDINGS
 
 _project = click.argument("project_dir", default=".",
                           type=click.Path(file_okay=False, path_type=Path))
@@ -44,17 +43,11 @@ def _report(findings: list[Finding], fmt: str, extra: dict[str, object]) -> None
 
 
 def _run(project_dir: Path, data_dir: Path | None, write: bool, fmt: str) -> None:
-    try:
-        if write:
-            findings, plan = catalogue_check.enrich(project_dir, data_dir=data_dir)
-        else:
-            findings = catalogue_check.run_check(project_dir, data_dir=data_dir)
-            plan = []
-    except ProjectError as exc:
-        for finding in exc.findings:
-            click.echo(f"{finding.severity}: {finding.render()}", err=True)
-        raise CommandError("the request is not valid; fix the findings above first",
-                           FINDINGS) from None
+    if write:
+        findings, plan = catalogue_check.enrich(project_dir, data_dir=data_dir)
+    else:
+        findings = catalogue_check.run_check(project_dir, data_dir=data_dir)
+        plan = []
     changes = [
         {"file": p.file, "column": p.column, "datatype": p.datatype, "description": p.description}
         for p in plan
@@ -121,13 +114,7 @@ def list_(project_dir: Path, data_dir: Path | None, as_json: bool) -> None:
 
     For researchers preparing a request; needs only resources/access/access.toml.
     """
-    try:
-        found = catalogue_check.list_catalogue(project_dir, data_dir=data_dir)
-    except ProjectError as exc:
-        for finding in exc.findings:
-            click.echo(f"{finding.severity}: {finding.render()}", err=True)
-        raise CommandError("the request is not valid; fix the findings above first",
-                           FINDINGS) from None
+    found = catalogue_check.list_catalogue(project_dir, data_dir=data_dir)
     if as_json:
         click.echo(json.dumps(catalogue_json(found), indent=2, sort_keys=True))
     else:

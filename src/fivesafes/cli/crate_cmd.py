@@ -13,11 +13,11 @@ from pathlib import Path
 import click
 
 from fivesafes import __version__
-from fivesafes.adapters.files.project import ProjectError, load_project
+from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.release.crate_writer import render_crate, write_crate
-from fivesafes.cli.errors import FINDINGS, invalid_request
 from fivesafes.core import layout
 from fivesafes.core.crate.spec import Software, build_crate
+from fivesafes.errors import FINDINGS
 
 SOFTWARE_NAME = "fivesafes-gitops"
 SOFTWARE_URL = "https://github.com/fivesafes/fivesafes-gitops"
@@ -51,10 +51,7 @@ def build(project_dir: Path, check: bool) -> None:
     with --check, the committed crate is stale (each stale file is named); 2 when the folder
     is not a project.
     """
-    try:
-        project = load_project(project_dir)
-    except ProjectError as exc:
-        raise invalid_request(exc) from None
+    project = load_project(project_dir)
     document = build_crate(project.request, project.record, project.policy,
                            software=software())
     if check:

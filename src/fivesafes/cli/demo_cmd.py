@@ -10,9 +10,10 @@ from rich.console import Console
 
 from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError, failing
+from fivesafes.cli.errors import failing
 from fivesafes.cli.output import Output, json_option
 from fivesafes.demo.run import DEMO_EPOCH, run_demo
+from fivesafes.errors import FindingsError, UsageError
 
 
 @click.command()
@@ -37,7 +38,7 @@ def demo(directory: Path, as_json: bool) -> None:
         console.print(f"[bold cyan]{phase:>17}[/]  {text}", soft_wrap=True)
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise CommandError(f"{directory} is not empty; give a new or empty folder", USAGE)
+        raise UsageError(f"{directory} is not empty; give a new or empty folder")
     say("demo", f"into {directory} (times pinned to SOURCE_DATE_EPOCH, default {DEMO_EPOCH})")
     with failing("demo"):
         release = run_demo(directory, say, software())
@@ -45,7 +46,7 @@ def demo(directory: Path, as_json: bool) -> None:
     if not report.ok:
         for finding in report.findings:
             say("verify", finding.render())
-        raise CommandError(f"demo: the release {release} does not verify", FINDINGS)
+        raise FindingsError(f"demo: the release {release} does not verify")
     say("verify", f"release verifies: {report.payload_files} payload file(s)")
     say("done", f"in {time.monotonic() - started:.1f} s; release zip:")
     if as_json:

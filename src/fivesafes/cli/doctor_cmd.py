@@ -17,11 +17,11 @@ import click
 from fivesafes.adapters.executors.sandbox.health import sandbox_findings
 from fivesafes.adapters.files.workflow_pins import WorkflowError, find_uses, workflow_files
 from fivesafes.adapters.github.admin import inspect_github_repo, split_repo
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
 from fivesafes.core.admin.environment import ENVIRONMENT
 from fivesafes.core.admin.pins import OUR_REPOSITORY, pin_findings, reusable_refs
 from fivesafes.core.admin.runners import REUSABLE_PATH, TRE_LABEL
 from fivesafes.core.findings import Finding, errors
+from fivesafes.errors import FINDINGS, UsageError
 from fivesafes.models.policy import Policy
 from fivesafes.services.github_setup import github_client, load_labels, load_policy
 
@@ -101,17 +101,14 @@ def doctor(project_dir: Path, github_repo: str | None, app_id: int | None, envir
     repositories, ephemeral runners) and the fork pull request settings.
     """
     if not project_dir.is_dir():
-        raise CommandError(f"{project_dir}: no such folder", USAGE)
+        raise UsageError(f"{project_dir}: no such folder")
     policy = load_policy(project_dir, org_policy)
     pinned: set[str] = set()
     found = local_findings(project_dir, policy.automation.repository, pinned)
     found += policy_findings(project_dir, policy)
     found += sandbox_findings(policy)
     if github_repo:
-        try:
-            split_repo(github_repo)
-        except ValueError as exc:
-            raise CommandError(f"--github {exc}", USAGE) from exc
+        split_repo(github_repo)
         api, _ = github_client()
         found += inspect_github_repo(api, github_repo, policy, load_labels(project_dir, policy),
                                      app_id, environment=environment, tre_label=tre_label,

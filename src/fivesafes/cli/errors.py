@@ -1,8 +1,10 @@
 """How a command fails: one handler turns every error into its message and exit code.
 
-Commands raise :class:`~fivesafes.errors.FivesafesError` subclasses (adapters' own, or
-:class:`CommandError` where the command adds what it was doing); :func:`handled` is the only
-place that maps them to click's exit, and the only place an unexpected exception is reported as
+Commands raise :class:`~fivesafes.errors.FivesafesError` subclasses (adapters' own, or the
+base kinds :class:`~fivesafes.errors.UsageError`, :class:`~fivesafes.errors.FindingsError` and
+:class:`~fivesafes.errors.ExternalError`), inside :func:`failing` where the command adds what it
+was doing; :func:`handled` is the only place that prints an error's details and maps it to
+click's exit, and the only place an unexpected exception is reported as
 the bug it is (exit 70, traceback behind ``--debug`` or ``FIVESAFES_DEBUG=1``).
 """
 
@@ -12,18 +14,13 @@ import os
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import click
 
-from fivesafes.core.findings import errors
-from fivesafes.errors import BUG, EXTERNAL, FINDINGS, OK, USAGE, FivesafesError
+from fivesafes.errors import BUG, FivesafesError
 
-if TYPE_CHECKING:
-    from fivesafes.adapters.files.project import ProjectError
-
-__all__ = ["BUG", "EXTERNAL", "FINDINGS", "OK", "USAGE", "CommandError", "failing", "handled",
-           "invalid_request"]
+__all__ = ["CommandError", "failing", "handled"]
 
 T = TypeVar("T")
 
@@ -31,7 +28,7 @@ T = TypeVar("T")
 class CommandError(FivesafesError, click.ClickException):
     """A failure with a message naming what and how to fix it, and its documented exit code."""
 
-    def __init__(self, message: str, exit_code: int = USAGE) -> None:
+    def __init__(self, message: str, exit_code: int) -> None:
         FivesafesError.__init__(self, message)
         click.ClickException.__init__(self, message)
         # click declares exit_code as a class variable; each error carries its own here.
@@ -49,12 +46,16 @@ def handled(run: Callable[[], T]) -> T:
     """Runs a command: expected errors become their exit code, anything else a reported bug."""
     try:
         return run()
-    except (click.ClickException, click.exceptions.Exit, click.Abort):
-        raise
     except FivesafesError as exc:
         if debugging():
             traceback.print_exc()
+        for line in exc.details:
+            click.echo(line, err=True)
+        if isinstance(exc, CommandError):
+            raise
         raise CommandError(str(exc), exc.exit_code) from exc
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
     except Exception as exc:
         if debugging():
             traceback.print_exc()
@@ -65,21 +66,17 @@ def handled(run: Callable[[], T]) -> T:
         raise click.exceptions.Exit(BUG) from exc
 
 
-def invalid_request(exc: ProjectError) -> CommandError:
-    """Print the request's error findings (file:line: message; fix) and the error to raise."""
-    for finding in errors(exc.findings):
-        click.echo(finding.render(), err=True)
-    return CommandError("the request is not valid; fix the findings above "
-                        "(`fivesafes validate` lists them all)", FINDINGS)
-
-
 @contextmanager
-def failing(doing: str) -> Iterator[None]:
-    """Adds what the command was ``doing`` to an error's message; the exit code stays the
-    error's own (its class says it), so no command chooses one by hand."""
+def failing(doing: str = "", *, fix: str = "") -> Iterator[None]:
+    """Adds what the command was ``doing`` (before) and how to ``fix`` it (after) to an
+    error's message; the exit code and the details stay the error's own (its class says
+    them), so no command chooses a code by hand."""
     try:
         yield
     except CommandError:
         raise
     except FivesafesError as exc:
-        raise CommandError(f"{doing}: {exc}", exc.exit_code) from exc
+        message = f"{doing}: {exc}" if doing else str(exc)
+        wrapped = CommandError(f"{message}; fix: {fix}" if fix else message, exc.exit_code)
+        wrapped.details = exc.details
+        raise wrapped from exc

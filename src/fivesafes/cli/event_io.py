@@ -71,8 +71,8 @@ def rebuild_crate(root: Path) -> None:
     try:
         refresh_crate(root, software())
     except ProjectError as exc:
-        click.echo(f"crate not rebuilt (the project on the default branch is not valid): {exc}",
-                   err=True)
+        click.echo("crate not rebuilt (the project on the default branch is not valid): "
+                   + ("; ".join(exc.details) or str(exc)), err=True)
 
 
 def github_applier(repository: str | None = None) -> PlanApplier:

@@ -6,19 +6,18 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.executors.base import StagingError
-from fivesafes.adapters.executors.sandbox.probe import SandboxUnavailable
-from fivesafes.adapters.files.project import ProjectError, UnreadableProject
-from fivesafes.adapters.git.lifecycle import GitError, commit_paths, is_repo, record_remotely
+from fivesafes.adapters.executors.base import ExecutorFailed
+from fivesafes.adapters.git.lifecycle import commit_paths, is_repo, record_remotely
 from fivesafes.adapters.ledger.append import refresh_crate
-from fivesafes.adapters.ledger.file import LedgerError, read_record
+from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import failing
 from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
-from fivesafes.services.execute import ExecutionRefused, GateClosed, RunOptions
+from fivesafes.errors import OK, FindingsError
+from fivesafes.services.execute import ExecutionRefused, RunOptions
 from fivesafes.services.execute import execute as run_execution
 
 
@@ -59,45 +58,37 @@ def execute(project_dir: Path, staging_dir: Path | None, data_dir: Path | None,
     options = RunOptions(staging_root=staging_dir, data_dir=data_dir,
                          workflow_mirror=workflow_mirror)
     refused: ExecutionRefused | None = None
-    try:
+    with failing("execute refused"):
         before = len(read_record(project_dir).action)
-        entry = run_execution(project_dir, options)
-    except ExecutionRefused as exc:
-        refused, entry = exc, exc.entry
-    except (UnreadableProject, LedgerError) as exc:
-        raise CommandError(str(exc), USAGE) from None
-    except ProjectError as exc:
-        raise CommandError(f"the request is not valid: {exc}; run `fivesafes validate`",
-                           FINDINGS) from None
-    except (GateClosed, StagingError, SandboxUnavailable) as exc:
-        raise CommandError(f"execute refused: {exc}", exc.exit_code) from exc
+        try:
+            entry = run_execution(project_dir, options)
+        except ExecutionRefused as exc:  # recorded: reported below, then exit 1
+            refused, entry = exc, exc.entry
     refresh_crate(project_dir, software())
     message = f"fivesafes: execution attempt {entry.attempt} {entry.status}"
     if refused is not None:
         message = f"fivesafes: execution attempt {entry.attempt} refused"
     out = Output(as_json)
     if handback_dir is not None:
-        code = FINDINGS if refused is not None else (0 if entry.status == "completed" else EXTERNAL)
+        code = (ExecutionRefused.exit_code if refused is not None
+                else OK if entry.status == "completed" else ExecutorFailed.exit_code)
         out.line(hand_back(handback_dir, project_dir, before, message, code))
         commit = False
-    try:
+    with failing("execute: the attempt is recorded locally but not committed"):
         if push:
             new = [entry_fields(e) for e in read_record(project_dir).action[before:]]
             record_remotely(project_dir, new, message, lambda work: refresh_crate(work, software()))
         elif commit or (commit is None and is_repo(project_dir)):
             commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
-    except GitError as exc:  # local commit or the push of the record (GitRepoError)
-        raise CommandError(f"execute: the attempt is recorded locally but not committed: {exc}",
-                           exc.exit_code) from None
     out.result({"attempt": entry.attempt, "status": "refused" if refused else entry.status,
                 "reason": entry.reason, "entry": entry.id,
                 "results": [r.model_dump(by_alias=True, exclude_none=True, mode="json")
                             for r in entry.results],
                 "handback": str(handback_dir) if handback_dir else None})
     if refused is not None:
-        raise CommandError(f"{refused} (recorded)", FINDINGS)
+        raise FindingsError(f"{refused} (recorded)")
     if entry.status != "completed":
-        raise CommandError(f"execution attempt {entry.attempt} failed: {entry.reason}", EXTERNAL)
+        raise ExecutorFailed(f"execution attempt {entry.attempt} failed: {entry.reason}")
     out.line(f"execution attempt {entry.attempt} completed: {entry.reason}")
     for result in entry.results:
         rows = f", {result.rows} rows" if result.rows is not None else ""

@@ -7,17 +7,16 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.files import handback as handback_files
-from fivesafes.adapters.files.project import ProjectError, UnreadableProject
 from fivesafes.adapters.files.toml_edit import write_atomic
 from fivesafes.adapters.git.lifecycle import commit_paths, is_repo, record_remotely
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.commit import append_once
-from fivesafes.adapters.ledger.file import LedgerError
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.disclose_cmd import propose
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError, failing
+from fivesafes.cli.errors import failing
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
+from fivesafes.errors import error_for
 from fivesafes.services.handback import Checked, check, publish_release
 
 
@@ -44,13 +43,8 @@ def handback(handback_dir: Path, project_dir: Path, push: bool, open_pr: bool,
     (once: a re-run records nothing twice), opens the disclosure pull request, or puts the zip
     on the GitHub Release. It then exits as the TRE command did (1 refused, 3 failed).
     """
-    try:
-        given, release_zip = handback_files.read(handback_dir)
-        checked = check(project_dir, given, release_zip)
-    except (UnreadableProject, LedgerError) as exc:
-        raise CommandError(str(exc), USAGE) from None
-    except ProjectError as exc:
-        raise CommandError(f"the request is not valid: {exc}", FINDINGS) from None
+    given, release_zip = handback_files.read(handback_dir)
+    checked = check(project_dir, given, release_zip)
     url, proposed = None, {}
     out = Output(as_json)
     if not checked.already:
@@ -66,9 +60,8 @@ def handback(handback_dir: Path, project_dir: Path, push: bool, open_pr: bool,
                 write_atomic(project_dir / layout.OUTPUTS_MANIFEST, given.manifest)
     _report(checked, url, release_zip, out, proposed)
     if given.exit_code:
-        raise CommandError(f"the TRE job's {given.kind} did not complete: "
-                           f"{checked.entries[-1].reason if checked.entries else given.message}",
-                           given.exit_code)
+        raise error_for(given.exit_code, f"the TRE job's {given.kind} did not complete: "
+                        f"{checked.entries[-1].reason if checked.entries else given.message}")
 
 
 def _record(checked: Checked, project_dir: Path, push: bool) -> None:

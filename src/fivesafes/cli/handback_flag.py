@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from fivesafes.cli.errors import USAGE, CommandError
+from fivesafes.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,5 +26,5 @@ def refuse_recording(handback_dir: Path | None, flags: dict[str, bool | None]) -
     """Usage error when ``--handback`` comes with any of the recording ``flags`` given."""
     given = [name for name, value in flags.items() if value]
     if handback_dir is not None and given:
-        raise CommandError("--handback leaves the recording to the hosted job; it cannot be "
-                           f"combined with {' or '.join(given)}", USAGE)
+        raise UsageError("--handback leaves the recording to the hosted job; it cannot be "
+                         f"combined with {' or '.join(given)}")

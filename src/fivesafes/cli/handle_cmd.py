@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
 
 from fivesafes.adapters.files.facts_file import FileFacts
+from fivesafes.adapters.files.payload_file import read_payload
 from fivesafes.adapters.runner.clock import stamp
-from fivesafes.cli.errors import FINDINGS, OK, USAGE, CommandError, failing
+from fivesafes.cli.errors import failing
 from fivesafes.cli.event_io import (
     _github_mode,
     _repository,
@@ -31,27 +31,11 @@ from fivesafes.cli.event_io import (
 from fivesafes.core.engine.plan import Plan, plan_to_json
 from fivesafes.core.engine.planner import plan_event
 from fivesafes.core.facts.events import Event, parse_event
-from fivesafes.core.facts.payload_model import PayloadFormatError, check_payload
+from fivesafes.core.facts.payload_model import check_payload
 from fivesafes.core.facts.values import Facts
+from fivesafes.errors import FINDINGS, OK, UsageError
 
 EXIT = {"completed": OK, "pending": OK, "ignored": OK, "refused": FINDINGS, "failed": FINDINGS}
-
-
-def read_payload(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CommandError(f"{path}: cannot read the event payload ({exc.strerror}); fix: give "
-                           "--event PAYLOAD.json or set GITHUB_EVENT_PATH", USAGE) from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CommandError(f"{path}: the event payload is not JSON: {exc}", USAGE) from exc
-    if not isinstance(data, dict):
-        raise CommandError(f"{path}: the event payload must be a JSON object", USAGE)
-    return data
-
-
-
-
 
 
 def _refuse_repository(why: str, as_json: bool) -> None:
@@ -59,12 +43,6 @@ def _refuse_repository(why: str, as_json: bool) -> None:
     click.echo(json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False) if as_json
                else render_text(plan))
     raise click.exceptions.Exit(FINDINGS)
-
-
-
-
-
-
 
 
 def resolve_pr(event: Event, facts_path: Path | None, repo_dir: Path | None) -> Event:
@@ -88,14 +66,6 @@ def resolve_pr(event: Event, facts_path: Path | None, repo_dir: Path | None) -> 
         return replace(event, kind="ignored", reason=f"no open pull request has head "
                        f"{(event.head_sha or '')[:12]} on {event.ref!r}; nothing to reassess")
     return replace(event, pr=number)
-
-
-
-
-
-
-
-
 
 
 def _reconcile(repo_dir: Path | None, dry_run: bool, event: Event) -> None:
@@ -125,17 +95,13 @@ def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | Non
            facts_path: Path | None, delivery: str | None, dry_run: bool, as_json: bool) -> None:
     """Decide what one GitHub event means for the request, and carry it out."""
     if not event_name:
-        raise CommandError("no event name; fix: give --event-name or set GITHUB_EVENT_NAME",
-                           USAGE)
+        raise UsageError("no event name; fix: give --event-name or set GITHUB_EVENT_NAME")
     if event_path is None:
-        raise CommandError("no event payload; fix: give --event PAYLOAD.json or set "
-                           "GITHUB_EVENT_PATH", USAGE)
+        raise UsageError("no event payload; fix: give --event PAYLOAD.json or set "
+                         "GITHUB_EVENT_PATH")
     payload = read_payload(event_path)
-    try:
+    with failing(str(event_path), fix="give the payload as GitHub sends it"):
         check_payload(event_name, payload)
-    except PayloadFormatError as exc:
-        raise CommandError(f"{event_path}: {exc}; fix: give the payload as GitHub sends it",
-                           USAGE) from None
     event = parse_event(event_name, payload, delivery)
     why = repository_mismatch(event)
     if why is not None:
@@ -146,9 +112,9 @@ def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | Non
         plan = plan_event(event, Facts(), stamp())
     else:
         if event.pr is not None and facts_path is None and not _github_mode(None, event):
-            raise CommandError(
+            raise UsageError(
                 f"no facts for pull request #{event.pr}; fix: give --facts FACTS.json, or set "
-                "GITHUB_TOKEN and GITHUB_REPOSITORY to read them from GitHub", USAGE)
+                "GITHUB_TOKEN and GITHUB_REPOSITORY to read them from GitHub")
         facts = fetch(facts_source(facts_path, repo_dir, event), event)
         why = repository_mismatch(event, facts)
         if why is not None:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import click
 
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import failing
 from fivesafes.cli.verify_cmd import finding_line
 from fivesafes.core.findings import errors
-from fivesafes.services.import_request import Unreadable, import_request, write_files
+from fivesafes.errors import FINDINGS
+from fivesafes.services.import_request import import_request, write_files
 
 
 @click.command(name="import")
@@ -35,17 +36,11 @@ def import_(request: Path, project_dir: Path, force: bool, as_json: bool) -> Non
     Exit 0 written (warnings are printed), 1 refused (hostile or broken input: nothing is
     written), 2 not readable or files already exist (use --force).
     """
-    try:
+    with failing(fix="give a request .zip, folder or .json"):
         result = import_request(request)
-    except Unreadable as exc:
-        raise CommandError(f"{exc}; fix: give a request .zip, folder or .json", USAGE) from None
     refused = bool(errors(result.findings)) or not result.files
     if not refused:
-        try:
-            result.written = write_files(project_dir, result.files, force=force)
-        except FileExistsError as exc:
-            raise CommandError(f"{exc}; nothing was written (use --force to replace them)",
-                               USAGE) from None
+        result.written = write_files(project_dir, result.files, force=force)
     if as_json:
         click.echo(json.dumps({"source": result.source, "ok": not refused,
                                "written": result.written,

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.files.template import InitError, init_project
-from fivesafes.adapters.git.process import GitError
-from fivesafes.cli.errors import CommandError
-from fivesafes.cli.findings_output import text_line
+from fivesafes.adapters.files.template import render_project, start_repository
+from fivesafes.cli.errors import failing
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core.admin.environment import ENVIRONMENT
 from fivesafes.core.admin.init_plan import InitOptions
@@ -92,14 +90,10 @@ def init(directory: Path, title: str | None, requester_name: str | None,
         maintainers=maintainers, tre_name=tre_name, tre_url=tre_url, tre_ror=tre_ror,
         executor=executor, publication=publication, extends=extends, automation=automation,
     )
-    try:
-        new_id = init_project(directory, options, git=not no_git)
-    except InitError as exc:
-        details = "".join(f"\n  {text_line(f)}" for f in exc.findings)
-        raise CommandError(f"{exc}{details}", exc.exit_code) from exc
-    except GitError as exc:
-        raise CommandError(f"{exc}; the files are in {directory}, run git yourself",
-                           exc.exit_code) from exc
+    new_id = render_project(directory, options)  # an InitError's findings are its details
+    if not no_git:
+        with failing(fix=f"the files are in {directory}: run git yourself"):
+            start_repository(directory, new_id)
     out.line(f"Created project {new_id} in {directory}")
     report["project"] = new_id
     report["example-values"] = _name_leftovers(directory, out)

@@ -17,10 +17,11 @@ from rich.table import Table
 
 from fivesafes.adapters.ledger.file import LedgerError, read_record
 from fivesafes.adapters.ledger.history import committed_versions
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError
 from fivesafes.core import layout
+from fivesafes.core.findings import Finding
 from fivesafes.core.ledger import chain
 from fivesafes.core.ledger.history import append_only
+from fivesafes.errors import FINDINGS, UsageError
 from fivesafes.models.ledger import ActionRecord
 
 PROJECT = click.argument("project_dir", required=False, default=".",
@@ -29,13 +30,8 @@ PROJECT = click.argument("project_dir", required=False, default=".",
 
 def load(project_dir: Path) -> ActionRecord:
     if not project_dir.is_dir():
-        raise CommandError(f"{project_dir}: no such folder; fix: give the project folder",
-                           USAGE)
-    try:
-        return read_record(project_dir)
-    except LedgerError as exc:
-        raise CommandError(f"{exc}; fix: restore {layout.ACTIONS} from git history",
-                           FINDINGS) from exc
+        raise UsageError(f"{project_dir}: no such folder; fix: give the project folder")
+    return read_record(project_dir)
 
 
 @click.group()
@@ -54,8 +50,14 @@ def verify(project_dir: Path, as_json: bool, history: bool) -> None:
     In a git checkout every committed version of the record must also be a prefix of the
     current one, which catches a record cut short or rewritten from scratch.
     """
-    record = load(project_dir)
-    breaks = chain.verify_chain(record.action)
+    try:
+        record = load(project_dir)
+    except LedgerError as exc:  # for verify, a record that does not parse is not intact
+        record = ActionRecord()
+        breaks = [Finding(layout.ACTIONS, None, None, "ledger.unreadable", str(exc))]
+        history = False
+    else:
+        breaks = chain.verify_chain(record.action)
     versions = committed_versions(project_dir) if history else None
     if versions:
         breaks += append_only(record.action, versions)

@@ -8,9 +8,10 @@ import json
 
 import click
 
-from fivesafes.cli.errors import FINDINGS, USAGE, CommandError, failing
+from fivesafes.cli.errors import failing
 from fivesafes.core.admin.pins import RELEASE_RE, SHA_RE
 from fivesafes.core.org.source import OrgSource
+from fivesafes.errors import FINDINGS, UsageError
 
 TOPIC = click.option("--topic", default="fivesafes", show_default=True,
                      help="The topic that marks a project repository.")
@@ -79,9 +80,9 @@ def upgrade_all(org_name: str, tag: str, sha: str | None, topic: str,
     """One pull request per project repository moving its pins to TAG (or a report of where
     Dependabot already opened one). Each repository follows its policy's automation fork."""
     if not RELEASE_RE.match(tag):
-        raise CommandError(f"--to {tag}: a release tag looks like v1.2.3", USAGE)
+        raise UsageError(f"--to {tag}: a release tag looks like v1.2.3")
     if sha is not None and not SHA_RE.match(sha):
-        raise CommandError(f"--sha {sha}: give the full 40-character commit SHA", USAGE)
+        raise UsageError(f"--sha {sha}: give the full 40-character commit SHA")
     from fivesafes.adapters.github.api import GitHubApi
     from fivesafes.adapters.org.bulk import upgrade_repo
     from fivesafes.adapters.org.github_projects import project_repos, read_repo

@@ -15,9 +15,10 @@ import click
 
 from fivesafes.adapters.org.checkouts import read_checkout
 from fivesafes.adapters.runner.clock import now
-from fivesafes.cli.errors import USAGE, CommandError, failing
+from fivesafes.cli.errors import failing
 from fivesafes.core.org.source import OrgSource
 from fivesafes.core.org.summary import ProjectFiles, Summary, summarise, summary_to_json
+from fivesafes.errors import UsageError
 
 FROM = click.option("--from", "folders", multiple=True, metavar="DIR",
                     type=click.Path(path_type=Path, file_okay=False),
@@ -40,8 +41,7 @@ def project_files(org_name: str | None, folders: tuple[Path, ...], topic: str,
     if folders:
         return [read_checkout(folder, org_policy) for folder in folders]
     if not org_name:
-        raise CommandError("give ORG (read through the API) or --from DIR (local checkouts)",
-                           USAGE)
+        raise UsageError("give ORG (read through the API) or --from DIR (local checkouts)")
     from fivesafes.adapters.github.api import GitHubApi
     from fivesafes.adapters.org.github_projects import project_repos, read_repo
 

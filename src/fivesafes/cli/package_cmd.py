@@ -12,11 +12,11 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.files.project import ProjectError, load_project
+from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.release.crate_writer import render_crate
-from fivesafes.adapters.release.writer import ReleaseError, write_release
+from fivesafes.adapters.release.writer import write_release
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import USAGE, CommandError, invalid_request
+from fivesafes.cli.errors import failing
 from fivesafes.core.crate.spec import build_crate
 from fivesafes.core.release.bagit_text import bag_name
 from fivesafes.models.ledger import Result
@@ -48,10 +48,7 @@ def package(project_dir: Path, outputs: Path | None, out: Path, no_data: bool, a
 
     Exit 0 written, 1 the request is not valid, 2 usage or unusable outputs.
     """
-    try:
-        project = load_project(project_dir)
-    except ProjectError as exc:
-        raise invalid_request(exc) from None
+    project = load_project(project_dir)
     include = outputs is not None and not no_data
 
     def crate_for(results: list[Result]) -> dict[str, bytes]:
@@ -61,12 +58,10 @@ def package(project_dir: Path, outputs: Path | None, out: Path, no_data: bool, a
         return render_crate(crate)
 
     request = project.request
-    try:
+    with failing(fix="nothing was written"):
         info = write_release(out, bag_name=bag_name(request.project.project.title, request.id),
                              external_id=request.id, outputs=outputs, crate_for=crate_for,
                              include_data=include, progress=progress)
-    except (ReleaseError, OSError) as exc:
-        raise CommandError(f"{exc}; nothing was written", USAGE) from None
     if as_json:
         click.echo(json.dumps({
             "file": str(info.path), "sha512": info.sha512, "size": info.size,

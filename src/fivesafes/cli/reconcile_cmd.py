@@ -19,7 +19,7 @@ import click
 
 from fivesafes.adapters.files.facts_file import FileFacts
 from fivesafes.adapters.runner.clock import stamp
-from fivesafes.cli.errors import CommandError, failing
+from fivesafes.cli.errors import failing
 from fivesafes.cli.event_io import (
     _github_mode,
     applier,
@@ -34,6 +34,7 @@ from fivesafes.core.engine.reconcile import Merged, merge_event, missing, unstar
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts
+from fivesafes.errors import FindingsError
 
 
 def _merged(facts_path: Path | None, repo_dir: Path | None, probe: Event,
@@ -64,10 +65,10 @@ def reconcile_merges(facts_path: Path | None, repo_dir: Path | None, dry_run: bo
     merged, base = _merged(facts_path, repo_dir, probe, repository)
     why = repository_mismatch(probe, base)
     if why is not None:
-        raise CommandError(why, 1)
+        raise FindingsError(why)
     record, problem = parse_record(base.record)
     if record is None:
-        raise CommandError(f"the action record is unreadable: {problem}", 1)
+        raise FindingsError(f"the action record is unreadable: {problem}")
     plans: list[Plan] = []
     for found in missing(record, merged, base.default_branch):
         event = merge_event(found, repository or base.run.repository, base.default_branch)

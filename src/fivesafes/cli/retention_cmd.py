@@ -7,13 +7,10 @@ from pathlib import Path
 
 import click
 
-from fivesafes.adapters.executors.base import StagingError
-from fivesafes.adapters.files.project import ProjectError, UnreadableProject
-from fivesafes.adapters.git.lifecycle import GitError, commit_paths, is_repo, record_remotely
+from fivesafes.adapters.git.lifecycle import commit_paths, is_repo, record_remotely
 from fivesafes.adapters.ledger.append import refresh_crate
-from fivesafes.adapters.ledger.file import LedgerError
 from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, USAGE, CommandError
+from fivesafes.cli.errors import failing
 from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
@@ -44,15 +41,8 @@ def retention(project_dir: Path, staging_dir: Path | None, dry_run: bool, as_jso
     removed or kept; 1 when the request is not valid; 3 when the record could not be pushed.
     """
     refuse_recording(handback_dir, {"--push": push, "--commit": commit})
-    try:
+    with failing("retention refused"):
         result = apply_retention(project_dir, staging=staging_dir, dry_run=dry_run)
-    except (UnreadableProject, LedgerError) as exc:
-        raise CommandError(str(exc), USAGE) from None
-    except ProjectError as exc:
-        raise CommandError(f"the request is not valid: {exc}; run `fivesafes validate`",
-                           FINDINGS) from None
-    except StagingError as exc:
-        raise CommandError(f"retention refused: {exc}", FINDINGS) from None
     message = "fivesafes: staging folder removed after retention"
     if result.entry is not None and handback_dir is not None:
         from fivesafes.adapters.files import handback
@@ -62,15 +52,12 @@ def retention(project_dir: Path, staging_dir: Path | None, dry_run: bool, as_jso
             "retention", result.request, (entry_fields(result.entry),), message))
     elif result.entry is not None:
         refresh_crate(project_dir, software())
-        try:
+        with failing("retention: the removal is recorded locally but not committed"):
             if push:
                 record_remotely(project_dir, [entry_fields(result.entry)], message,
                                 lambda work: refresh_crate(work, software()))
             elif commit or (commit is None and is_repo(project_dir)):
                 commit_paths(project_dir, [layout.ACTIONS, layout.CRATE_DIR], message)
-        except GitError as exc:
-            raise CommandError(f"retention: the removal is recorded locally but not "
-                               f"committed: {exc}", EXTERNAL) from None
     if as_json:
         click.echo(json.dumps({
             "request": result.request, "outcome": result.outcome, "reason": result.reason,

@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.files.workflow_pins import upgrade_project, workflow_files
-from fivesafes.cli.errors import USAGE, CommandError
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core.admin.pins import RELEASE_RE, SHA_RE
+from fivesafes.errors import UsageError
 from fivesafes.services.github_setup import automation_repository
 
 
@@ -38,13 +38,12 @@ def upgrade(project_dir: Path, tag: str, sha: str | None, org_policy: Path | Non
     the result in a pull request.
     """
     if not RELEASE_RE.match(tag):
-        raise CommandError(f"--to {tag}: a release tag looks like v1.2.3", USAGE)
+        raise UsageError(f"--to {tag}: a release tag looks like v1.2.3")
     if sha is not None and not SHA_RE.match(sha):
-        raise CommandError(f"--sha {sha}: give the full 40-character lower-case commit SHA",
-                           USAGE)
+        raise UsageError(f"--sha {sha}: give the full 40-character lower-case commit SHA")
     if not workflow_files(project_dir):
-        raise CommandError(f"{project_dir}/.github/workflows: no workflow files; is this a "
-                           "project repository?", USAGE)
+        raise UsageError(f"{project_dir}/.github/workflows: no workflow files; is this a "
+                         "project repository?")
     changed = upgrade_project(project_dir, tag, sha,
                               automation_repository(project_dir, org_policy))
     pin = f"{sha} # {tag}" if sha else tag

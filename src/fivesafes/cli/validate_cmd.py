@@ -12,13 +12,13 @@ import click
 
 from fivesafes.adapters.files.project import scan_tree
 from fivesafes.adapters.github.org_policy import resolve_org_policy
-from fivesafes.cli.errors import FINDINGS, OK
 from fivesafes.cli.findings_output import FORMATS, Format, emit
 from fivesafes.cli.output import json_option
 from fivesafes.core import layout
 from fivesafes.core.findings import errors
 from fivesafes.core.request.examples import example_warnings
 from fivesafes.core.request.validate import validate_policy, validate_request
+from fivesafes.errors import FINDINGS, OK
 
 
 @click.command()

@@ -16,8 +16,9 @@ import click
 
 from fivesafes.adapters.release.authentic import INTEGRITY_ONLY, RecordSource, verify_authentic
 from fivesafes.adapters.release.verify import Limits, Unreadable, VerifyReport
-from fivesafes.cli.errors import EXTERNAL, FINDINGS, OK, USAGE, CommandError
+from fivesafes.cli.errors import failing
 from fivesafes.core.findings import Finding, errors
+from fivesafes.errors import FINDINGS, OK, UsageError
 
 DEFAULTS = Limits()
 
@@ -86,12 +87,13 @@ def verify(zip_file: Path, as_json: bool, max_total_bytes: int, max_ratio: float
     limits = replace(DEFAULTS, max_total_bytes=max_total_bytes, max_ratio=max_ratio,
                      max_members=max_members)
     source = _record(record_dir, repo)
-    try:
-        report = verify_authentic(zip_file, limits, record=source, progress=progress)
-    except Unreadable as exc:
-        if as_json:
-            click.echo(json.dumps({"file": zip_file.name, "ok": False, "error": str(exc)}))
-        raise CommandError(f"{exc}; fix: give the path of a release .zip", USAGE) from None
+    with failing(fix="give the path of a release .zip"):
+        try:
+            report = verify_authentic(zip_file, limits, record=source, progress=progress)
+        except Unreadable as exc:  # the JSON reader gets its verdict too, then the error
+            if as_json:
+                click.echo(json.dumps({"file": zip_file.name, "ok": False, "error": str(exc)}))
+            raise
     failed = not report.ok or (strict and bool(report.findings))
     if as_json:
         body = report.as_dict()
@@ -107,22 +109,15 @@ def verify(zip_file: Path, as_json: bool, max_total_bytes: int, max_ratio: float
 
 def _record(record_dir: Path | None, repo: str | None) -> RecordSource | None:
     if record_dir is not None and repo is not None:
-        raise CommandError("give --record or --repo, not both", USAGE)
+        raise UsageError("give --record or --repo, not both")
     if record_dir is None and repo is None:
         return None
     # loaded only when asked for: the record's models would slow every plain verify's start
-    from fivesafes.adapters.release.record_source import (
-        RecordUnavailable,
-        record_from_dir,
-        record_from_repo,
-    )
+    from fivesafes.adapters.release.record_source import record_from_dir, record_from_repo
 
-    try:
-        if record_dir is not None:
-            return record_from_dir(record_dir)
-        return record_from_repo(str(repo))
-    except RecordUnavailable as exc:
-        raise CommandError(str(exc), EXTERNAL if exc.external else USAGE) from None
+    if record_dir is not None:
+        return record_from_dir(record_dir)
+    return record_from_repo(str(repo))
 
 
 def checked_line(report: VerifyReport, zip_name: str) -> str:

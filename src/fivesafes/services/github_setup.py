@@ -88,10 +88,7 @@ def init_github(directory: Path, org_repo: str, app_id: int | None = None,
 
     The App key is not among the changes: fivesafes never handles it. The maintainer pastes it
     as the secret of ``environment`` (:func:`key_advice` says so)."""
-    try:
-        split_repo(org_repo)
-    except ValueError as exc:
-        raise UsageError(f"--github {exc}") from exc
+    split_repo(org_repo)
     policy = load_policy(directory)
     labels = load_labels(directory, policy)
     api, token = github_client()

@@ -31,12 +31,17 @@ from fivesafes.core.intake.repair import intake
 from fivesafes.core.intake.to_toml import render_request
 from fivesafes.core.release import bagit_text as bt
 from fivesafes.core.release.bag_rules import check_bag
+from fivesafes.errors import UsageError
 
 __all__ = ["ImportResult", "Unreadable", "import_request", "read_request", "write_files"]
 
 METADATA = "ro-crate-metadata.json"
 CANDIDATES = (METADATA, bt.PAYLOAD_DIR + METADATA)
 TAGS = (bt.BAGIT_TXT, bt.BAG_INFO, bt.MANIFEST, bt.TAGMANIFEST)
+
+
+class ImportConflict(UsageError):
+    """Files the import would write are already in the project (and --force was not given)."""
 
 
 @dataclass
@@ -186,5 +191,6 @@ def write_files(root: Path, files: dict[str, str | bytes], *, force: bool = Fals
     """Write every file or none: refuse existing ones (unless ``force``), rename at the end."""
     existing = sorted(rel for rel in files if (root / rel).exists())
     if existing and not force:
-        raise FileExistsError(f"{', '.join(existing)} already exist in {root}")
+        raise ImportConflict(f"{', '.join(existing)} already exist in {root}; nothing was "
+                             "written (use --force to replace them)")
     return atomic.write_all(root, files)

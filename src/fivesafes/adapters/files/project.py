@@ -38,8 +38,11 @@ class ProjectError(FindingsError):
 
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
-        first = errors(findings)[:1]
-        super().__init__(first[0].render() if first else "the project is not valid")
+        found = errors(findings)
+        self.details = tuple(f.render() for f in found) if len(found) > 1 else ()
+        more = f" (and {len(found) - 1} more, listed above)" if len(found) > 1 else ""
+        super().__init__(f"the request is not valid: {found[0].render()}{more}; `fivesafes "
+                         "validate` lists every finding" if found else "the project is not valid")
 
 
 @dataclass(frozen=True)

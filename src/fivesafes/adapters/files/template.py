@@ -39,6 +39,7 @@ class InitError(UsageError):
     def __init__(self, message: str, findings: list[Finding] | None = None) -> None:
         super().__init__(message)
         self.findings = findings or []
+        self.details = tuple(f"  {f.render()}" for f in self.findings)
 
 
 def template_dir() -> Path:
@@ -175,6 +176,11 @@ def init_project(dest: Path, options: InitOptions, git: bool = True) -> str:
     """``render_project``, then ``git init -b main`` and a first commit. The project id."""
     project_id = render_project(dest, options)
     if git:
-        git_local.init(dest)
-        git_local.commit_all(dest, f"Start the data access request {project_id}")
+        start_repository(dest, project_id)
     return project_id
+
+
+def start_repository(dest: Path, project_id: str) -> None:
+    """``git init -b main`` in a rendered project and its first commit."""
+    git_local.init(dest)
+    git_local.commit_all(dest, f"Start the data access request {project_id}")

@@ -23,16 +23,11 @@ from typing import TypeAlias
 
 from fivesafes.errors import ExternalError
 
-EXTERNAL = 3  # the CLI exit code for a failed external system (cli.errors.EXTERNAL)
-
-
 Completed: TypeAlias = "subprocess.CompletedProcess[str]"  # a finished git process
 
 
 class GitError(ExternalError):
     """git is missing or a git command failed; the message names the fix. CLI exit code 3."""
-
-    exit_code = EXTERNAL
 
 
 def run_unchecked(cwd: Path, *args: str, env: Mapping[str, str] | None = None,

@@ -44,6 +44,7 @@ from fivesafes.core.admin.repo_settings import (
 )
 from fivesafes.core.admin.runners import REUSABLE_PATH, TRE_LABEL
 from fivesafes.core.findings import Finding
+from fivesafes.errors import UsageError
 from fivesafes.models.policy import Policy
 
 REPO_SETTINGS: dict[str, Any] = {"private": True, "has_wiki": False,
@@ -53,10 +54,14 @@ ADMIN_READ = "administration: read"
 MEMBERS_READ = "members: read (an organization permission)"
 
 
+class RepoNameError(UsageError, ValueError):
+    """``--github`` names no repository (ORG/NAME expected)."""
+
+
 def split_repo(org_repo: str) -> tuple[str, str]:
     org, _, name = org_repo.partition("/")
     if not org or not name or "/" in name:
-        raise ValueError(f"{org_repo!r}: give the repository as ORG/NAME")
+        raise RepoNameError(f"--github {org_repo!r}: give the repository as ORG/NAME")
     return org, name
 
 

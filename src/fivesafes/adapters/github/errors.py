@@ -15,8 +15,6 @@ from typing import Any
 
 from fivesafes.errors import ExternalError
 
-EXTERNAL = 3  # the CLI exit code for a failed external system (cli.errors.EXTERNAL)
-
 
 @dataclass(frozen=True)
 class Need:
@@ -72,8 +70,6 @@ def already_exists(data: Any) -> bool:
 
 class GitHubError(ExternalError):
     """A GitHub call failed for good; the message says what to change."""
-
-    exit_code = EXTERNAL
 
     def __init__(self, message: str, status: int = 0, permission: str = "") -> None:
         super().__init__(message)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from fivesafes.adapters.files import atomic
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
-from fivesafes.errors import FindingsError
+from fivesafes.errors import UsageError
 from fivesafes.models.ledger import ActionRecord
 
 HEADER = (
@@ -21,8 +21,9 @@ HEADER = (
 )
 
 
-class LedgerError(FindingsError):
-    """The record cannot be read."""
+class LedgerError(UsageError):
+    """The record cannot be read (malformed input: exit 2); ``ledger verify`` reports it as
+    a break of the record instead."""
 
 
 def read_record(root: Path) -> ActionRecord:
@@ -36,7 +37,8 @@ def parse_record(data: bytes) -> ActionRecord:
     try:
         return ActionRecord.model_validate(tomllib.loads(data.decode("utf-8")))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise LedgerError(f"{layout.ACTIONS}: unreadable action record: {exc}") from exc
+        raise LedgerError(f"{layout.ACTIONS}: unreadable action record: {exc}; fix: restore "
+                          "it from git history") from exc
 
 
 def render_record(record: ActionRecord) -> str:

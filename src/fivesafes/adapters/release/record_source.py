@@ -15,17 +15,18 @@ from fivesafes.adapters.github.env import DEFAULT_API_URL, api_url_from_env
 from fivesafes.adapters.ledger.file import LedgerError, parse_record
 from fivesafes.adapters.release.authentic import RecordSource
 from fivesafes.core import layout
+from fivesafes.errors import ExternalError, UsageError
 from fivesafes.models.ledger import ActionRecord
 
-__all__ = ["RecordUnavailable", "record_from_dir", "record_from_repo"]
+__all__ = ["RecordUnavailable", "RecordUnreachable", "record_from_dir", "record_from_repo"]
 
 
-class RecordUnavailable(Exception):
-    """The record cannot be read; ``external`` when GitHub failed rather than the input."""
+class RecordUnavailable(UsageError):
+    """The record named (a folder, a repository) is missing or unreadable: fix the input."""
 
-    def __init__(self, message: str, *, external: bool = False) -> None:
-        super().__init__(message)
-        self.external = external
+
+class RecordUnreachable(ExternalError):
+    """GitHub did not hand over the record: try again, or give a checkout with --record."""
 
 
 def record_from_dir(root: Path) -> RecordSource:
@@ -53,8 +54,7 @@ def record_from_repo(repo: str, env: Mapping[str, str] | None = None) -> RecordS
         branch = api.default_branch(repo)
         data = api.file_at(repo, layout.ACTIONS, branch)
     except GitHubError as exc:
-        raise RecordUnavailable(f"reading the record of {repo}{host}: {exc}",
-                                external=True) from None
+        raise RecordUnreachable(f"reading the record of {repo}{host}: {exc}") from None
     name = f"{repo}{host}, branch {branch}: {layout.ACTIONS}"
     if data is None:
         return RecordSource(name, ActionRecord())

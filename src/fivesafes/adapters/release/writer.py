@@ -217,7 +217,8 @@ def write_release(
     Result paths are relative to ``outputs/`` (as the action record keeps them).
     ``only`` (paths relative to ``outputs/``) limits the release to those files: a partial
     release ships exactly the approved outputs, and withheld ones leave no bytes.
-    Raises :class:`ReleaseError` for unusable outputs (symlinks, special files, bad names).
+    Raises :class:`ReleaseError` for unusable outputs (symlinks, special files, bad names)
+    and when a file cannot be read or written; then nothing is left behind.
     """
     files = list_outputs(outputs) if outputs is not None else []
     if only is not None:
@@ -239,9 +240,12 @@ def write_release(
                     raise ReleaseError(f"crate file name {name!r} is not allowed in the crate root")
                 bag.add_bytes(f"data/{name}", data)
             size = bag.finish(external_id)
-    except BaseException:
+    except BaseException as exc:
         if bag is not None:
             with contextlib.suppress(Exception):
                 bag.zip.close()  # ends the (discarded) archive so nothing fires later
+        if isinstance(exc, OSError):  # an output unreadable, the target unwritable, a full disk
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise ReleaseError(f"{where}{exc.strerror or exc}; nothing was written") from exc
         raise
     return ReleaseInfo(out, size, bag_name, external_id, tuple(results), include_data)
