@@ -106,7 +106,7 @@ def test_an_errors_details_print_before_its_message(monkeypatch: pytest.MonkeyPa
     assert result.exit_code == FINDINGS
     lines = result.output.splitlines()
     assert lines[:2] == ["resources/access/access.toml:3: first; fix: fix one",
-                         "resources/access/access.toml:9: second; fix: fix two"]
+                         "resources/access/access.toml:9: second; fix: fix two"]  # render()
     assert lines[2].startswith("Error: the request is not valid: resources/access/access.toml:3")
 
 

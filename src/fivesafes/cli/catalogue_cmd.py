@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.catalogue import run as catalogue_check
+from fivesafes.cli.findings_output import FORMATS, Format, print_findings
 from fivesafes.cli.output import json_option
 from fivesafes.core.findings import Finding, errors
 from fivesafes.core.request.catalogue import Catalogue
@@ -18,7 +19,9 @@ _project = click.argument("project_dir", default=".",
 _data_dir = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path),
     help="TRE data folder holding SQLite sources (default: $FIVESAFES_DATA_DIR).")
-_format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+_format = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+                       show_default=True, help="text for people, json for tools, github for "
+                       "annotations in an Actions log.")
 
 
 @click.group()
@@ -31,18 +34,17 @@ def catalogue() -> None:
     """
 
 
-def _report(findings: list[Finding], fmt: str, extra: dict[str, object]) -> None:
+def _report(findings: list[Finding], fmt: Format, extra: dict[str, object]) -> None:
     if fmt == "json":
         click.echo(json.dumps({"findings": [f.as_dict() for f in findings], **extra},
                               indent=2, sort_keys=True))
         return
-    for finding in findings:
-        click.echo(f"{finding.severity}: {finding.render()}")
+    print_findings(findings, fmt)
     if not errors(findings):
         click.echo("catalogue: every requested schema, table and column is in the source")
 
 
-def _run(project_dir: Path, data_dir: Path | None, write: bool, fmt: str) -> None:
+def _run(project_dir: Path, data_dir: Path | None, write: bool, fmt: Format) -> None:
     if write:
         findings, plan = catalogue_check.enrich(project_dir, data_dir=data_dir)
     else:
@@ -65,7 +67,7 @@ def _run(project_dir: Path, data_dir: Path | None, write: bool, fmt: str) -> Non
 @_data_dir
 @_format
 @json_option
-def check(project_dir: Path, data_dir: Path | None, fmt: str, as_json: bool) -> None:
+def check(project_dir: Path, data_dir: Path | None, fmt: Format, as_json: bool) -> None:
     """Report requested names missing from the source (exit 1), never writing anything."""
     _run(project_dir, data_dir, write=False, fmt="json" if as_json else fmt)
 
@@ -75,7 +77,7 @@ def check(project_dir: Path, data_dir: Path | None, fmt: str, as_json: bool) -> 
 @_data_dir
 @_format
 @json_option
-def enrich(project_dir: Path, data_dir: Path | None, fmt: str, as_json: bool) -> None:
+def enrich(project_dir: Path, data_dir: Path | None, fmt: Format, as_json: bool) -> None:
     """Check, then write column types and descriptions into the dataset files (comments kept)."""
     _run(project_dir, data_dir, write=True, fmt="json" if as_json else fmt)
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import failing
+from fivesafes.cli.findings_output import text_line
 from fivesafes.cli.output import Output, json_option
 from fivesafes.demo.run import DEMO_EPOCH, run_demo
 from fivesafes.errors import FindingsError, UsageError
@@ -45,7 +46,7 @@ def demo(directory: Path, as_json: bool) -> None:
     report = verify_release(release, Limits(), progress=False)
     if not report.ok:
         for finding in report.findings:
-            say("verify", finding.render())
+            say("verify", text_line(finding))
         raise FindingsError(f"demo: the release {release} does not verify")
     say("verify", f"release verifies: {report.payload_files} payload file(s)")
     say("done", f"in {time.monotonic() - started:.1f} s; release zip:")

@@ -17,6 +17,7 @@ import click
 from fivesafes.adapters.executors.sandbox.health import sandbox_findings
 from fivesafes.adapters.files.workflow_pins import WorkflowError, find_uses, workflow_files
 from fivesafes.adapters.github.admin import inspect_github_repo, split_repo
+from fivesafes.cli.findings_output import print_findings
 from fivesafes.core.admin.environment import ENVIRONMENT
 from fivesafes.core.admin.pins import OUR_REPOSITORY, pin_findings, reusable_refs
 from fivesafes.core.admin.runners import REUSABLE_PATH, TRE_LABEL
@@ -116,8 +117,7 @@ def doctor(project_dir: Path, github_repo: str | None, app_id: int | None, envir
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in found], indent=2))
     else:
-        for finding in found:
-            click.echo(f"{finding.severity}: {finding.render()}")
+        print_findings(found)
         click.echo(f"{len(found)} finding(s)" if found else "No weaknesses found.")
     if not github_repo:
         click.echo(NOT_OFFLINE, err=as_json)

@@ -20,10 +20,11 @@ FORMATS: tuple[Format, ...] = ("text", "json", "github")
 
 
 def text_line(finding: Finding) -> str:
-    """``file:line: message; fix: ...`` (``warning:`` before the message of a warning)."""
+    """``rule: file:line: message; fix: ...`` (``warning:`` or ``review:`` before the message
+    when it is not an error): the rule first, so a log is searched by what failed."""
     where = finding.file if finding.line is None else f"{finding.file}:{finding.line}"
     tag = "" if finding.severity == "error" else f"{finding.severity}: "
-    line = f"{where}: {tag}{finding.message}"
+    line = f"{finding.rule}: {where}: {tag}{finding.message}"
     return f"{line}; fix: {finding.fix}" if finding.fix else line
 
 
@@ -46,6 +47,14 @@ def annotation(finding: Finding) -> str:
     message = finding.message + (f"; fix: {finding.fix}" if finding.fix else "")
     level = "error" if finding.severity == "error" else "warning"
     return f"::{level} {','.join(props)}::{_escape_data(message)}"
+
+
+def print_findings(findings: Sequence[Finding], fmt: Format = "text", *,
+                   err: bool = False) -> None:
+    """Each finding on its line: text for people, a workflow command for Actions logs (JSON
+    reports put ``Finding.as_dict()`` in their own document)."""
+    for finding in findings:
+        click.echo(annotation(finding) if fmt == "github" else text_line(finding), err=err)
 
 
 def summary(findings: Sequence[Finding], files: int) -> dict[str, object]:

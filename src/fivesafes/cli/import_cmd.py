@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from fivesafes.cli.errors import failing
-from fivesafes.cli.verify_cmd import finding_line
+from fivesafes.cli.findings_output import print_findings
 from fivesafes.core.findings import errors
 from fivesafes.errors import FINDINGS
 from fivesafes.services.import_request import import_request, write_files
@@ -47,8 +47,7 @@ def import_(request: Path, project_dir: Path, force: bool, as_json: bool) -> Non
                                "findings": [f.as_dict() for f in result.findings]},
                               indent=2, sort_keys=True))
     else:
-        for finding in result.findings:
-            click.echo(finding_line(finding, result.source))
+        print_findings(result.findings)
         if refused:
             click.echo(f"REFUSED: {result.source}: nothing was written", err=True)
         else:

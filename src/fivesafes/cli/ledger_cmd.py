@@ -65,7 +65,7 @@ def verify(project_dir: Path, as_json: bool, history: bool) -> None:
         click.echo(json.dumps({"entries": len(record.action), "intact": not breaks,
                                "breaks": [f.as_dict() for f in breaks]}, indent=2))
     else:
-        for finding in breaks:
+        for finding in breaks:  # file: message; fix (each break names its entry and commit)
             click.echo(finding.render())
         if not breaks:
             checked = f", {len(versions)} committed version(s) extended" if versions else ""

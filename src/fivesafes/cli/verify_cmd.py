@@ -17,20 +17,11 @@ import click
 from fivesafes.adapters.release.authentic import INTEGRITY_ONLY, RecordSource, verify_authentic
 from fivesafes.adapters.release.verify import Limits, Unreadable, VerifyReport
 from fivesafes.cli.errors import failing
-from fivesafes.core.findings import Finding, errors
+from fivesafes.cli.findings_output import print_findings
+from fivesafes.core.findings import errors
 from fivesafes.errors import FINDINGS, OK, UsageError
 
 DEFAULTS = Limits()
-
-
-def finding_line(finding: Finding, zip_name: str) -> str:
-    """``rule: message`` (plus where, when more precise than the zip, and the fix)."""
-    tag = "warning: " if finding.severity == "warning" else ""
-    text = f"{finding.rule}: {tag}{finding.message}"
-    where = finding.where.removeprefix(zip_name).lstrip(":")
-    if where:
-        text += f" (in {where})"
-    return text + (f"; fix: {finding.fix}" if finding.fix else "")
 
 
 def summary_line(report: VerifyReport, failed: bool) -> str:
@@ -100,8 +91,7 @@ def verify(zip_file: Path, as_json: bool, max_total_bytes: int, max_ratio: float
         body["ok"] = not failed
         click.echo(json.dumps(body, indent=2, sort_keys=True))
     else:
-        for finding in report.findings:
-            click.echo(finding_line(finding, report.file))
+        print_findings(report.findings)
         click.echo(checked_line(report, zip_file.name))
         click.echo(summary_line(report, failed))
     sys.exit(FINDINGS if failed else OK)
