@@ -33,3 +33,26 @@ def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert __version__ in result.output
+
+
+def _leaf(path: list[str]) -> click.Command:
+    context = click.Context(cli)
+    command = cli.get_command(context, path[0])
+    assert command is not None
+    if len(path) > 1:
+        assert isinstance(command, click.Group)
+        command = command.get_command(context, path[1])
+        assert command is not None
+    return command
+
+
+LEAVES = [p for p in _paths() if not isinstance(_leaf(p), click.Group)]
+
+
+@pytest.mark.parametrize("path", LEAVES, ids=" ".join)
+def test_every_command_reports_as_json_under_one_flag(path: list[str]) -> None:
+    """Tools read every command's outcome the same way: ``--json`` (parameter ``as_json``)."""
+    options = {param.name: param for param in _leaf(path).params
+               if isinstance(param, click.Option)}
+    assert "as_json" in options, f"fivesafes {' '.join(path)} has no --json"
+    assert "--json" in options["as_json"].opts

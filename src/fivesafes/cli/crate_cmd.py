@@ -15,6 +15,7 @@ import click
 from fivesafes import __version__
 from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.release.crate_writer import render_crate, write_crate
+from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.crate.spec import Software, build_crate
 from fivesafes.errors import FINDINGS
@@ -44,7 +45,8 @@ def crate() -> None:
 @click.argument("project_dir", default=".", type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 if the committed crate is not what build would write.")
-def build(project_dir: Path, check: bool) -> None:
+@json_option
+def build(project_dir: Path, check: bool, as_json: bool) -> None:
     """Derive crate/ from resources/, the policy and the action record (byte-stable).
 
     Exit 0 when written (or, with --check, up to date); 1 when the request is not valid or,
@@ -54,14 +56,18 @@ def build(project_dir: Path, check: bool) -> None:
     project = load_project(project_dir)
     document = build_crate(project.request, project.record, project.policy,
                            software=software())
+    out = Output(as_json)
     if check:
         stale = stale_files(project_dir, render_crate(document))
         for path in stale:
             click.echo(f"{path}: stale; fix: run `fivesafes crate build` and commit it",
                        err=True)
+        out.result({"crate": layout.CRATE_DIR, "stale": stale, "written": []})
         if stale:
             sys.exit(FINDINGS)
-        click.echo(f"{layout.CRATE_DIR}/ is up to date")
+        out.line(f"{layout.CRATE_DIR}/ is up to date")
         return
     write_crate(project_dir / layout.CRATE_DIR, document)
-    click.echo(f"wrote {layout.CRATE_METADATA} and {layout.CRATE_PREVIEW}")
+    out.line(f"wrote {layout.CRATE_METADATA} and {layout.CRATE_PREVIEW}")
+    out.result({"crate": layout.CRATE_DIR, "stale": [],
+                "written": [layout.CRATE_METADATA, layout.CRATE_PREVIEW]})

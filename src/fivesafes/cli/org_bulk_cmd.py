@@ -9,6 +9,7 @@ import json
 import click
 
 from fivesafes.cli.errors import failing
+from fivesafes.cli.output import Output, json_option
 from fivesafes.core.admin.pins import RELEASE_RE, SHA_RE
 from fivesafes.core.org.source import OrgSource
 from fivesafes.errors import FINDINGS, UsageError
@@ -75,8 +76,9 @@ def doctor_all(org_name: str, topic: str, template: str | None, environment: str
 @click.option("--sha", metavar="40HEX", help="Pin the release's commit SHA instead of the tag.")
 @TOPIC
 @TEMPLATE
+@json_option
 def upgrade_all(org_name: str, tag: str, sha: str | None, topic: str,
-                template: str | None) -> None:
+                template: str | None, as_json: bool) -> None:
     """One pull request per project repository moving its pins to TAG (or a report of where
     Dependabot already opened one). Each repository follows its policy's automation fork."""
     if not RELEASE_RE.match(tag):
@@ -88,6 +90,8 @@ def upgrade_all(org_name: str, tag: str, sha: str | None, topic: str,
     from fivesafes.adapters.org.github_projects import project_repos, read_repo
     from fivesafes.models.policy import DEFAULT_AUTOMATION
 
+    out = Output(as_json)
+    results: list[dict[str, object]] = []
     with failing("GitHub"):
         api = GitHubApi.from_env()
         central: dict[str, OrgSource] = {}
@@ -96,6 +100,9 @@ def upgrade_all(org_name: str, tag: str, sha: str | None, topic: str,
             automation = (files.policy.automation.repository if files.policy
                           else DEFAULT_AUTOMATION)
             done = upgrade_repo(api, repo, automation, tag, sha)
-            click.echo(f"{done.repository}: {done.outcome}"
-                       + (f" {done.url}" if done.url else "")
-                       + (f" ({done.detail})" if done.detail else ""))
+            out.line(f"{done.repository}: {done.outcome}"
+                     + (f" {done.url}" if done.url else "")
+                     + (f" ({done.detail})" if done.detail else ""))
+            results.append({"repository": done.repository, "outcome": done.outcome,
+                            "url": done.url or None, "detail": done.detail or None})
+    out.result({"to": tag, "sha": sha, "repositories": results})

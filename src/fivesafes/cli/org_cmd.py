@@ -16,6 +16,7 @@ import click
 from fivesafes.adapters.org.checkouts import read_checkout
 from fivesafes.adapters.runner.clock import now
 from fivesafes.cli.errors import failing
+from fivesafes.cli.output import Output, json_option
 from fivesafes.core.org.source import OrgSource
 from fivesafes.core.org.summary import ProjectFiles, Summary, summarise, summary_to_json
 from fivesafes.errors import UsageError
@@ -104,14 +105,17 @@ def status(org_name: str | None, as_json: bool, folders: tuple[Path, ...], topic
 @TOPIC
 @TEMPLATE
 @ORG_POLICY
+@json_option
 def dashboard(org_name: str | None, out: Path, folders: tuple[Path, ...], topic: str,
-              template: str | None, org_policy: Path | None) -> None:
+              template: str | None, org_policy: Path | None, as_json: bool) -> None:
     """Write a static site of every request (SITE/index.html), readable without scripts."""
     from fivesafes.adapters.org.site import write_site
 
     rows = summaries(org_name, folders, topic, template, org_policy)
     index = write_site(out, org_name or "local checkouts", rows, now())
-    click.echo(f"Wrote {index} ({len(rows)} request(s))")
+    report = Output(as_json)
+    report.line(f"Wrote {index} ({len(rows)} request(s))")
+    report.result({"index": str(index), "requests": len(rows)})
 
 
 @org.command("remind")
@@ -119,7 +123,9 @@ def dashboard(org_name: str | None, out: Path, folders: tuple[Path, ...], topic:
 @TOPIC
 @TEMPLATE
 @click.option("--dry-run", is_flag=True, help="Say what would be posted and sent; do nothing.")
-def remind(org_name: str, topic: str, template: str | None, dry_run: bool) -> None:
+@json_option
+def remind(org_name: str, topic: str, template: str | None, dry_run: bool,
+           as_json: bool) -> None:
     """Remind the deciders of every pull request waiting past the policy's remind-after.
 
     Posts a new comment (whose first line says whose move it is) on each waiting pull request,
@@ -132,25 +138,35 @@ def remind(org_name: str, topic: str, template: str | None, dry_run: bool) -> No
     from fivesafes.core.org.remind import reminder
 
     moment = now()
+    out = Output(as_json)
+    skipped: list[str] = []
+    reminded: list[dict[str, object]] = []
     with failing("GitHub"):
         api = GitHubApi.from_env()
         central: dict[str, OrgSource] = {}
         for repo in project_repos(api, org_name, topic, template):
             files = read_repo(api, repo, central)
             if files.policy is None:
-                click.echo(f"{files.repo}: skipped, no usable policy")
+                out.line(f"{files.repo}: skipped, no usable policy")
+                skipped.append(files.repo)
                 continue
             for pull in open_pulls(api, files.repo):
                 due = reminder(pull, files.policy, moment)
                 if due is None:
                     continue
-                click.echo(f"{due.repo}#{due.number}: {due.days:g} days, reminding "
-                           f"{', '.join(due.who)}" + (" (dry run)" if dry_run else ""))
+                out.line(f"{due.repo}#{due.number}: {due.days:g} days, reminding "
+                         f"{', '.join(due.who)}" + (" (dry run)" if dry_run else ""))
+                problems: list[str] = []
                 if not dry_run:
                     post_reminder(api, due)
-                    for problem in notify(due, files.policy):
+                    problems = list(notify(due, files.policy))
+                    for problem in problems:
                         click.echo(f"{due.repo}#{due.number}: notification failed: {problem}",
                                    err=True)
+                reminded.append({"repository": due.repo, "pull-request": due.number,
+                                 "days": due.days, "who": list(due.who),
+                                 "notification-problems": problems})
+    out.result({"dry-run": dry_run, "reminded": reminded, "skipped": skipped})
 
 
 def _bulk() -> None:

@@ -6,11 +6,13 @@ from the table (CI runs it), ``--write`` regenerates it, so the docs never drift
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from fivesafes.adapters.files import atomic
+from fivesafes.cli.output import json_option
 from fivesafes.core.lifecycle import phases as table
 from fivesafes.errors import FindingsError, UsageError
 
@@ -37,7 +39,9 @@ def _split(text: str, path: Path) -> tuple[str, str, str]:
               help="Exit 1 when FILE's generated diagram block is stale.")
 @click.option("--write", "write_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Regenerate FILE's diagram block in place.")
-def phases(as_mermaid: bool, check_file: Path | None, write_file: Path | None) -> None:
+@json_option
+def phases(as_mermaid: bool, check_file: Path | None, write_file: Path | None,
+           as_json: bool) -> None:
     """The request's states and transitions (the phase table)."""
     for path in (check_file, write_file):
         if path is not None and not path.is_file():
@@ -56,6 +60,13 @@ def phases(as_mermaid: bool, check_file: Path | None, write_file: Path | None) -
         head, _, tail = _split(text, write_file)
         atomic.write_text(write_file, head + block() + tail)
         click.echo(f"{write_file}: phase diagram written")
+        return
+    if as_json:
+        click.echo(json.dumps({
+            "states": [{"name": s.name, "phase": s.phase, "description": s.description}
+                       for s in table.STATES],
+            "transitions": [{"source": t.source, "target": t.target, "trigger": t.trigger}
+                            for t in table.TRANSITIONS]}, indent=2, sort_keys=True))
         return
     if as_mermaid:
         click.echo(table.mermaid(), nl=False)
