@@ -87,3 +87,24 @@ def test_exit_codes_are_defined_once_and_no_command_picks_one_for_an_error() -> 
                 assert f"\n{name} = " not in text, f"{rel} defines exit code {name} again"
         if rel != "cli/errors.py":
             assert "CommandError(" not in text, f"{rel} builds a CommandError with a code"
+
+
+def test_commands_share_helpers_through_helper_modules_not_each_other() -> None:
+    """A command module (``*_cmd.py``) holds one command; what two commands share lives in a
+    helper module (cli/event_io.py, cli/reconciling.py, a service), so no command imports
+    another. The one exception registers subcommands: ``org`` adds ``org doctor|upgrade``."""
+    allowed = {("org_cmd", "org_bulk_cmd")}
+    for path in sorted((PACKAGE / "cli").glob("*_cmd.py")):
+        for line, module in _imports(path):
+            parts = module.split(".")
+            if parts[:2] == ["fivesafes", "cli"] and len(parts) > 2 and \
+                    parts[2].endswith("_cmd") and (path.stem, parts[2]) not in allowed:
+                raise AssertionError(f"cli/{path.name}:{line} imports {module}")
+
+
+def test_the_cli_writes_nothing_to_github_itself() -> None:
+    """GitHub writes live in adapters/github (through services); the CLI only calls them."""
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for call in ('"POST"', '"PUT"', '"PATCH"', '"DELETE"', "GitHubApi("):
+            assert call not in text, f"cli/{path.name} calls GitHub itself ({call})"

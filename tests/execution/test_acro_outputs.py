@@ -10,11 +10,11 @@ from pathlib import Path
 
 from tests.support.execution import decide_disclosure, set_executor, sign_off
 
-from fivesafes.cli.crate_cmd import software
 from fivesafes.models.manifest import OutputsManifest
 from fivesafes.services.disclose import Disclosed, prepare
 from fivesafes.services.execute import RunOptions, execute
 from fivesafes.services.publish import PublishOptions, publish
+from fivesafes.services.software import software
 
 SCRIPT = Path(__file__).parent / "acro_scripts" / "acro_session.py"
 NEVER = ("acro/results.json", "acro/config.json", "acro/session_summary.json",

@@ -15,10 +15,10 @@ from tests.support.execution import KIT, decide_disclosure
 
 from fivesafes.adapters.executors.bundle import CWL_COUNTS, bundled_workflow
 from fivesafes.adapters.release.verify import Limits, verify_release
-from fivesafes.cli.crate_cmd import software
 from fivesafes.services.disclose import prepare
 from fivesafes.services.execute import RunOptions
 from fivesafes.services.publish import PublishOptions, publish
+from fivesafes.services.software import software
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("cwltool") is None,
                                 reason="cwltool is not installed (pip install -e '.[cwl]')")

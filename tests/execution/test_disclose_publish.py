@@ -13,13 +13,13 @@ from tests.support.execution import decide_disclosure, sign_off
 
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.adapters.release.verify import Limits, verify_release
-from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.main import cli
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import verify_chain
 from fivesafes.services.disclose import prepare
 from fivesafes.services.execute import GateClosed, RunOptions, execute
 from fivesafes.services.publish import PublishOptions, publish
+from fivesafes.services.software import software
 
 
 @pytest.fixture

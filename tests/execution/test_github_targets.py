@@ -9,8 +9,8 @@ import pytest
 from tests.github_server import GitHubServer
 from tests.github_server.plugin import github_server  # noqa: F401
 
+from fivesafes.adapters.github.writes import open_disclosure_pull
 from fivesafes.adapters.release.targets import TargetError, to_github_release
-from fivesafes.cli.disclose_cmd import open_pull_request
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_disclosure_pull_request_is_opened_and_labelled(repo_env: GitHubServer) 
     repo = world.repos["example-tre/cohort-study"]
     world.commit(repo, {"outputs/manifest.toml": 'request = "x"\n'},
                  branch="fivesafes/disclosure/attempt-1", parents=[repo.branches["main"]])
-    opened = open_pull_request("fivesafes/disclosure/attempt-1", "main", 1)
+    opened = open_disclosure_pull("fivesafes/disclosure/attempt-1", "main", 1)
     [pull] = repo.pulls.values()
     assert pull.head_ref == "fivesafes/disclosure/attempt-1"
     assert "5s:disclosure" in pull.labels

@@ -25,13 +25,13 @@ from fivesafes.adapters.executors.bundle import (
 from fivesafes.adapters.executors.retrieval import RetrievalFailed, download
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import read_record
-from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.main import cli
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import verify_chain
 from fivesafes.core.lifecycle.retrieval import mirror_name
 from fivesafes.models.ledger import ActionEntry
 from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.software import software
 
 ATTEMPTS = "0e1f0000-0000-4000-8000-000000000001"
 

@@ -10,12 +10,12 @@ import pytest
 from tests.support.release import record
 
 from fivesafes.adapters.files.project import load_project
-from fivesafes.cli.crate_cmd import software
 from fivesafes.core.crate.spec import build_crate
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.ledger import chain as ledger
 from fivesafes.core.release.record_match import check_against_record
 from fivesafes.models.ledger import ActionRecord
+from fivesafes.services.software import software
 
 BAG = "b" * 128
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from fivesafes.adapters.files.project import load_project
-from fivesafes.cli.crate_cmd import software
 from fivesafes.core.crate.spec import build_crate
+from fivesafes.services.software import software
 
 Validator = Callable[[Path, str], dict[str, Any]]
 

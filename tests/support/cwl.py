@@ -18,10 +18,10 @@ from fivesafes.adapters.executors.bundle import (
     bundled_workflow,
 )
 from fivesafes.adapters.ledger.append import refresh_crate
-from fivesafes.cli.crate_cmd import software
 from fivesafes.core import layout
 from fivesafes.models.ledger import ActionEntry
 from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.software import software
 
 TABLE = "region,sex\nnorth,f\nnorth,m\nsouth,f\nnorth,f\n"
 # what the workflow makes of TABLE, counting by region with min_count 2

@@ -19,13 +19,13 @@ from click.testing import CliRunner
 from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.release.crate_writer import render_crate
 from fivesafes.adapters.release.writer import ReleaseInfo, write_release
-from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.main import cli
 from fivesafes.core.crate.spec import build_crate
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.ledger import chain as ledger
 from fivesafes.core.release.bagit_text import bag_name
 from fivesafes.models.ledger import ActionRecord, Result
+from fivesafes.services.software import software
 
 HERE = Path(__file__).parents[1] / "release"
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z

@@ -12,21 +12,13 @@ from pathlib import Path
 
 import click
 
-from fivesafes import __version__
 from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.release.crate_writer import render_crate, write_crate
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
-from fivesafes.core.crate.spec import Software, build_crate
+from fivesafes.core.crate.spec import build_crate
 from fivesafes.errors import FINDINGS
-
-SOFTWARE_NAME = "fivesafes-gitops"
-SOFTWARE_URL = "https://github.com/fivesafes/fivesafes-gitops"
-
-
-def software() -> Software:
-    """The automation as the crate records it (name, url, this package's version)."""
-    return Software(name=SOFTWARE_NAME, url=SOFTWARE_URL, version=__version__)
+from fivesafes.services.software import software
 
 
 def stale_files(root: Path, files: dict[str, bytes]) -> list[str]:

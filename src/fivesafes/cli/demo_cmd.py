@@ -9,12 +9,12 @@ import click
 from rich.console import Console
 
 from fivesafes.adapters.release.verify import Limits, verify_release
-from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import failing
 from fivesafes.cli.findings_output import text_line
 from fivesafes.cli.output import Output, json_option
 from fivesafes.demo.run import DEMO_EPOCH, run_demo
 from fivesafes.errors import FindingsError, UsageError
+from fivesafes.services.software import software
 
 
 @click.command()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -13,29 +12,10 @@ from fivesafes.cli.findings_output import text_line
 from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
-from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
 from fivesafes.core.outputs.found import reported as as_reported
 from fivesafes.services import disclose as disclosure
+from fivesafes.services.disclosure_proposal import propose
 from fivesafes.services.execute import RunOptions
-
-
-def open_pull_request(branch: str, base: str, attempt: int) -> str:
-    """The disclosure pull request on GitHub (GITHUB_REPOSITORY, GITHUB_TOKEN)."""
-    from fivesafes.adapters.github.api import GitHubApi
-    from fivesafes.adapters.github.errors import Need
-    from fivesafes.adapters.github.writes import add_labels
-
-    repo = os.environ.get("GITHUB_REPOSITORY", "")
-    api = GitHubApi.from_env()
-    need = Need("opening the disclosure pull request", "pull-requests: write", repo)
-    body = ("Outputs of execution attempt {0}, for output checking. Review "
-            f"`{layout.OUTPUTS_MANIFEST}` (sizes, sha-512, automated findings); the data "
-            "stays in the TRE. Approve with `5s:approve-disclosure` or an approving review.")
-    data = api.request("POST", f"/repos/{repo}/pulls", need, {
-        "title": f"Disclosure: outputs of execution attempt {attempt}", "head": branch,
-        "base": base, "body": body.format(attempt)})
-    add_labels(api, repo, int(data["number"]), [DISCLOSURE_LABEL])
-    return str(data.get("html_url") or data["number"])
 
 
 @click.command()
@@ -83,8 +63,12 @@ def disclose(project_dir: Path, staging_dir: Path | None, use_branch: bool | Non
         if use_branch is None:
             use_branch = lifecycle_git.is_repo(project_dir)
         if use_branch:
-            report.update(propose(project_dir, result.text, result.attempt, push or open_pr,
-                                  open_pr, out))
+            with failing("disclose"):
+                proposal = propose(project_dir, result.text, result.attempt, push or open_pr,
+                                   open_pr)
+            for line in proposal.lines():
+                out.line(line)
+            report.update(proposal.as_json())
     out.result(report)
 
 
@@ -96,22 +80,3 @@ def hand_back(folder: Path, project_dir: Path, text: str) -> str:
     request = load_project(project_dir).request.id
     handback.write(folder, Handback("execution", request, (), "", manifest=text))
     return f"handed back {layout.OUTPUTS_MANIFEST} in {folder}"
-
-
-def propose(project_dir: Path, text: str, attempt: int, push: bool, open_pr: bool,
-            out: Output) -> dict[str, str | None]:
-    """Commit the manifest on the disclosure branch, push it and open (or, revising, reuse)
-    the disclosure pull request; the branch and the pull request opened."""
-    opened = None
-    with failing("disclose"):
-        base = lifecycle_git.current_branch(project_dir)
-        onto = disclosure.revision_branch(project_dir)
-        branch = disclosure.commit_manifest(project_dir, text, attempt, push, onto)
-        out.line(f"committed on branch {branch}")
-        if onto is not None:
-            out.line("checkers asked for changes: these outputs replace the previous ones on "
-                     "the same disclosure pull request")
-        elif open_pr:
-            opened = open_pull_request(branch, base, attempt)
-            out.line(f"opened {opened}")
-    return {"branch": branch, "pull-request": opened}

@@ -43,13 +43,13 @@ def repository_mismatch(event: Event, facts: Facts | None = None) -> str | None:
             "from")
 
 
-def _github_mode(facts_path: Path | None, event: Event | None = None) -> bool:
+def github_mode(facts_path: Path | None, event: Event | None = None) -> bool:
     return facts_path is None and bool(token_from_env() and _repository(event))
 
 
 def facts_source(facts_path: Path | None, repo_dir: Path | None,
                  event: Event | None = None) -> FactsSource:
-    if _github_mode(facts_path, event):
+    if github_mode(facts_path, event):
         from fivesafes.adapters.github.api import GitHubApi
         from fivesafes.adapters.github.facts import GitHubFacts
 
@@ -66,7 +66,7 @@ def rebuild_crate(root: Path) -> None:
     """Regenerate crate/ after recording; a project not (yet) valid keeps its old crate."""
     from fivesafes.adapters.files.project import ProjectError
     from fivesafes.adapters.ledger.append import refresh_crate
-    from fivesafes.cli.crate_cmd import software
+    from fivesafes.services.software import software
 
     try:
         refresh_crate(root, software())
@@ -89,7 +89,7 @@ def github_applier(repository: str | None = None) -> PlanApplier:
 def applier(facts_path: Path | None, repo_dir: Path | None,
             event: Event | None = None) -> PlanApplier:
     """The applier for the same repository the facts came from (never another one)."""
-    if _github_mode(facts_path, event):
+    if github_mode(facts_path, event):
         return github_applier(_repository(event))
     return LocalApplier(repo_dir, lambda line: click.echo(line, err=True))
 

@@ -10,7 +10,6 @@ from fivesafes.adapters.executors.base import ExecutorFailed
 from fivesafes.adapters.git.lifecycle import commit_paths, is_repo, record_remotely
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import read_record
-from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import failing
 from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.cli.output import Output, json_option
@@ -19,6 +18,7 @@ from fivesafes.core.ledger.chain import entry_fields
 from fivesafes.errors import OK, FindingsError
 from fivesafes.services.execute import ExecutionRefused, RunOptions
 from fivesafes.services.execute import execute as run_execution
+from fivesafes.services.software import software
 
 
 @click.command()

@@ -11,13 +11,13 @@ from fivesafes.adapters.files.toml_edit import write_atomic
 from fivesafes.adapters.git.lifecycle import commit_paths, is_repo, record_remotely
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.commit import append_once
-from fivesafes.cli.crate_cmd import software
-from fivesafes.cli.disclose_cmd import propose
 from fivesafes.cli.errors import failing
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.errors import error_for
+from fivesafes.services.disclosure_proposal import propose
 from fivesafes.services.handback import Checked, check, publish_release
+from fivesafes.services.software import software
 
 
 @click.command()
@@ -54,8 +54,12 @@ def handback(handback_dir: Path, project_dir: Path, push: bool, open_pr: bool,
         if given.manifest is not None and given.exit_code == 0:
             if push or is_repo(project_dir):
                 attempt = checked.entries[-1].attempt
-                proposed = propose(project_dir, given.manifest, attempt, push or open_pr,
-                                   open_pr, out)
+                with failing("handback: the disclosure could not be proposed"):
+                    proposal = propose(project_dir, given.manifest, attempt, push or open_pr,
+                                       open_pr)
+                for line in proposal.lines():
+                    out.line(line)
+                proposed = proposal.as_json()
             else:
                 write_atomic(project_dir / layout.OUTPUTS_MANIFEST, given.manifest)
     _report(checked, url, release_zip, out, proposed)

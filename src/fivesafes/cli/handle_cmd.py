@@ -20,11 +20,11 @@ from fivesafes.adapters.files.payload_file import read_payload
 from fivesafes.adapters.runner.clock import stamp
 from fivesafes.cli.errors import failing
 from fivesafes.cli.event_io import (
-    _github_mode,
     _repository,
     applier,
     facts_source,
     fetch,
+    github_mode,
     render_text,
     repository_mismatch,
 )
@@ -52,7 +52,7 @@ def resolve_pr(event: Event, facts_path: Path | None, repo_dir: Path | None) -> 
     number: int | None = None
     if event.head_sha is None:
         pass
-    elif _github_mode(facts_path, event):
+    elif github_mode(facts_path, event):
         from fivesafes.adapters.github.api import GitHubApi
         from fivesafes.adapters.github.facts import pull_for_run
 
@@ -70,7 +70,7 @@ def resolve_pr(event: Event, facts_path: Path | None, repo_dir: Path | None) -> 
 
 def _reconcile(repo_dir: Path | None, dry_run: bool, event: Event) -> None:
     """Record the merges whose runs were lost (``fivesafes reconcile``); said on stderr."""
-    from fivesafes.cli.reconcile_cmd import reconcile_merges
+    from fivesafes.cli.reconciling import reconcile_merges
 
     # only the schedule starts lost dispatches: right after a merge its own is still queued
     for plan in reconcile_merges(None, repo_dir, dry_run, _repository(event),
@@ -111,7 +111,7 @@ def handle(event_name: str | None, event_path: Path | None, repo_dir: Path | Non
     if event.kind == "ignored":
         plan = plan_event(event, Facts(), stamp())
     else:
-        if event.pr is not None and facts_path is None and not _github_mode(None, event):
+        if event.pr is not None and facts_path is None and not github_mode(None, event):
             raise UsageError(
                 f"no facts for pull request #{event.pr}; fix: give --facts FACTS.json, or set "
                 "GITHUB_TOKEN and GITHUB_REPOSITORY to read them from GitHub")

@@ -15,23 +15,17 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from fivesafes.adapters.ledger.file import LedgerError, read_record
+from fivesafes.adapters.ledger.file import LedgerError, read_project_record
 from fivesafes.adapters.ledger.history import committed_versions
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding
 from fivesafes.core.ledger import chain
 from fivesafes.core.ledger.history import append_only
-from fivesafes.errors import FINDINGS, UsageError
+from fivesafes.errors import FINDINGS
 from fivesafes.models.ledger import ActionRecord
 
 PROJECT = click.argument("project_dir", required=False, default=".",
                          type=click.Path(path_type=Path, file_okay=False))
-
-
-def load(project_dir: Path) -> ActionRecord:
-    if not project_dir.is_dir():
-        raise UsageError(f"{project_dir}: no such folder; fix: give the project folder")
-    return read_record(project_dir)
 
 
 @click.group()
@@ -51,7 +45,7 @@ def verify(project_dir: Path, as_json: bool, history: bool) -> None:
     current one, which catches a record cut short or rewritten from scratch.
     """
     try:
-        record = load(project_dir)
+        record = read_project_record(project_dir)
     except LedgerError as exc:  # for verify, a record that does not parse is not intact
         record = ActionRecord()
         breaks = [Finding(layout.ACTIONS, None, None, "ledger.unreadable", str(exc))]
@@ -78,7 +72,7 @@ def verify(project_dir: Path, as_json: bool, history: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
 def show(project_dir: Path, as_json: bool) -> None:
     """List the recorded actions, oldest first."""
-    record = load(project_dir)
+    record = read_project_record(project_dir)
     if as_json:
         click.echo(json.dumps([chain.entry_fields(e) for e in record.action], indent=2))
         return

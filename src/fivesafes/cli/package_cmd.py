@@ -15,11 +15,11 @@ import click
 from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.release.crate_writer import render_crate
 from fivesafes.adapters.release.writer import write_release
-from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import failing
 from fivesafes.core.crate.spec import build_crate
 from fivesafes.core.release.bagit_text import bag_name
 from fivesafes.models.ledger import Result
+from fivesafes.services.software import software
 
 
 @click.command()

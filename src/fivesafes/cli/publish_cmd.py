@@ -11,7 +11,6 @@ import click
 from fivesafes.adapters.git import lifecycle as lifecycle_git
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.adapters.ledger.file import read_record
-from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import failing
 from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.cli.output import Output, json_option
@@ -20,6 +19,7 @@ from fivesafes.core.ledger.chain import entry_fields
 from fivesafes.services.execute import RunOptions
 from fivesafes.services.publish import PublishOptions, PublishResult
 from fivesafes.services.publish import publish as run_publish
+from fivesafes.services.software import software
 
 
 def commit_release(root: Path, result: PublishResult, push: bool) -> str | None:

@@ -9,12 +9,12 @@ import click
 
 from fivesafes.adapters.git.lifecycle import commit_paths, is_repo, record_remotely
 from fivesafes.adapters.ledger.append import refresh_crate
-from fivesafes.cli.crate_cmd import software
 from fivesafes.cli.errors import failing
 from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
 from fivesafes.services.retention import apply_retention
+from fivesafes.services.software import software
 
 
 @click.command()

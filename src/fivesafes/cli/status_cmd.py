@@ -15,11 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from fivesafes.adapters.github.org_policy import resolve_org_policy
-from fivesafes.cli.ledger_cmd import load
+from fivesafes.adapters.ledger.file import read_project_record
 from fivesafes.core import layout
 from fivesafes.core.ledger.view import View, view, view_to_json
 from fivesafes.core.request.validate import validate_policy
-from fivesafes.errors import UsageError
 
 
 def _print(v: View) -> None:
@@ -60,9 +59,7 @@ def _print(v: View) -> None:
                    "extends it.")
 def status(project_dir: Path, as_json: bool, org_policy: Path | None) -> None:
     """Where the request stands: phase, what is pending and from whom, last decisions."""
-    if not project_dir.is_dir():
-        raise UsageError(f"{project_dir}: no such folder; fix: give the project folder")
-    record = load(project_dir)
+    record = read_project_record(project_dir)
     policy_path = project_dir / layout.POLICY
     data = policy_path.read_bytes() if policy_path.is_file() else None
     policy, _ = validate_policy(data, resolve_org_policy(data, org_policy))

@@ -8,6 +8,7 @@ is there and removing one that is gone change nothing, the sticky comment is edi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import GitHubError, Need
 from fivesafes.adapters.github.records import IssueComment, quote
+from fivesafes.core import layout
+from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
 from fivesafes.core.facts import actors
 
 # Project repositories start later phases with workflow_dispatch of their caller workflow.
@@ -132,3 +135,19 @@ def request_reviewers(api: GitHubApi, repo: str, number: int, users: Sequence[st
             return False
         raise
     return True
+
+
+def open_disclosure_pull(branch: str, base: str, attempt: int) -> str:
+    """Open the disclosure pull request on GitHub (GITHUB_REPOSITORY, GITHUB_TOKEN), labelled
+    for the output checkers; its URL."""
+    repo = os.environ.get("GITHUB_REPOSITORY", "")
+    api = GitHubApi.from_env()
+    need = Need("opening the disclosure pull request", "pull-requests: write", repo)
+    body = ("Outputs of execution attempt {0}, for output checking. Review "
+            f"`{layout.OUTPUTS_MANIFEST}` (sizes, sha-512, automated findings); the data "
+            "stays in the TRE. Approve with `5s:approve-disclosure` or an approving review.")
+    data = api.request("POST", f"/repos/{repo}/pulls", need, {
+        "title": f"Disclosure: outputs of execution attempt {attempt}", "head": branch,
+        "base": base, "body": body.format(attempt)})
+    add_labels(api, repo, int(data["number"]), [DISCLOSURE_LABEL])
+    return str(data.get("html_url") or data["number"])

@@ -33,6 +33,14 @@ def read_record(root: Path) -> ActionRecord:
     return parse_record(path.read_bytes())
 
 
+def read_project_record(project_dir: Path) -> ActionRecord:
+    """The record of the project in ``project_dir``, which must be a folder (the commands
+    that read only the record: ``ledger``, ``status``)."""
+    if not project_dir.is_dir():
+        raise UsageError(f"{project_dir}: no such folder; fix: give the project folder")
+    return read_record(project_dir)
+
+
 def parse_record(data: bytes) -> ActionRecord:
     try:
         return ActionRecord.model_validate(tomllib.loads(data.decode("utf-8")))
