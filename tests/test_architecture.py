@@ -108,3 +108,16 @@ def test_the_cli_writes_nothing_to_github_itself() -> None:
         text = path.read_text(encoding="utf-8")
         for call in ('"POST"', '"PUT"', '"PATCH"', '"DELETE"', "GitHubApi("):
             assert call not in text, f"cli/{path.name} calls GitHub itself ({call})"
+
+
+def test_the_engine_parses_toml_only_where_the_context_is_built() -> None:
+    """plan_event parses the policy and record (planner.py), and the context parses the pull
+    request's files (context.py, disclosure_files.py); no rule deeper down parses bytes again.
+    The request files are parsed by validation (core/request), called once by the checks."""
+    parsers = {"engine/planner.py", "decisions/context.py", "decisions/disclosure_files.py"}
+    for folder in ("engine", "decisions"):
+        for path in sorted((PACKAGE / "core" / folder).glob("*.py")):
+            rel = f"{folder}/{path.name}"
+            if rel not in parsers:
+                assert "tomllib" not in path.read_text(encoding="utf-8"), (
+                    f"core/{rel} parses TOML: read the context instead")

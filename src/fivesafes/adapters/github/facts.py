@@ -29,7 +29,7 @@ from fivesafes.adapters.github.records import CommitInfo, stamp
 from fivesafes.adapters.github.trailers import co_authors
 from fivesafes.adapters.runner.actions import run_context
 from fivesafes.core import layout
-from fivesafes.core.engine.pr_exceptions import PR_EXCEPTIONS
+from fivesafes.core.decisions.disclosure_files import PR_EXCEPTIONS
 from fivesafes.core.engine.reconcile import Merged
 from fivesafes.core.facts import values as facts
 from fivesafes.core.facts.events import Event

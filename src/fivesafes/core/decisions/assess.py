@@ -60,7 +60,7 @@ def assess(
     ctx: Context, *, pushed_now: bool = False, stale_label_event: int | None = None,
 ) -> Assessment:
     pr, policy = ctx.pr, ctx.policy
-    checked = run_checks(pr, ctx.facts, policy, ctx.record)
+    checked = run_checks(pr, ctx.facts, policy, (ctx.manifest, ctx.manifest_findings))
     counted = tally(checked.phase, ctx, pushed_now=pushed_now,
                     stale_label_event=stale_label_event)
     pending, held, rejected, done = STATES[checked.phase]

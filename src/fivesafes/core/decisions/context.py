@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from fivesafes.core import layout
+from fivesafes.core.decisions.disclosure_files import manifest_of, read_manifest
 from fivesafes.core.decisions.projects import project_file
 from fivesafes.core.facts.values import Facts, PullRequest
+from fivesafes.core.findings import Finding
 from fivesafes.models.ledger import ActionRecord
+from fivesafes.models.manifest import OutputsManifest
 from fivesafes.models.policy import Policy
 from fivesafes.models.project import ProjectFile
 
@@ -34,12 +38,29 @@ class Context:
     requester: str | None  # lower-case GitHub login, from project.toml at the head
     contributors: frozenset[str]  # lower-case logins and names of authors and co-authors
     project: ProjectFile | None  # project.toml at the head, when it validates
+    manifest: OutputsManifest | None = None  # outputs/manifest.toml at the head, exceptions in
+    manifest_findings: tuple[Finding, ...] = ()  # what is wrong with it (or that it is absent)
+    earlier_manifests: Mapping[str, OutputsManifest | None] = field(default_factory=dict)
 
 
 def context(facts: Facts, pr: PullRequest, policy: Policy, record: ActionRecord) -> Context:
     """Parse what the rules read, once."""
-    return Context(facts, pr, policy, record, requester(facts),
-                   frozenset(contributors(facts, policy)), project_file(facts))
+    manifest, found = read_manifest(facts, record)
+    earlier = {sha: manifest_of(data) for sha, data in facts.manifests.items()}
+    project = _table(facts.files.get(layout.PROJECT))
+    return Context(facts, pr, policy, record, requester(project),
+                   frozenset(contributors(facts, policy)), project_file(project), manifest,
+                   tuple(found), earlier)
+
+
+def _table(data: bytes | None) -> dict[str, object] | None:
+    """A TOML file's top table, or None when absent or unreadable (validation says why)."""
+    if data is None:
+        return None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
 
 
 def _norm(login: str) -> str:
@@ -73,13 +94,8 @@ def contributors(facts: Facts, policy: Policy | None = None) -> set[str]:
     return found
 
 
-def requester(facts: Facts) -> str | None:
+def requester(project: dict[str, object] | None) -> str | None:
     """The GitHub login of the researcher named in project.toml at the head, if readable."""
-    data = facts.files.get(layout.PROJECT)
-    if data is None:
-        return None
-    try:
-        login = tomllib.loads(data.decode("utf-8")).get("requester", {}).get("github")
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
-        return None
+    person = (project or {}).get("requester")
+    login = person.get("github") if isinstance(person, dict) else None
     return login.lower() if isinstance(login, str) and login else None

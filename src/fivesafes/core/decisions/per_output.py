@@ -19,10 +19,7 @@ block approves, or (changes requested) rejects, every output it saw.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
-
-from pydantic import ValidationError
 
 from fivesafes.core.decisions.context import Context
 from fivesafes.core.decisions.gates import ineligible
@@ -68,15 +65,6 @@ class OutputsView:
     @property
     def all_rejected(self) -> bool:
         return bool(self.outputs) and len(self.of("rejected")) == len(self.outputs)
-
-
-def manifest_of(data: bytes | None) -> OutputsManifest | None:
-    if data is None:
-        return None
-    try:
-        return OutputsManifest.model_validate(tomllib.loads(data.decode("utf-8")))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
-        return None
 
 
 def _reviews_in_order(facts: Facts) -> list[Review]:
@@ -152,7 +140,7 @@ def _decisions(ctx: Context, tally: Tally, current: OutputsManifest,
         if review.commit_id == ctx.pr.head_sha:
             seen = head_seen
         else:
-            old = manifest_of(facts.manifests.get(review.commit_id))
+            old = ctx.earlier_manifests.get(review.commit_id)
             seen = {o.path: o.sha512 for o in old.output} if old else {}
         _apply(outputs, seen, login, f"review:{review.id}", said, notes)
 

@@ -10,7 +10,6 @@ ethics approval has expired, nothing runs. Pure: project models and a day in, re
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -19,7 +18,7 @@ from fivesafes.core import layout
 from fivesafes.models.project import Agreement, Project, ProjectFile
 
 if TYPE_CHECKING:  # a type only: facts.values imports the policy rules, which import this
-    from fivesafes.core.facts.values import Facts
+    pass
 
 
 def day_of(stamp: str | None) -> dt.date | None:
@@ -35,14 +34,14 @@ def day_of(stamp: str | None) -> dt.date | None:
     return moment.astimezone(dt.UTC).date()
 
 
-def project_file(facts: Facts) -> ProjectFile | None:
-    """project.toml at the pull request's head, when it is valid (validation says otherwise)."""
-    data = facts.files.get(layout.PROJECT)
-    if data is None:
+def project_file(table: dict[str, object] | None) -> ProjectFile | None:
+    """project.toml at the pull request's head (its parsed table), when it is valid
+    (validation says otherwise)."""
+    if table is None:
         return None
     try:
-        return ProjectFile.model_validate(tomllib.loads(data.decode("utf-8")))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
+        return ProjectFile.model_validate(table)
+    except ValidationError:
         return None
 
 

@@ -8,21 +8,17 @@ pull request), the paths the pull request may not change, and the findings of va
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import ValidationError
-
 from fivesafes.core import layout
-from fivesafes.core.engine.pr_exceptions import PR_EXCEPTIONS, pr_exceptions
+from fivesafes.core.decisions.disclosure_files import PR_EXCEPTIONS
 from fivesafes.core.engine.validation_port import check_request
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.findings import Finding
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.scope import request_scope
-from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.manifest import OutputsManifest
 from fivesafes.models.policy import DecisionPhase, Policy
 
@@ -110,36 +106,12 @@ def _path_findings(kind: PrKind, facts: Facts) -> list[Finding]:
     return findings
 
 
-def _manifest(
-    facts: Facts, record: ActionRecord
-) -> tuple[OutputsManifest | None, list[Finding]]:
-    path = layout.OUTPUTS_MANIFEST
-    data = facts.files.get(path)
-    if data is None:
-        return None, [Finding(path, None, None, "disclosure.manifest",
-                              "this disclosure pull request carries no outputs manifest",
-                              "open disclosure pull requests with `fivesafes disclose`")]
-    try:
-        manifest = OutputsManifest.model_validate(tomllib.loads(data.decode("utf-8")))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        return None, [Finding(path, None, None, "disclosure.manifest",
-                              f"unreadable outputs manifest: {exc}".splitlines()[0],
-                              "regenerate it with `fivesafes disclose`")]
-    executions = {e.id for e in record.action if e.phase == "execution"
-                  and e.status == "completed"}
-    if manifest.execution not in executions:
-        return manifest, [Finding(
-            path, None, None, "disclosure.execution",
-            f"the manifest names execution {manifest.execution}, which the action record "
-            "does not hold as completed",
-            "disclose only outputs of a recorded, completed execution")]
-    return pr_exceptions(facts, manifest)
-
-
 def run_checks(
-    pr: PullRequest, facts: Facts, policy: Policy, record: ActionRecord
+    pr: PullRequest, facts: Facts, policy: Policy,
+    disclosure: tuple[OutputsManifest | None, tuple[Finding, ...]] = (None, ()),
 ) -> Checked:
-    """Check (paths, base branch) and validation (request files or outputs manifest)."""
+    """Check (paths, base branch) and validation (request files, or the outputs manifest the
+    context parsed, with what is wrong with it)."""
     kind = pr_kind(pr, facts)
     check = _path_findings(kind, facts)
     if pr.base_ref != facts.default_branch:
@@ -149,7 +121,7 @@ def run_checks(
             f"{facts.default_branch!r}; policy and record live on the default branch only",
             f"change the base branch back to {facts.default_branch}"))
     if kind == "disclosure":
-        manifest, validation = _manifest(facts, record)
+        manifest, validation = disclosure
         data = facts.files.get(layout.OUTPUTS_MANIFEST, b"")
         digest = "sha512:" + hashlib.sha512(data).hexdigest()
         return Checked(kind, digest, tuple(check), tuple(validation), manifest=manifest)
