@@ -61,6 +61,14 @@ def test_no_folder_is_crowded() -> None:
         assert count <= MAX_MODULES, f"{folder.relative_to(PACKAGE)} holds {count} modules"
 
 
+def test_no_test_folder_is_crowded() -> None:
+    tests = Path(__file__).parent
+    for folder in sorted({p.parent for p in tests.rglob("*.py")}):
+        count = len([p for p in folder.glob("*.py") if p.name not in ("__init__.py",
+                                                                       "conftest.py")])
+        assert count <= MAX_MODULES, f"tests/{folder.relative_to(tests)} holds {count} modules"
+
+
 RENAMES_INTO_PLACE = ("os.replace(", "tempfile.mkstemp(", "NamedTemporaryFile(")
 
 

@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tests.execution.test_disclose_publish import options
 from tests.github_server import GitHubServer
-from tests.support.execution import decide_disclosure, sign_off
+from tests.support.execution import decide_disclosure, publish_options, sign_off
 
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli
@@ -49,7 +48,8 @@ def published(tre_project: Path, staging: Path, data_dir: Path, tmp_path: Path) 
     prepare(tre_project, RunOptions(staging_root=staging))
     decide_disclosure(tre_project)
     kept = tmp_path / "kept"
-    result = publish(tre_project, replace(options(staging, tmp_path / "release"), keep=kept))
+    options = replace(publish_options(staging, tmp_path / "release"), keep=kept)
+    result = publish(tre_project, options)
     zip_path = Path(result.locations[0])
     # the copy the publish action attests is the published zip, with its checksum file
     assert (kept / zip_path.name).read_bytes() == zip_path.read_bytes()
@@ -213,7 +213,7 @@ def test_the_tre_folder_copy_with_the_data_is_recognised(
     execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
     prepare(tre_project, RunOptions(staging_root=staging))
     decide_disclosure(tre_project)
-    result = publish(tre_project, options(staging, tmp_path / "release"))
+    result = publish(tre_project, publish_options(staging, tmp_path / "release"))
     release = read_record(tre_project).action[-1].release
     assert release is not None
     assert release.full_sha512

@@ -24,6 +24,9 @@ from fivesafes.adapters.ledger.file import read_record
 from fivesafes.core import layout
 from fivesafes.core.engine.pr_phases import request_files, sha512_files
 from fivesafes.core.ids import derived_urn
+from fivesafes.services.execute import RunOptions
+from fivesafes.services.publish import PublishOptions
+from fivesafes.services.software import software
 
 NOW = "2026-01-01T12:00:00Z"
 # The validator kit lives under the real home's cache; tests run with an isolated HOME, so this
@@ -178,3 +181,9 @@ def fake_github_release(monkeypatch: Any, folder: Path) -> list[Path]:
 
     monkeypatch.setattr(targets, "to_github_release", fake_release)
     return sent
+
+
+def publish_options(staging: Path, release: Path) -> PublishOptions:
+    """``publish`` options for a test: the staging root, the release folder, no environment."""
+    return PublishOptions(software=software(), run=RunOptions(staging_root=staging, env={}),
+                          directory=release, env={})

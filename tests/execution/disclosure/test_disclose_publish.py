@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.support.execution import decide_disclosure, sign_off
+from tests.support.execution import decide_disclosure, publish_options, sign_off
 
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.adapters.release.verify import Limits, verify_release
@@ -18,8 +18,7 @@ from fivesafes.core import layout
 from fivesafes.core.ledger.chain import verify_chain
 from fivesafes.services.disclose import prepare
 from fivesafes.services.execute import GateClosed, RunOptions, execute
-from fivesafes.services.publish import PublishOptions, publish
-from fivesafes.services.software import software
+from fivesafes.services.publish import publish
 
 
 @pytest.fixture
@@ -28,11 +27,6 @@ def executed(tre_project: Path, staging: Path, data_dir: Path) -> Path:
     entry = execute(tre_project, RunOptions(staging_root=staging, data_dir=data_dir, env={}))
     assert entry.status == "completed", entry.reason
     return tre_project
-
-
-def options(staging: Path, release: Path) -> PublishOptions:
-    return PublishOptions(software=software(), run=RunOptions(staging_root=staging, env={}),
-                          directory=release, env={})
 
 
 def test_manifest_lists_outputs_and_the_small_cell(executed: Path, staging: Path) -> None:
@@ -72,7 +66,7 @@ def test_publish_refuses_when_a_staged_output_changed_after_approval(
     csv.write_text(csv.read_text().replace(",6\n", ",60\n"))
     before = read_record(executed)
     with pytest.raises(GateClosed, match=r"differ from the approved manifest.*counts_by_region"):
-        publish(executed, options(staging, tmp_path / "release"))
+        publish(executed, publish_options(staging, tmp_path / "release"))
     assert read_record(executed) == before
     assert not (tmp_path / "release").exists()
 
@@ -84,7 +78,7 @@ def test_publish_refuses_a_manifest_edited_after_approval(executed: Path, stagin
     path = executed / layout.OUTPUTS_MANIFEST
     path.write_text(path.read_text() + "# edited\n")
     with pytest.raises(GateClosed, match="differs from the manifest the checkers approved"):
-        publish(executed, options(staging, tmp_path / "release"))
+        publish(executed, publish_options(staging, tmp_path / "release"))
 
 
 def test_a_rejected_disclosure_ships_no_results(executed: Path, staging: Path,
@@ -92,7 +86,7 @@ def test_a_rejected_disclosure_ships_no_results(executed: Path, staging: Path,
     prepare(executed, RunOptions(staging_root=staging))
     decide_disclosure(executed, "failed")
     with pytest.raises(GateClosed, match="the results are withheld"):
-        publish(executed, options(staging, tmp_path / "release"))
+        publish(executed, publish_options(staging, tmp_path / "release"))
     assert not (tmp_path / "release").exists()
     result = CliRunner().invoke(cli, ["crate", "build", str(executed)])
     assert result.exit_code == 0, result.output
@@ -106,7 +100,7 @@ def test_publish_writes_a_verified_release_and_records_it(executed: Path, stagin
                                                           tmp_path: Path) -> None:
     prepare(executed, RunOptions(staging_root=staging))
     decide_disclosure(executed)
-    result = publish(executed, options(staging, tmp_path / "release"))
+    result = publish(executed, publish_options(staging, tmp_path / "release"))
     [location] = result.locations
     zip_path = Path(location)
     assert zip_path.parent == tmp_path / "release"
@@ -123,7 +117,7 @@ def test_publish_writes_a_verified_release_and_records_it(executed: Path, stagin
     assert (last.release.sha512, last.release.includes_data) == (result.sha512, True)
     assert verify_chain(record.action) == []
     with pytest.raises(GateClosed, match="already published"):
-        publish(executed, options(staging, tmp_path / "release"))
+        publish(executed, publish_options(staging, tmp_path / "release"))
 
 
 def test_unreleasable_results_leave_the_data_out_of_the_public_zip(
@@ -136,7 +130,7 @@ def test_unreleasable_results_leave_the_data_out_of_the_public_zip(
     sent = fake_github_release(monkeypatch, tmp_path / "github")
     prepare(executed, RunOptions(staging_root=staging))
     decide_disclosure(executed)
-    result = publish(executed, options(staging, tmp_path / "release"))
+    result = publish(executed, publish_options(staging, tmp_path / "release"))
     assert result.includes_data is False
     with zipfile.ZipFile(sent[0]) as archive:
         assert not [n for n in archive.namelist() if "/data/outputs/" in n]
