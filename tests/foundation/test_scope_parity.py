@@ -22,9 +22,9 @@ from fivesafes.adapters.files.project import read_tree, scan_tree
 from fivesafes.cli.main import cli
 from fivesafes.core.engine.plan import Annotation
 from fivesafes.core.engine.planner import plan_event
-from fivesafes.core.engine.pr_phases import request_files, sha512_files
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event
+from fivesafes.core.request.digest import request_files, sha512_files
 from fivesafes.core.request.scope import request_scope
 
 CASES = Path(__file__).resolve().parent / "cases"

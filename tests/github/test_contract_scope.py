@@ -9,9 +9,9 @@ from tests.github_server.payloads import adapt, load
 
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.facts import GitHubFacts
-from fivesafes.core.engine.pr_phases import request_files, sha512_files
 from fivesafes.core.facts.events import parse_event
 from fivesafes.core.facts.values import RunContext
+from fivesafes.core.request.digest import request_files, sha512_files
 
 WORKFLOW = '''[workflow]
 id = "analysis"

@@ -22,8 +22,8 @@ from fivesafes.adapters.files.project import read_tree
 from fivesafes.adapters.ledger.append import append_entry
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.core import layout
-from fivesafes.core.engine.pr_phases import request_files, sha512_files
 from fivesafes.core.ids import derived_urn
+from fivesafes.core.request.digest import request_files, sha512_files
 from fivesafes.services.execute import RunOptions
 from fivesafes.services.publish import PublishOptions
 from fivesafes.services.software import software

@@ -41,7 +41,6 @@ from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.ledger.append import actor, append_entry, run_evidence
 from fivesafes.adapters.runner import clock
 from fivesafes.core.decisions.people import execution_barred
-from fivesafes.core.engine.pr_phases import request_files, sha512_files
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.ledger.entries import registry_agent
 from fivesafes.core.lifecycle.retrieval import (
@@ -57,6 +56,7 @@ from fivesafes.core.lifecycle.steps import (
     next_attempt,
     revising,
 )
+from fivesafes.core.request.digest import request_files, sha512_files
 from fivesafes.core.request.parsed import Request
 from fivesafes.errors import FindingsError
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Engine, Result, Status

@@ -12,7 +12,6 @@ before it enters the crate, so a host or secret name quoted in an error message 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +28,7 @@ from fivesafes.core.crate.people import add_agent_person
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request
 from fivesafes.models.access import AccessFile
-from fivesafes.models.ledger import ActionEntry, ActionRecord, Agent, Phase
+from fivesafes.models.ledger import ActionEntry, Agent, Phase
 from fivesafes.models.policy import Policy
 
 PHASE_ORDER: tuple[Phase, ...] = (
@@ -50,22 +49,6 @@ class Context:
     workflow: str
     distribution: str | None
     agreements: tuple[str, ...] = ()  # the project's agreement and approval: sign-off instruments
-
-
-def current_entries(record: ActionRecord) -> dict[Phase, ActionEntry]:
-    """The latest entry of each phase that is not a refused attempt."""
-    current: dict[Phase, ActionEntry] = {}
-    for entry in record.action:
-        if entry.status != "refused":
-            current[entry.phase] = entry
-    return current
-
-
-def latest_time(record: ActionRecord) -> str | None:
-    """The latest start or end time in the record (compared as instants, not as text)."""
-    stamps = [s for e in record.action for s in (e.start, e.end) if s]
-    return max(stamps, key=lambda s: dt.datetime.fromisoformat(s.replace("Z", "+00:00")),
-               default=None)
 
 
 def secret_words(access: AccessFile) -> tuple[str, ...]:

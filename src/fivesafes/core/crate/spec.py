@@ -24,8 +24,6 @@ from fivesafes.core.crate.actions import (
     PHASE_ORDER,
     Context,
     add_phase_action,
-    current_entries,
-    latest_time,
     scrub,
     secret_words,
 )
@@ -52,6 +50,7 @@ from fivesafes.core.crate.outputs import add_results, result_id
 from fivesafes.core.crate.people import add_agreements, add_researchers
 from fivesafes.core.crate.safe_data import add_requested_data
 from fivesafes.core.ids import derived_urn
+from fivesafes.core.ledger.queries import completed, current_entries, latest_time
 from fivesafes.core.request.parsed import Request
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Result
 from fivesafes.models.policy import DEFAULT_AUTOMATION, Policy
@@ -67,7 +66,7 @@ def crate_results(
     disclosure = current.get("disclosure")
     withheld = disclosure is not None and disclosure.status == "failed"
     if results is None:
-        done = [e for e in record.action if e.phase == "execution" and e.status == "completed"]
+        done = completed(record, "execution")
         results = done[-1].results if done else []
     approved = approved_paths(disclosure) if disclosure and disclosure.status == "completed" \
         else None

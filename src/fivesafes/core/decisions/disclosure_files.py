@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from fivesafes.core import layout
 from fivesafes.core.facts.values import Facts
 from fivesafes.core.findings import Finding
+from fivesafes.core.ledger.queries import completed
 from fivesafes.models.disclosure import ExceptionRequest
 from fivesafes.models.ledger import ActionRecord
 from fivesafes.models.manifest import OutputsManifest
@@ -70,8 +71,7 @@ def read_manifest(
         return None, [Finding(path, None, None, "disclosure.manifest",
                               f"unreadable outputs manifest: {exc}".splitlines()[0],
                               "regenerate it with `fivesafes disclose`")]
-    executions = {e.id for e in record.action if e.phase == "execution"
-                  and e.status == "completed"}
+    executions = {e.id for e in completed(record, "execution")}
     if manifest.execution not in executions:
         return manifest, [Finding(
             path, None, None, "disclosure.execution",

@@ -8,7 +8,6 @@ pull request), the paths the pull request may not change, and the findings of va
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,8 +16,8 @@ from fivesafes.core.decisions.disclosure_files import PR_EXCEPTIONS
 from fivesafes.core.engine.validation_port import check_request
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.findings import Finding
+from fivesafes.core.request.digest import request_digest
 from fivesafes.core.request.parsed import Request
-from fivesafes.core.request.scope import request_scope
 from fivesafes.models.manifest import OutputsManifest
 from fivesafes.models.policy import DecisionPhase, Policy
 
@@ -45,27 +44,6 @@ class Checked:
     @property
     def passed(self) -> bool:
         return not any(f.severity == "error" for f in (*self.check, *self.validation))
-
-
-def sha512_files(files: Mapping[str, bytes]) -> str:
-    """``sha512:<hex>`` over the files, each as path, NUL, length, NUL, content, sorted by path."""
-    h = hashlib.sha512()
-    for path in sorted(files):
-        data = files[path]
-        h.update(f"{path}\0{len(data)}\0".encode())
-        h.update(data)
-    return "sha512:" + h.hexdigest()
-
-
-def request_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """What approvers sign off (the request digest): the request scope
-    (:mod:`fivesafes.core.request.scope`: ``resources/**`` but the record, the workflow
-    folder and the input files the workflow names).
-
-    ``fivesafes execute`` recomputes this digest from the checkout and refuses to run when it
-    differs from the signed-off one; both sides select through the same scope.
-    """
-    return request_scope(files)
 
 
 def pr_kind(pr: PullRequest, facts: Facts) -> PrKind:
@@ -128,5 +106,5 @@ def run_checks(
     files = {p: b for p, b in facts.files.items()
              if not p.startswith("outputs/") and not layout.is_automation_owned(p)}
     request, found = check_request(files, policy)
-    digest = sha512_files(request_files(facts.files))
+    digest = request_digest(facts.files)
     return Checked(kind, digest, tuple(check), tuple(found), request=request)

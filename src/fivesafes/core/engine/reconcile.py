@@ -21,11 +21,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fivesafes.core.crate.actions import current_entries
 from fivesafes.core.engine.plan import Dispatch, DispatchTarget
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event, merge_key
 from fivesafes.core.facts.instants import moment
+from fivesafes.core.ledger.queries import current_entries
 from fivesafes.models.ledger import ActionRecord, Phase
 
 AUTOMATION = Actor("fivesafes[bot]", "Bot")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fivesafes.core.crate.actions import current_entries
 from fivesafes.core.ledger import chain as ledger
+from fivesafes.core.ledger.queries import current_entries
 from fivesafes.core.lifecycle import phases
 from fivesafes.models.ledger import ActionEntry, ActionRecord
 from fivesafes.models.policy import DecisionPhase, Policy

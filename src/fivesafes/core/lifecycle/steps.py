@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fivesafes.core.crate.actions import current_entries
 from fivesafes.core.ids import derived_urn
+from fivesafes.core.ledger.queries import current_entries
 from fivesafes.models.ledger import (
     ActionEntry,
     ActionRecord,

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fivesafes.core.crate.actions import current_entries
+from fivesafes.core.ledger.queries import current_entries
 from fivesafes.core.ledger.view import View, view
 from fivesafes.core.lifecycle import phases
 from fivesafes.models.ledger import ActionEntry, ActionRecord

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from fivesafes.core.crate import profile_04 as p
-from fivesafes.core.crate.actions import current_entries
 from fivesafes.core.crate.entities import github_url
 from fivesafes.core.crate.graph import Entity, Graph
 from fivesafes.core.findings import Finding
 from fivesafes.core.ledger.chain import verify_chain
+from fivesafes.core.ledger.queries import current_entries
 from fivesafes.models.ledger import ActionEntry, ActionRecord
 
 FIX = "do not use this release: it is not the one the project published"
