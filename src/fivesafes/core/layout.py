@@ -14,10 +14,6 @@ CRATE_DIR = "crate"
 CRATE_METADATA = "crate/ro-crate-metadata.json"
 CRATE_PREVIEW = "crate/ro-crate-preview.html"
 OUTPUTS_MANIFEST = "outputs/manifest.toml"
-SCHEMAS_DIR = ".schemas"
-
-REQUIRED_FILES = (PROJECT, ACCESS, WORKFLOW)
-
 # Paths a request pull request must never touch: the automation owns them.
 AUTOMATION_OWNED = (ACTIONS, CRATE_DIR + "/", POLICY, ".github/")
 
@@ -30,11 +26,6 @@ def is_dataset_file(path: str) -> bool:
         and name.startswith(DATASET_PREFIX)
         and name.endswith(".toml")
     )
-
-
-def is_request_file(path: str) -> bool:
-    """Files whose digest is the request digest (what approvers sign off)."""
-    return path.startswith("resources/") and path != ACTIONS
 
 
 def is_automation_owned(path: str) -> bool:

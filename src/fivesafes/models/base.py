@@ -25,7 +25,3 @@ class TomlModel(BaseModel):
         populate_by_name=True,
         str_strip_whitespace=False,
     )
-
-    def to_toml_dict(self) -> dict[str, object]:
-        """The model as plain data with TOML keys, ``None`` values left out."""
-        return self.model_dump(by_alias=True, exclude_none=True, mode="python")

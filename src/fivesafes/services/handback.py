@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +31,6 @@ from fivesafes.core.lifecycle.steps import latest, publication_gate
 from fivesafes.errors import FindingsError
 from fivesafes.models.ledger import ActionEntry
 from fivesafes.models.manifest import OutputsManifest
-
-Rebuild = Callable[[Path], None]
 
 
 class HandbackRefused(FindingsError):

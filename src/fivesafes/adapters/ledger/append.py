@@ -22,7 +22,7 @@ from fivesafes.adapters.release.crate_writer import write_crate
 from fivesafes.core import layout
 from fivesafes.core.crate.spec import Published, Software, build_crate
 from fivesafes.core.ledger import chain as ledger
-from fivesafes.models.ledger import ActionEntry, ActionRecord, EntryDraft, Result
+from fivesafes.models.ledger import ActionRecord, EntryDraft, Result
 
 
 def append_entry(root: Path, fields: EntryDraft | Mapping[str, Any]) -> ActionRecord:
@@ -30,10 +30,6 @@ def append_entry(root: Path, fields: EntryDraft | Mapping[str, Any]) -> ActionRe
     record = ledger.append(read_record(root), fields)
     write_record(root, record)
     return record
-
-
-def last_entry(record: ActionRecord) -> ActionEntry:
-    return record.action[-1]
 
 
 def manifest_digest(root: Path) -> str | None:

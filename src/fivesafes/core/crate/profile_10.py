@@ -8,7 +8,6 @@ an approval looks like. The names below are those a 1.0 reader and writer would 
 
 from __future__ import annotations
 
-PROFILE_BASE = "https://w3id.org/5s-crate/1."
 PROFILE = "https://w3id.org/5s-crate/1.0"
 PROFILE_NAME = "Five Safes RO-Crate 1.0 (Working Draft)"
 PROFILE_VERSION = "1.0"
@@ -16,5 +15,3 @@ PROFILE_VERSION = "1.0"
 # A decision is an AuthorizeAction (approved) or a RejectAction (rejected), not an
 # AssessAction whose actionStatus says Completed or Failed.
 DECISION_TYPES = ("AuthorizeAction", "RejectAction")
-# actionStatus is an IRI reference ({"@id": ...}), not 0.4's plain string.
-STATUS_AS_REFERENCE = True

@@ -5,14 +5,13 @@ name), the rule and the fix, and never the value: the manifest holding it is com
 Its ``id`` is derived from rule, path, line and column, so the same finding on the same bytes
 has the same id run after run, and a checker's override or a researcher's exception request
 can name it. The checks build the product's one :class:`Finding` (its ``file`` is the output's
-path under the outputs folder); :func:`to_manifest` and :func:`from_manifest` are the one
-crossing to and from the manifest's file format.
+path under the outputs folder); :func:`to_manifest` is the one
+crossing into the manifest's file format (the decisions read the manifest's own model).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import cast
 
 from fivesafes.core import layout
 from fivesafes.core.findings import Finding, Severity
@@ -49,15 +48,6 @@ def to_manifest(found: Finding) -> DisclosureFinding:
                              message=found.message, severity=found.severity, id=found.id,
                              column=found.table_column, cell=found.cell,
                              fix=found.fix or None, source=found.source)
-
-
-def from_manifest(stored: DisclosureFinding) -> Finding:
-    """A finding read back from a manifest (an unknown severity reads as a warning)."""
-    severity = cast(Severity, stored.severity if stored.severity in ("error", "review")
-                    else "warning")
-    return Finding(stored.path, stored.line, None, stored.rule, stored.message,
-                   stored.fix or "", severity, id=stored.id, table_column=stored.column,
-                   cell=stored.cell, source=stored.source)
 
 
 def reported(found: Finding) -> Finding:

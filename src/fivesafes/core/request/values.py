@@ -23,7 +23,6 @@ EMAIL = re.compile(
 LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 TEAM = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 SECRET_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 VERSION_SEGMENT = re.compile(
     r"^(?:v\d+(?:\.\d+)*|\d+\.\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.]+)?|[0-9a-f]{40})$"
 )
