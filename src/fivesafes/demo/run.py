@@ -39,7 +39,7 @@ from fivesafes.core.admin.init_plan import InitOptions
 from fivesafes.core.crate.spec import Software
 from fivesafes.core.engine.plan import AddLabel, Commit, Plan, Record
 from fivesafes.core.findings import errors
-from fivesafes.core.lifecycle.steps import latest
+from fivesafes.core.ledger.queries import latest
 from fivesafes.demo import github as demo_github
 from fivesafes.demo import synthetic_source
 from fivesafes.demo.people import register_people

@@ -25,12 +25,8 @@ from fivesafes.adapters.git import lifecycle as lifecycle_git
 from fivesafes.adapters.git.process import run, run_unchecked
 from fivesafes.core import layout
 from fivesafes.core.engine.pr_phases import DISCLOSURE_BRANCH_PREFIX
-from fivesafes.core.lifecycle.steps import (
-    changed_outputs,
-    changes_asked,
-    completed_execution,
-    disclosure_gate,
-)
+from fivesafes.core.ledger.queries import completed_execution
+from fivesafes.core.lifecycle.steps import changed_outputs, changes_asked, disclosure_gate
 from fivesafes.core.outputs.found import to_manifest
 from fivesafes.core.outputs.sdc import DisclosureReport, OutputSample, check_outputs
 from fivesafes.models.ledger import ActionEntry, Result

@@ -43,19 +43,14 @@ from fivesafes.adapters.runner import clock
 from fivesafes.core.decisions.people import execution_barred
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.ledger.entries import registry_agent
+from fivesafes.core.ledger.queries import latest, next_attempt
 from fivesafes.core.lifecycle.retrieval import (
     PHASE,
     changed_since_first,
     retrieval_entry,
     retrieval_url,
 )
-from fivesafes.core.lifecycle.steps import (
-    execution_entry,
-    execution_gate,
-    latest,
-    next_attempt,
-    revising,
-)
+from fivesafes.core.lifecycle.steps import execution_entry, execution_gate, revising
 from fivesafes.core.request.digest import request_files, sha512_files
 from fivesafes.core.request.parsed import Request
 from fivesafes.errors import FindingsError

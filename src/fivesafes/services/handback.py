@@ -26,8 +26,9 @@ from fivesafes.adapters.release.authentic import file_sha512
 from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.core.findings import errors
 from fivesafes.core.ledger import chain as ledger
+from fivesafes.core.ledger.queries import latest
 from fivesafes.core.lifecycle.handback import Handback, checked_entries
-from fivesafes.core.lifecycle.steps import latest, publication_gate
+from fivesafes.core.lifecycle.steps import publication_gate
 from fivesafes.errors import FindingsError
 from fivesafes.models.ledger import ActionEntry
 from fivesafes.models.manifest import OutputsManifest

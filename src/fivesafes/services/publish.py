@@ -35,12 +35,8 @@ from fivesafes.core.crate.spec import Published, Software, build_crate
 from fivesafes.core.findings import errors
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.ledger import chain as ledger
-from fivesafes.core.lifecycle.steps import (
-    agents_of,
-    changed_outputs,
-    latest,
-    publication_gate,
-)
+from fivesafes.core.ledger.queries import latest
+from fivesafes.core.lifecycle.steps import agents_of, changed_outputs, publication_gate
 from fivesafes.models.ledger import ActionRecord, EntryDraft, Evidence, Release, Result
 from fivesafes.models.manifest import OutputsManifest
 from fivesafes.services.disclose import staged_results

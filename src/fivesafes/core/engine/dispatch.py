@@ -28,10 +28,11 @@ from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts, PullRequest
 from fivesafes.core.ledger import entries
 from fivesafes.core.ledger.chain import draft_of
+from fivesafes.core.ledger.queries import latest
 from fivesafes.core.ledger.view import view
 from fivesafes.core.lifecycle import phases
 from fivesafes.core.lifecycle.phases import StateName
-from fivesafes.core.lifecycle.steps import latest, revising
+from fivesafes.core.lifecycle.steps import revising
 from fivesafes.models.ledger import ActionRecord, Agent, Phase
 from fivesafes.models.policy import Policy
 

@@ -31,3 +31,19 @@ def latest_time(record: ActionRecord) -> str | None:
 def completed(record: ActionRecord, phase: Phase) -> list[ActionEntry]:
     """The completed entries of ``phase``, oldest first (an execution's attempts, say)."""
     return [e for e in record.action if e.phase == phase and e.status == "completed"]
+
+
+def latest(record: ActionRecord, phase: Phase) -> ActionEntry | None:
+    """The latest non-refused entry of ``phase``."""
+    return current_entries(record).get(phase)
+
+
+def next_attempt(record: ActionRecord) -> int:
+    """The number of the next execution attempt (refused ones count: attempts never repeat)."""
+    return max((e.attempt for e in record.action if e.phase == "execution"), default=0) + 1
+
+
+def completed_execution(record: ActionRecord) -> ActionEntry | None:
+    """The latest execution, when it completed."""
+    execution = latest(record, "execution")
+    return execution if execution is not None and execution.status == "completed" else None

@@ -16,7 +16,8 @@ from typing import Any
 
 from fivesafes.core.decisions.projects import day_of
 from fivesafes.core.ids import derived_urn
-from fivesafes.core.lifecycle.steps import agents_of, latest
+from fivesafes.core.ledger.queries import latest
+from fivesafes.core.lifecycle.steps import agents_of
 from fivesafes.models.ledger import ActionRecord, EntryDraft, Evidence
 from fivesafes.models.project import Project
 

@@ -13,25 +13,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from fivesafes.core.ids import derived_urn
-from fivesafes.core.ledger.queries import current_entries
+from fivesafes.core.ledger.queries import completed_execution, latest
 from fivesafes.models.ledger import (
-    ActionEntry,
     ActionRecord,
     Agent,
     Engine,
     EntryDraft,
     Evidence,
-    Phase,
     Result,
     Status,
 )
 
 AUTOMATION = {"login": "fivesafes", "kind": "automation", "role": "automation"}
-
-
-def latest(record: ActionRecord, phase: Phase) -> ActionEntry | None:
-    """The latest non-refused entry of ``phase``."""
-    return current_entries(record).get(phase)
 
 
 def execution_gate(record: ActionRecord, request_digest: str) -> str | None:
@@ -72,15 +65,6 @@ def revising(record: ActionRecord) -> bool:
     return (disclosure is not None and disclosure.status == "pending"
             and bool(disclosure.changes_requested) and execution is not None
             and record.action.index(disclosure) > record.action.index(execution))
-
-
-def next_attempt(record: ActionRecord) -> int:
-    return max((e.attempt for e in record.action if e.phase == "execution"), default=0) + 1
-
-
-def completed_execution(record: ActionRecord) -> ActionEntry | None:
-    execution = latest(record, "execution")
-    return execution if execution is not None and execution.status == "completed" else None
 
 
 def disclosure_gate(record: ActionRecord) -> str | None:
