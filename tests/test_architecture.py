@@ -129,3 +129,18 @@ def test_the_engine_parses_toml_only_where_the_context_is_built() -> None:
             if rel not in parsers:
                 assert "tomllib" not in path.read_text(encoding="utf-8"), (
                     f"core/{rel} parses TOML: read the context instead")
+
+
+def test_the_architecture_page_names_only_modules_that_exist() -> None:
+    """docs/architecture.md stays current: every module path and dotted name it gives (in
+    backticks, under core/, adapters/, cli/, services/ or demo/) is a file of the package."""
+    import re
+
+    page = (PACKAGE.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rooms = ("core", "adapters", "cli", "services", "demo", "models")
+    named = set(re.findall(r"`((?:%s)/[a-z_/]+?)(?:\.py)?[.`(]" % "|".join(rooms), page))
+    assert len(named) > 20
+    for name in sorted(named):
+        target = PACKAGE / name
+        assert target.with_suffix(".py").is_file() or target.is_dir(), (
+            f"docs/architecture.md names {name}, which is not in src/fivesafes")
