@@ -138,7 +138,8 @@ def test_the_architecture_page_names_only_modules_that_exist() -> None:
 
     page = (PACKAGE.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
     rooms = ("core", "adapters", "cli", "services", "demo", "models")
-    named = set(re.findall(r"`((?:%s)/[a-z_/]+?)(?:\.py)?[.`(]" % "|".join(rooms), page))
+    pattern = r"`((?:" + "|".join(rooms) + r")/[a-z_/]+?)(?:\.py)?[.`(]"
+    named = set(re.findall(pattern, page))
     assert len(named) > 20
     for name in sorted(named):
         target = PACKAGE / name

@@ -10,11 +10,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from tests.support.action_code import load_setup_code
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "actions" / "setup"))
-
-import lockfile  # noqa: E402
+lockfile = load_setup_code("lockfile")
 
 
 def check(root: Path) -> subprocess.CompletedProcess[str]:
