@@ -263,3 +263,18 @@ def test_merge_event_not_confirmed_by_github_starts_nothing(world: World) -> Non
     plan = world.plan(event)
     assert plan.outcome == "failed"
     assert not plan.effects
+
+
+def test_a_record_effect_holds_only_a_valid_entry_draft() -> None:
+    """Types hold the rules: a plan cannot carry an entry the record's model refuses, so
+    nothing is applied before the entry is known to be well formed."""
+    import pydantic
+
+    from fivesafes.core.engine.plan import Record
+
+    with pytest.raises(pydantic.ValidationError):
+        Record({"phase": "sign-off", "status": "completed"})  # no id, start or evidence
+    with pytest.raises(pydantic.ValidationError):
+        Record({"id": "urn:uuid:5afe0000-0000-4000-8000-0000000000a1", "phase": "sign-off",
+                "status": "approved", "start": "2026-03-02T10:00:00Z",
+                "evidence": {"event": "cli", "delivery": "x"}})  # no such status

@@ -43,9 +43,16 @@ class FakeCommitter:
         return True
 
 
+# A sign-off entry as the engine plans it (a Record effect holds only valid entry drafts).
+ENTRY: dict[str, Any] = {
+    "id": "urn:uuid:5afe0000-0000-4000-8000-0000000000a1", "phase": "sign-off",
+    "status": "completed", "start": "2026-03-02T10:00:00Z",
+    "evidence": {"event": "pull_request_review", "delivery": "d-1", "pr": 1}}
+
+
 def _plan(sha: str) -> Plan:
     return Plan("sign-off", "completed", "2 of 2 approvers", (
-        Record({"phase": "sign-off", "status": "completed"}),
+        Record(ENTRY),
         RemoveLabel(1, "5s:approve-sign-off", "stale"),
         AddLabel(1, "5s:signed-off"),
         Comment(1, "## Five Safes\nsigned off"),
@@ -94,7 +101,7 @@ def test_apply_makes_exactly_these_requests(github_server: GitHubServer, api: Gi
         {"ref": "main", "inputs": {"pr": "1", "phase": "execution", "sha": sha,
                                    "digest": "sha512:abc"}}]
     assert committer.calls == [(Commit("main", "Record sign-off of #1", "d-1"),
-                                [{"phase": "sign-off", "status": "completed"}])]
+                                [ENTRY])]
     assert pull.labels == ["5s:signed-off"]
     assert [e.event for e in repo.events][-2:] == ["unlabeled", "labeled"]
     assert {e.actor for e in repo.events[-2:]} == {BOT}
@@ -144,7 +151,7 @@ def test_dispatch_is_skipped_when_the_event_was_already_recorded(
     committer.recorded.add("d-1")
     applier = GitHubApplier(api, "acme/project", committer=committer, echo=lambda line: None)
     plan = Plan("sign-off", "completed", "", (
-        Record({"phase": "sign-off"}), Commit("main", "m", "d-1"),
+        Record(ENTRY), Commit("main", "m", "d-1"),
         Dispatch("execution", 1, staged.pull.head_sha, "sha512:abc")))
     github_server.clear()
     applier.apply(plan, Facts(default_branch="main"))

@@ -15,6 +15,7 @@ from typing import Any, Literal, get_args
 
 from fivesafes.core import layout
 from fivesafes.core.lifecycle.phases import STATE_NAMES, StateName
+from fivesafes.models.ledger import EntryDraft
 
 Outcome = Literal["completed", "failed", "pending", "refused", "ignored"]
 # The phase an event concerned: a Five Safes phase, "record" for a push to the default
@@ -37,10 +38,17 @@ def status_context(phase: str) -> str:
 
 @dataclass(frozen=True)
 class Record:
-    """Append one entry to the action record (TOML keys; ``prev``/``digest`` sealed on append)."""
+    """Append one entry to the action record (TOML keys; ``prev``/``digest`` sealed on append).
+
+    The entry is an :class:`~fivesafes.models.ledger.EntryDraft`'s fields, and is validated as
+    one when the effect is made: no plan carries an entry the record's model would refuse, so
+    nothing is applied before that is known."""
 
     entry: Mapping[str, Any]
     kind: Literal["record"] = field(default="record", init=False)
+
+    def __post_init__(self) -> None:
+        EntryDraft.model_validate(self.entry)
 
 
 @dataclass(frozen=True)
