@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.support.release import EPOCH, HERE, package, record
 
 from fivesafes.adapters.ledger.file import write_record
-from fivesafes.adapters.release import writer as release_zip
+from fivesafes.adapters.release import bag_zip
 from fivesafes.adapters.release.verify import Unreadable, verify_release
 
 NAME = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,10}(\.(csv|txt|json|png|bin|parquet))?",
@@ -76,7 +76,7 @@ def small_release(fixed_project: Path, tmp_path_factory: pytest.TempPathFactory,
     with pytest.MonkeyPatch.context() as patch:
         if request.param == "zip64":
             patch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)
-            patch.setattr(release_zip, "ZIP64_ABOVE", -1)
+            patch.setattr(bag_zip, "ZIP64_ABOVE", -1)
         yield _small_release(fixed_project, tmp_path_factory)
 
 

@@ -13,7 +13,7 @@ import bagit
 import pytest
 from tests.support.release import EPOCH, members, package, run
 
-from fivesafes.adapters.release import writer as release_zip
+from fivesafes.adapters.release import bag_zip
 from fivesafes.adapters.release.writer import ReleaseError, write_release
 from fivesafes.adapters.release.zip_streams import BLOCK, ParallelDeflater
 from fivesafes.core.release import bagit_text
@@ -95,7 +95,7 @@ def test_two_runs_are_byte_identical(release_project: Path, outputs: Path, tmp_p
 def test_multi_block_deflate_and_zip64_entries_verify(release_project: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.setattr(release_zip, "ZIP64_ABOVE", 0)
+    monkeypatch.setattr(bag_zip, "ZIP64_ABOVE", 0)
     outputs = tmp_path / "out"
     outputs.mkdir()
     rows = b"".join(b"%d,%d,%s\n" % (i, i * 7 % 1000, b"abc" * (i % 5)) for i in range(300_000))
@@ -231,8 +231,8 @@ def test_isal_deflates_reproducibly_and_zlib_gives_other_valid_bytes(
     again = package(release_project, outputs, tmp_path / "b.zip").path.read_bytes()
     assert first == again
     monkeypatch.setattr(zip_streams, "_ENGINE", zlib)
-    monkeypatch.setattr(release_zip, "LEVEL", 1)
-    monkeypatch.setattr(release_zip, "TAG_LEVEL", 9)
+    monkeypatch.setattr(bag_zip, "LEVEL", 1)
+    monkeypatch.setattr(bag_zip, "TAG_LEVEL", 9)
     other = package(release_project, outputs, tmp_path / "c.zip").path
     assert other.read_bytes() != first
     assert members(other) == members(tmp_path / "a.zip")

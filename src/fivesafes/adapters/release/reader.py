@@ -6,28 +6,27 @@ cross-checked by hand (:mod:`zip_layout`), which also bounds the member count be
 :mod:`fivesafes.core.release.zip_rules`; only a zip that passes is read. Members are then
 streamed once in 1 MiB chunks: sha-512 on a background thread, byte counts checked against
 the declared sizes and the overall limit as they go, and only small files (tag files, crate
-metadata) kept in memory.
+metadata) kept in memory. Each member's bytes are read and checked by
+:mod:`fivesafes.adapters.release.zip_members`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import struct
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from fivesafes.adapters.release.zip_layout import LayoutError, check_layout
-from fivesafes.adapters.release.zip_streams import (
-    BLOCK,
-    INFLATE_ERRORS,
-    SerialWorker,
-    find_raw_crc,
-    new_inflater,
+from fivesafes.adapters.release.zip_members import (
+    MEMBER_ERRORS,
+    Damaged,
+    MemberDigest,
+    read_member,
 )
+from fivesafes.adapters.release.zip_streams import SerialWorker
 from fivesafes.adapters.runner.progress import progress_bar
 from fivesafes.core.findings import Finding
 from fivesafes.core.release.bag_manifests import other_algorithms
@@ -126,88 +125,6 @@ def read_zip(
     return result
 
 
-class _Digest:
-    """sha-512, CRC-32 and any other digests of a member, updated on the hashing thread."""
-
-    def __init__(self, algorithms: tuple[str, ...] = (), *, crc: bool = True) -> None:
-        self.sha = hashlib.sha512()
-        self.crc = 0
-        self.with_crc = crc  # stored members: the reading thread takes the CRC instead
-        self.others = {name: hashlib.new(name) for name in algorithms}
-
-    def update(self, data: bytes) -> None:
-        self.sha.update(data)
-        if self.with_crc:
-            self.crc = zlib.crc32(data, self.crc)
-        for other in self.others.values():
-            other.update(data)
-
-
-class _Damaged(Exception):
-    """A member's bytes do not match what its headers say."""
-
-
-_MEMBER_ERRORS: tuple[type[Exception], ...] = (_Damaged, OSError, *INFLATE_ERRORS)
-
-
-def _member(
-    fp: BinaryIO, info: zipfile.ZipInfo, emit: Callable[[bytes], None]
-) -> int | None:
-    """Read one member's raw bytes once: check the raw CRC, inflate, check the size.
-
-    Reads the data itself instead of through :mod:`zipfile` so that it can check what
-    zipfile does not: that a deflate stream ends exactly where the entry ends, and the
-    CRC-32 of the compressed bytes that release zips record. ``emit`` gets the content.
-    A stored member's content CRC-32 is taken here and returned (this thread only reads
-    it, so the two threads share the work); a deflated one's is taken on the hashing
-    thread, off this one's critical path, and None is returned.
-    """
-    fp.seek(info.header_offset)
-    header = fp.read(30)
-    if len(header) != 30 or header[:4] != b"PK\x03\x04":
-        raise _Damaged("no local header")
-    name_len, extra_len = struct.unpack_from("<HH", header, 26)
-    fp.seek(info.header_offset + 30 + name_len + extra_len)
-    inflater = new_inflater() if info.compress_type == zipfile.ZIP_DEFLATED else None
-    left, raw_crc, size = info.compress_size, 0, 0
-    expected_raw = find_raw_crc(info.extra)  # only release zips record it
-
-    def out(data: bytes) -> None:
-        nonlocal size
-        size += len(data)
-        if size > info.file_size:
-            raise _Damaged(f"expands beyond its declared {info.file_size} bytes")
-        emit(data)
-
-    while left > 0:
-        chunk = fp.read(min(BLOCK, left))
-        if not chunk:
-            raise _Damaged("the archive ends inside this member")
-        left -= len(chunk)
-        if inflater is None:
-            raw_crc = zlib.crc32(chunk, raw_crc)  # stored: the raw bytes are the content
-            out(chunk)
-            continue
-        if expected_raw is not None:
-            raw_crc = zlib.crc32(chunk, raw_crc)
-        data = inflater.decompress(chunk, BLOCK)
-        while True:
-            if data:
-                out(data)
-            if not inflater.unconsumed_tail:
-                break
-            data = inflater.decompress(inflater.unconsumed_tail, BLOCK)
-    if inflater is not None:
-        out(inflater.flush())
-        if not inflater.eof or inflater.unused_data:
-            raise _Damaged("the deflate stream does not end where the member ends")
-    if inflater is not None and expected_raw is not None and expected_raw != raw_crc:
-        raise _Damaged("its compressed bytes do not match their recorded CRC-32")
-    if size != info.file_size:
-        raise _Damaged(f"holds {size} bytes but declares {info.file_size}")
-    return raw_crc if inflater is None else None
-
-
 def _stream(
     fp: BinaryIO,
     archive: zipfile.ZipFile,
@@ -223,7 +140,7 @@ def _stream(
     # A deep queue lets this thread inflate the next member while the hashing thread is
     # still on the last one; bounded, so memory stays flat (at most QUEUE_DEPTH MiB).
     worker = SerialWorker(depth=QUEUE_DEPTH)
-    done: list[tuple[str, zipfile.ZipInfo, _Digest, list[bytes] | None]] = []
+    done: list[tuple[str, zipfile.ZipInfo, MemberDigest, list[bytes] | None]] = []
     try:
         with progress_bar(sum(i.file_size for i in infos), "verifying", progress) as advance:
             for info in infos:
@@ -236,25 +153,25 @@ def _stream(
                         "refuse this archive"))
                     bound = 0
                 stored = info.compress_type != zipfile.ZIP_DEFLATED
-                digest, chunks = _Digest(algorithms, crc=not stored), list[bytes]()
+                digest, chunks = MemberDigest(algorithms, crc=not stored), list[bytes]()
 
-                def emit(data: bytes, digest: _Digest = digest, chunks: list[bytes] = chunks,
+                def emit(data: bytes, digest: MemberDigest = digest, chunks: list[bytes] = chunks,
                          wanted: bool = bound > 0) -> None:
                     nonlocal total
                     total += len(data)
                     if total > limits.max_total_bytes:
-                        raise _Damaged(f"the archive expands beyond {limits.max_total_bytes} "
-                                       "bytes")
+                        raise Damaged(f"the archive expands beyond {limits.max_total_bytes} "
+                                      "bytes")
                     worker.feed(digest, data)
                     if wanted:
                         chunks.append(data)
                     advance(len(data))
 
                 try:
-                    crc = _member(fp, info, emit)
+                    crc = read_member(fp, info, emit)
                     if crc is not None:
                         digest.crc = crc
-                except _MEMBER_ERRORS as exc:
+                except MEMBER_ERRORS as exc:
                     worker.wait()
                     result.findings.append(Finding(
                         result.file, None, None, "zip.corrupt", f"{rel}: {exc}",
