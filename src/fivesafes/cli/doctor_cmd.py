@@ -16,7 +16,8 @@ import click
 
 from fivesafes.adapters.executors.sandbox.health import sandbox_findings
 from fivesafes.adapters.files.workflow_pins import WorkflowError, find_uses, workflow_files
-from fivesafes.adapters.github.admin import inspect_github_repo, split_repo
+from fivesafes.adapters.github.admin_inspect import inspect_github_repo
+from fivesafes.adapters.github.admin_reads import split_repo
 from fivesafes.cli.findings_output import print_findings
 from fivesafes.core.admin.environment import ENVIRONMENT
 from fivesafes.core.admin.pins import OUR_REPOSITORY, pin_findings, reusable_refs

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from fivesafes.adapters.files.template import template_dir
 from fivesafes.adapters.git.remote import PushError
-from fivesafes.adapters.github.admin import setup_github_repo, split_repo
+from fivesafes.adapters.github.admin import setup_github_repo
+from fivesafes.adapters.github.admin_reads import split_repo
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.env import api_url_from_env, server_url_from_env, token_from_env
 from fivesafes.adapters.github.errors import GitHubError

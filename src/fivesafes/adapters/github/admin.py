@@ -1,12 +1,13 @@
-"""Set up, repair and inspect a project repository in a GitHub organisation.
+"""Set up and repair a project repository in a GitHub organisation.
 
 ``setup_github_repo`` makes the repository what a Five Safes project needs: private, the
 template pushed, the label set, the policy's teams attached, the environment that holds the
 App key, and the ruleset that makes every decision count (core/admin/repo_settings.py). Each
 step reads first and writes only what differs, so a second run changes nothing and a run after
-someone loosened a setting puts it back. ``inspect_github_repo`` reads the same settings for
-``doctor`` and returns findings. The environment, the TRE runner's reach and the fork pull
-request settings are set up and inspected in :mod:`fivesafes.adapters.github.trust`.
+someone loosened a setting puts it back. :mod:`fivesafes.adapters.github.admin_inspect` reads
+the same settings for ``doctor`` and returns findings, and both read them through
+:mod:`fivesafes.adapters.github.admin_reads`. The environment, the TRE runner's reach and the
+fork pull request settings are set up and inspected in :mod:`fivesafes.adapters.github.trust`.
 
 Every call goes through :class:`fivesafes.adapters.github.api.GitHubApi`, so it is retried
 like any other GitHub call and a refusal names the token permission that is missing.
@@ -14,24 +15,16 @@ like any other GitHub call and a refusal names the token permission that is miss
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from fivesafes.adapters.git import remote as git_remote
+from fivesafes.adapters.github import admin_reads as reads
+from fivesafes.adapters.github.admin_reads import MEMBERS_READ, split_repo
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import GitHubError, Need
 from fivesafes.adapters.github.records import quote
-from fivesafes.adapters.github.trust import inspect_trust, setup_environment
-from fivesafes.core.admin.doctor import (
-    actions_findings,
-    app_of,
-    automation_ref_findings,
-    bypass_findings,
-    label_findings,
-    principal_findings,
-    ruleset_findings,
-)
+from fivesafes.adapters.github.trust import setup_environment
 from fivesafes.core.admin.environment import ENVIRONMENT
 from fivesafes.core.admin.repo_settings import (
     RULESET_NAME,
@@ -42,27 +35,11 @@ from fivesafes.core.admin.repo_settings import (
     policy_principals,
     repaired_ruleset,
 )
-from fivesafes.core.admin.runners import REUSABLE_PATH, TRE_LABEL
-from fivesafes.core.findings import Finding
-from fivesafes.errors import UsageError
 from fivesafes.models.policy import Policy
 
 REPO_SETTINGS: dict[str, Any] = {"private": True, "has_wiki": False,
                                  "delete_branch_on_merge": True}
 ADMIN_WRITE = "administration: write"
-ADMIN_READ = "administration: read"
-MEMBERS_READ = "members: read (an organization permission)"
-
-
-class RepoNameError(UsageError, ValueError):
-    """``--github`` names no repository (ORG/NAME expected)."""
-
-
-def split_repo(org_repo: str) -> tuple[str, str]:
-    org, _, name = org_repo.partition("/")
-    if not org or not name or "/" in name:
-        raise RepoNameError(f"--github {org_repo!r}: give the repository as ORG/NAME")
-    return org, name
 
 
 def setup_github_repo(
@@ -82,7 +59,7 @@ def setup_github_repo(
     """Create or repair ``org_repo`` for the project in ``dest``; what was changed, in order."""
     org, name = split_repo(org_repo)
     changes: list[str] = []
-    repo = _repository(api, org, name)
+    repo = reads.repository(api, org, name)
     if repo is None:
         body = {"name": name, "description": description, "auto_init": False, **REPO_SETTINGS}
         need = Need(f"creating repository {org_repo}", ADMIN_WRITE, org)
@@ -104,12 +81,6 @@ def setup_github_repo(
     return changes
 
 
-def _repository(api: GitHubApi, org: str, name: str) -> dict[str, Any] | None:
-    need = Need(f"reading repository {org}/{name}", "metadata: read", f"{org}/{name}")
-    found: dict[str, Any] | None = api.request("GET", f"/repos/{org}/{name}", need,
-                                               missing_ok=True)
-    return found
-
 
 def _push_template(dest: Path, org_repo: str, token: str | None, server_url: str,
                    push_url: str | None) -> list[str]:
@@ -126,7 +97,7 @@ def _push_template(dest: Path, org_repo: str, token: str | None, server_url: str
 
 
 def _labels(api: GitHubApi, org: str, name: str, labels: list[LabelSpec]) -> list[str]:
-    create, update = label_changes(_existing_labels(api, org, name), labels)
+    create, update = label_changes(reads.existing_labels(api, org, name), labels)
     need = Need("writing the label set", "issues: write", f"{org}/{name}")
     for spec in create:
         api.request("POST", f"/repos/{org}/{name}/labels", need,
@@ -139,17 +110,6 @@ def _labels(api: GitHubApi, org: str, name: str, labels: list[LabelSpec]) -> lis
             + [f"label {s.name} updated" for s in update])
 
 
-def _existing_labels(api: GitHubApi, org: str, name: str) -> list[Any]:
-    need = Need("listing the labels", "issues: read", f"{org}/{name}")
-    return api.paginate(f"/repos/{org}/{name}/labels", need)
-
-
-def _team_exists(api: GitHubApi, org: str, team: str) -> bool:
-    need = Need(f"reading team @{org}/{team}", MEMBERS_READ, org)
-    return api.request("GET", f"/orgs/{quote(org)}/teams/{quote(team)}", need,
-                       missing_ok=True) is not None
-
-
 def _teams(api: GitHubApi, org: str, name: str, policy: Policy) -> list[str]:
     """Attach each team the policy names (PUT is idempotent: same permission, no change)."""
     _, teams = policy_principals(policy)
@@ -158,7 +118,7 @@ def _teams(api: GitHubApi, org: str, name: str, policy: Policy) -> list[str]:
         team_org, _, team = slug.partition("/")
         if team_org != org:
             continue
-        if not _team_exists(api, org, team):
+        if not reads.team_exists(api, org, team):
             raise GitHubError(f"team @{slug} named in .github/fivesafes.toml does not exist; "
                               "create it in the organisation or correct the policy", 404)
         need = Need(f"giving team @{slug} {permission} access",
@@ -169,26 +129,12 @@ def _teams(api: GitHubApi, org: str, name: str, policy: Policy) -> list[str]:
     return changes
 
 
-def _rulesets(api: GitHubApi, org: str, name: str, wanted: str | None = None
-              ) -> list[dict[str, Any]]:
-    """Every ruleset of the repository in full (only those named ``wanted`` when given)."""
-    need = Need("reading the rulesets", ADMIN_READ, f"{org}/{name}")
-    found = []
-    for summary in api.paginate(f"/repos/{org}/{name}/rulesets", need):
-        if wanted is None or summary.get("name") == wanted:
-            full = api.request("GET", f"/repos/{org}/{name}/rulesets/{summary['id']}", need,
-                               missing_ok=True)
-            if full:
-                found.append(full)
-    return found
-
-
 def _automation_rulesets(api: GitHubApi, org: str, name: str,
                          app_id: int | None) -> list[str]:
     """The rulesets that leave disclosure branches and release tags to the App."""
     changes = []
     for wanted in automation_rulesets(app_id):
-        existing = next(iter(_rulesets(api, org, name, wanted["name"])), None)
+        existing = next(iter(reads.rulesets(api, org, name, wanted["name"])), None)
         need = Need(f"writing the ruleset {wanted['name']!r}", ADMIN_WRITE, f"{org}/{name}")
         if existing is None:
             api.request("POST", f"/repos/{org}/{name}/rulesets", need, wanted, exists_ok=True)
@@ -201,7 +147,7 @@ def _automation_rulesets(api: GitHubApi, org: str, name: str,
 
 def _ruleset(api: GitHubApi, org: str, name: str, app_id: int | None) -> list[str]:
     changes = _automation_rulesets(api, org, name, app_id)
-    existing = next(iter(_rulesets(api, org, name, RULESET_NAME)), None)
+    existing = next(iter(reads.rulesets(api, org, name, RULESET_NAME)), None)
     need = Need(f"writing the ruleset {RULESET_NAME!r}", ADMIN_WRITE, f"{org}/{name}")
     if existing is None:
         api.request("POST", f"/repos/{org}/{name}/rulesets", need, desired_ruleset(app_id),
@@ -212,56 +158,3 @@ def _ruleset(api: GitHubApi, org: str, name: str, app_id: int | None) -> list[st
         return changes
     api.request("PUT", f"/repos/{org}/{name}/rulesets/{existing['id']}", need, body)
     return [*changes, f"ruleset {RULESET_NAME!r} repaired"]
-
-
-def inspect_github_repo(api: GitHubApi, org_repo: str, policy: Policy,
-                        labels: list[LabelSpec], app_id: int | None = None, *,
-                        environment: str = ENVIRONMENT, tre_label: str = TRE_LABEL,
-                        pinned: Collection[str] = ()) -> list[Finding]:
-    """Every weakness of ``org_repo``'s settings, with its fix (``fivesafes doctor``).
-
-    ``pinned``: the refs at which the project's workflows call the reusable workflow (the TRE
-    runner's group must take them)."""
-    org, name = split_repo(org_repo)
-    where = f"github:{org_repo}"
-    repo = _repository(api, org, name)
-    if repo is None:
-        return [Finding(where, None, None, "repository-missing",
-                        f"{org_repo} does not exist or the token cannot see it",
-                        f"run `fivesafes init DIR --github {org_repo}`")]
-    found = []
-    if not repo.get("private"):
-        found.append(Finding(where, None, None, "repository-public",
-                             "the repository is public: requests name people and data",
-                             "make it private (Settings > General > Danger Zone)"))
-    branch = str(repo.get("default_branch") or "main")
-    rules = Need(f"reading the rules of {branch}", "metadata: read", org_repo)
-    rulesets = _rulesets(api, org, name)
-    app_id = app_id if app_id is not None else app_of(rulesets)
-    found += ruleset_findings(where, api.paginate(
-        f"/repos/{org}/{name}/rules/branches/{quote(branch)}", rules), app_id)
-    found += automation_ref_findings(where, rulesets, app_id)
-    found += bypass_findings(where, rulesets)
-    actions = Need("reading the Actions token settings", ADMIN_READ, org_repo)
-    found += actions_findings(where, api.request(
-        "GET", f"/repos/{org}/{name}/actions/permissions/workflow", actions,
-        missing_ok=True) or {})
-    create, update = label_changes(_existing_labels(api, org, name), labels)
-    found += label_findings(where, create, update)
-    users, teams = policy_principals(policy)
-    user_facts = {}
-    for login, role_needs in users.items():
-        lookup = Need(f"looking up user {login}", "metadata: read")
-        exists = api.request("GET", f"/users/{quote(login)}", lookup,
-                             missing_ok=True) is not None
-        have = api.permission(org_repo, login) if exists else "none"
-        user_facts[login] = (exists, have, role_needs)
-    team_facts: dict[str, tuple[bool, str | None, str]] = {}
-    for slug, role_needs in teams.items():
-        team_org, _, team = slug.partition("/")
-        team_facts[slug] = (_team_exists(api, team_org, team), None, role_needs)
-    found += principal_findings(where, user_facts, team_facts)
-    found += inspect_trust(api, repo, environment=environment, tre_label=tre_label,
-                           reusable=f"{policy.automation.repository}/{REUSABLE_PATH}",
-                           pinned=pinned, app_in_use=app_id is not None)
-    return found

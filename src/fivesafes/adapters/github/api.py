@@ -3,7 +3,9 @@
 Every call names what it does and the token permission it needs (:class:`Need`), runs under
 the retry policy (5xx, dropped connections, rate limits) and returns plain values (the
 frozen facts of :mod:`fivesafes.core.facts.values` or small records), so no PyGithub object leaks
-into the rest of the program. ``GITHUB_API_URL`` selects GitHub Enterprise Server.
+into the rest of the program. ``GITHUB_API_URL`` selects GitHub Enterprise Server. The
+reads of team membership and roles, which need no PyGithub model, are mixed in from
+:mod:`fivesafes.adapters.github.people`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from github import Auth, Github, GithubException
 
 from fivesafes.adapters.github.env import DEFAULT_API_URL, api_url_from_env, token_from_env
 from fivesafes.adapters.github.errors import ApiFailure, GitHubError, Need, already_exists
-from fivesafes.adapters.github.records import CommitInfo, next_link, quote, stamp
+from fivesafes.adapters.github.people import PeopleReads
+from fivesafes.adapters.github.records import CommitInfo, next_link, stamp
 from fivesafes.adapters.github.retry import RetryPolicy, call_with_retries
 from fivesafes.core.facts import actors
 from fivesafes.core.facts import values as facts
@@ -42,7 +45,7 @@ def _translate(exc: Exception) -> ApiFailure | None:
     return None
 
 
-class GitHubApi:
+class GitHubApi(PeopleReads):
     """One authenticated client for one API endpoint."""
 
     def __init__(self, token: str, base_url: str = DEFAULT_API_URL,
@@ -216,7 +219,7 @@ class GitHubApi:
             return out
         return self.call(need, go)
 
-    # people --------------------------------------------------------------------------------
+    # people (team membership and roles: people.PeopleReads) ------------------------------
     def _get_unless_not_found(self, path: str) -> Any:
         """GET ``path``; None when GitHub answers 404 Not Found (no such member or user)."""
         try:
@@ -226,29 +229,3 @@ class GitHubApi:
                 return None
             raise
         return data
-
-    def team_member(self, org: str, team: str, login: str) -> bool:
-        """Whether ``login`` is an ACTIVE member of ``org/team`` (pending does not count)."""
-        need = Need(f"checking membership of {login} in team {org}/{team}",
-                    "members: read (an organization permission: use a GitHub App token or a "
-                    "token with read:org)", org)
-        path = f"/orgs/{quote(org)}/teams/{quote(team)}/memberships/{quote(login)}"
-
-        def go() -> bool:
-            data = self._get_unless_not_found(path)
-            return isinstance(data, Mapping) and data.get("state") == "active"
-        return self.call(need, go)
-
-    def permission(self, repo: str, login: str) -> facts.Permission:
-        """``login``'s role on ``repo``: admin, maintain, write, triage, read or none."""
-        need = Need(f"reading the permission of {login}", "metadata: read", repo)
-        path = f"/repos/{repo}/collaborators/{quote(login)}/permission"
-
-        def go() -> facts.Permission:
-            data = self._get_unless_not_found(path)
-            if data is None:
-                return "none"
-            role = str(data.get("role_name") or data.get("permission") or "none")
-            known = ("admin", "maintain", "write", "triage", "read", "none")
-            return cast(facts.Permission, role if role in known else data.get("permission"))
-        return self.call(need, go)

@@ -16,7 +16,7 @@ from typing import Any
 
 from fivesafes.adapters.files.template import template_dir
 from fivesafes.adapters.files.workflow_pins import WorkflowError, find_uses, rewrite
-from fivesafes.adapters.github.admin import inspect_github_repo
+from fivesafes.adapters.github.admin_inspect import inspect_github_repo
 from fivesafes.adapters.github.api import GitHubApi
 from fivesafes.adapters.github.errors import Need
 from fivesafes.adapters.github.records import quote
