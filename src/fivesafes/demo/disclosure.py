@@ -24,8 +24,9 @@ from fivesafes.demo.stage import (
     expect,
     merge,
 )
+from fivesafes.services.attempt import RunOptions
 from fivesafes.services.disclose import Disclosed, commit_on_branch, prepare, revision_branch
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.execute import execute
 
 FIRST_LOOK = """Thanks: two outputs are fine, two need work.
 

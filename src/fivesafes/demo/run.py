@@ -53,7 +53,8 @@ from fivesafes.demo.stage import (
     merge,
     pinned_environment,
 )
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import execute
 from fivesafes.services.publish import PublishOptions, publish
 
 
