@@ -36,7 +36,8 @@ from tests.support.toil_server import free_port, toil_bin, toil_server  # noqa: 
 from fivesafes.adapters.executors.bundle import CWL_COUNTS, bundled_workflow  # noqa: E402
 from fivesafes.adapters.files.template import render_project  # noqa: E402
 from fivesafes.core.admin.init_plan import InitOptions  # noqa: E402
-from fivesafes.services.execute import RunOptions, execute  # noqa: E402
+from fivesafes.services.attempt import RunOptions  # noqa: E402
+from fivesafes.services.execute import execute  # noqa: E402
 
 TARGET = 1.25
 

@@ -15,7 +15,8 @@ from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli
 from fivesafes.core.ledger.chain import verify_chain
 from fivesafes.models.ledger import ActionEntry
-from fivesafes.services.execute import GateClosed, RunOptions, execute
+from fivesafes.services.attempt import GateClosed, RunOptions
+from fivesafes.services.execute import execute
 
 
 def run(tre_project: Path, staging: Path, data_dir: Path | None = None,

@@ -12,7 +12,8 @@ from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import verify_chain
-from fivesafes.services.execute import ExecutionRefused, RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import ExecutionRefused, execute
 
 AFTER_END = "1830384000"  # 2028-01-02, after the template project's end (2027-12-31)
 MID_2026 = "1782864000"  # 2026-07-01

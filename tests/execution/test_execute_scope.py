@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from tests.support.execution import decision, sign_off
 
-from fivesafes.services.execute import GateClosed, RunOptions, execute
+from fivesafes.services.attempt import GateClosed, RunOptions
+from fivesafes.services.execute import execute
 
 
 def _local_workflow(root: Path) -> None:

@@ -9,7 +9,8 @@ import pytest
 from tests.support.execution import set_executor, sign_off
 
 from fivesafes.adapters.runner.progress import LogLines, mode
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import execute
 
 
 def test_log_lines_come_every_few_seconds_and_once_at_the_end() -> None:

@@ -20,8 +20,9 @@ from tests.support.execution import decide_disclosure, publish_options, sign_off
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli
 from fivesafes.core import layout
+from fivesafes.services.attempt import RunOptions
 from fivesafes.services.disclose import prepare
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.execute import execute
 from fivesafes.services.publish import publish
 
 

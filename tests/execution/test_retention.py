@@ -14,7 +14,8 @@ from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.ledger.chain import verify_chain
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import execute
 
 FEB_1 = "1769904000"  # 2026-02-01: 31 days after the publication on 2026-01-01
 JAN_20 = "1768867200"  # 2026-01-20

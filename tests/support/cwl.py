@@ -20,7 +20,8 @@ from fivesafes.adapters.executors.bundle import (
 from fivesafes.adapters.ledger.append import refresh_crate
 from fivesafes.core import layout
 from fivesafes.models.ledger import ActionEntry
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import execute
 from fivesafes.services.software import software
 
 TABLE = "region,sex\nnorth,f\nnorth,m\nsouth,f\nnorth,f\n"

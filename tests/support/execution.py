@@ -24,7 +24,7 @@ from fivesafes.adapters.ledger.file import read_record
 from fivesafes.core import layout
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.digest import request_files, sha512_files
-from fivesafes.services.execute import RunOptions
+from fivesafes.services.attempt import RunOptions
 from fivesafes.services.publish import PublishOptions
 from fivesafes.services.software import software
 

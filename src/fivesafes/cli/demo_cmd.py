@@ -12,7 +12,8 @@ from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.cli.errors import failing
 from fivesafes.cli.findings_output import text_line
 from fivesafes.cli.output import Output, json_option
-from fivesafes.demo.run import DEMO_EPOCH, run_demo
+from fivesafes.demo.run import run_demo
+from fivesafes.demo.stage import DEMO_EPOCH
 from fivesafes.errors import FindingsError, UsageError
 from fivesafes.services.software import software
 

@@ -14,8 +14,8 @@ from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.outputs.found import reported as as_reported
 from fivesafes.services import disclose as disclosure
+from fivesafes.services.attempt import RunOptions
 from fivesafes.services.disclosure_proposal import propose
-from fivesafes.services.execute import RunOptions
 
 
 @click.command()

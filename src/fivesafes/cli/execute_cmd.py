@@ -16,7 +16,8 @@ from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
 from fivesafes.errors import OK, FindingsError
-from fivesafes.services.execute import ExecutionRefused, RunOptions
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import ExecutionRefused
 from fivesafes.services.execute import execute as run_execution
 from fivesafes.services.software import software
 

@@ -16,7 +16,7 @@ from fivesafes.cli.handback_flag import handback_option, refuse_recording
 from fivesafes.cli.output import Output, json_option
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import entry_fields
-from fivesafes.services.execute import RunOptions
+from fivesafes.services.attempt import RunOptions
 from fivesafes.services.publish import PublishOptions, PublishResult
 from fivesafes.services.publish import publish as run_publish
 from fivesafes.services.software import software

@@ -32,7 +32,7 @@ from fivesafes.core.outputs.sdc import DisclosureReport, OutputSample, check_out
 from fivesafes.models.ledger import ActionEntry, Result
 from fivesafes.models.manifest import Excluded, OutputsManifest
 from fivesafes.models.policy import Policy
-from fivesafes.services.execute import GateClosed, RunOptions, attempt_staging
+from fivesafes.services.attempt import GateClosed, RunOptions, attempt_staging
 
 TEXT_LIMIT = 16 * 1024 * 1024
 HEADER = (

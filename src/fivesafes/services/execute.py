@@ -13,6 +13,9 @@ An executor that runs researcher code on the runner (``local``, ``cwl``) runs it
 sandbox the policy's ``executor.sandbox`` asks for; it is chosen before anything is staged, so
 a runner without isolation refuses (exit 1) with nothing run and nothing recorded, and every
 execution entry of the attempt says which sandbox it ran in (``evidence.sandbox``).
+
+What an attempt is given before it runs (the run options, its staging folder, the retrieval
+step) is :mod:`fivesafes.services.attempt`.
 """
 
 from __future__ import annotations
@@ -21,20 +24,12 @@ import functools
 import os
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fivesafes.adapters.executors import executor_for
-from fivesafes.adapters.executors.base import (
-    ExecutionContext,
-    Executor,
-    ExecutorFailed,
-    Staging,
-    staging_for,
-    staging_root,
-)
-from fivesafes.adapters.executors.retrieval import RetrievalFailed, mirror_folder, retrieve
+from fivesafes.adapters.executors.base import ExecutionContext, ExecutorFailed
+from fivesafes.adapters.executors.retrieval import mirror_folder
 from fivesafes.adapters.executors.sandbox import RUNS_RESEARCHER_CODE, Sandbox
 from fivesafes.adapters.executors.sandbox.probe import choose
 from fivesafes.adapters.files.project import load_project
@@ -44,22 +39,14 @@ from fivesafes.core.decisions.people import execution_barred
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.ledger.entries import registry_agent
 from fivesafes.core.ledger.queries import latest, next_attempt
-from fivesafes.core.lifecycle.retrieval import (
-    PHASE,
-    changed_since_first,
-    retrieval_entry,
-    retrieval_url,
-)
+from fivesafes.core.lifecycle.retrieval import retrieval_url
 from fivesafes.core.lifecycle.steps import execution_entry, execution_gate, revising
 from fivesafes.core.request.digest import request_files, sha512_files
 from fivesafes.core.request.parsed import Request
 from fivesafes.errors import FindingsError
 from fivesafes.models.ledger import ActionEntry, ActionRecord, Engine, Result, Status
 from fivesafes.models.policy import Policy
-
-
-class GateClosed(FindingsError):
-    """The action record does not allow this step; the message says why."""
+from fivesafes.services.attempt import GateClosed, Retrieval, RunOptions, attempt_staging
 
 
 class ExecutionRefused(FindingsError):
@@ -68,20 +55,6 @@ class ExecutionRefused(FindingsError):
     def __init__(self, entry: ActionEntry) -> None:
         super().__init__(entry.reason)
         self.entry = entry
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    staging_root: Path | None = None
-    data_dir: Path | None = None
-    env: Mapping[str, str] | None = None
-    executor: Executor | None = None
-    workflow_mirror: Path | None = None
-
-
-def attempt_staging(root: Path, policy: Policy, request_id: str, attempt: int,
-                    options: RunOptions) -> Staging:
-    return staging_for(root, staging_root(policy, options.staging_root), request_id, attempt)
 
 
 def feedback(record: ActionRecord, policy: Policy) -> dict[str, Any] | None:
@@ -168,46 +141,6 @@ def execute(root: Path, options: RunOptions | None = None) -> ActionEntry:
         request.id, attempt, status, start=start, end=clock.stamp(), agents=people,
         evidence=evidence(status), reason=why, results=results, engine=engine))
     return record.action[-1]
-
-
-@dataclass(frozen=True)
-class Retrieval:
-    """The workflow-retrieval step of one execution attempt, and its record entry."""
-
-    root: Path
-    request_id: str
-    attempt: int
-    url: str
-    env: Mapping[str, str]
-    people: tuple[dict[str, Any], ...]
-    signed_off: str | None = None  # workflow.toml's sha512, bound by the sign-off
-
-    def run(self, record: ActionRecord, target: Path, mirror: Path | None
-            ) -> tuple[str | None, Path | None]:
-        """(why it failed or None, the retrieved crate or None); the entry is recorded."""
-        start = clock.stamp()
-        try:
-            got = retrieve(self.url, target, mirror, self.root)
-        except RetrievalFailed as exc:
-            return self._record("failed", start, None, str(exc)), None
-        except Exception as exc:
-            self._record("failed", start, None,
-                         f"the retrieval failed unexpectedly ({type(exc).__name__})")
-            raise
-        changed = changed_since_first(record, self.url, got.digest, self.signed_off)
-        if changed:
-            return self._record("failed", start, got.digest, changed), None
-        self._record("completed", start, got.digest,
-                     f"retrieved from {got.source}: {got.size} bytes")
-        return None, got.path
-
-    def _record(self, status: Status, start: str, digest: str | None, reason: str) -> str:
-        evidence = run_evidence(PHASE, f"attempt-{self.attempt}:{status}", self.env, digest)
-        evidence["url"] = self.url
-        append_entry(self.root, retrieval_entry(
-            self.request_id, self.attempt, status, start=start, end=clock.stamp(),
-            evidence=evidence, reason=reason, agents=self.people))
-        return reason
 
 
 def _sandbox(policy: Policy) -> Sandbox | None:

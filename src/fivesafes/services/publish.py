@@ -39,8 +39,8 @@ from fivesafes.core.ledger.queries import latest
 from fivesafes.core.lifecycle.steps import agents_of, changed_outputs, publication_gate
 from fivesafes.models.ledger import ActionRecord, EntryDraft, Evidence, Release, Result
 from fivesafes.models.manifest import OutputsManifest
+from fivesafes.services.attempt import GateClosed, RunOptions
 from fivesafes.services.disclose import staged_results
-from fivesafes.services.execute import GateClosed, RunOptions
 
 PUBLISH_DIR_ENV = "FIVESAFES_PUBLISH_DIR"
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from tests.support.execution import decide_disclosure, set_executor, sign_off
 
 from fivesafes.models.manifest import OutputsManifest
+from fivesafes.services.attempt import RunOptions
 from fivesafes.services.disclose import Disclosed, prepare
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.execute import execute
 from fivesafes.services.publish import PublishOptions, publish
 from fivesafes.services.software import software
 

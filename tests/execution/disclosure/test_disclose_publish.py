@@ -16,8 +16,9 @@ from fivesafes.adapters.release.verify import Limits, verify_release
 from fivesafes.cli.main import cli
 from fivesafes.core import layout
 from fivesafes.core.ledger.chain import verify_chain
+from fivesafes.services.attempt import GateClosed, RunOptions
 from fivesafes.services.disclose import prepare
-from fivesafes.services.execute import GateClosed, RunOptions, execute
+from fivesafes.services.execute import execute
 from fivesafes.services.publish import publish
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fivesafes.core.outputs.sdc import OutputSample, check_outputs, nhs_number_valid
-from fivesafes.models.policy import Disclosure
+from fivesafes.models.output_rules import Disclosure
 
 RULES = Disclosure()
 

@@ -10,7 +10,7 @@ import pytest
 from fivesafes.core.outputs.found import to_manifest
 from fivesafes.core.outputs.sdc import OutputSample, check_outputs
 from fivesafes.core.outputs.tables import header_kind, parse
-from fivesafes.models.policy import Disclosure
+from fivesafes.models.output_rules import Disclosure
 
 RULES = Disclosure()
 

@@ -15,8 +15,8 @@ from tests.support.execution import KIT, decide_disclosure
 
 from fivesafes.adapters.executors.bundle import CWL_COUNTS, bundled_workflow
 from fivesafes.adapters.release.verify import Limits, verify_release
+from fivesafes.services.attempt import RunOptions
 from fivesafes.services.disclose import prepare
-from fivesafes.services.execute import RunOptions
 from fivesafes.services.publish import PublishOptions, publish
 from fivesafes.services.software import software
 

@@ -13,7 +13,8 @@ from tests.support.execution import set_executor, sign_off
 
 from fivesafes.adapters.executors.extract import WORKFLOW_ID, WORKFLOW_VERSION, workflow_crate
 from fivesafes.core import layout
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import execute
 
 
 def expected_rows(db: Path, sql: str) -> int:

@@ -16,7 +16,8 @@ from fivesafes.adapters.executors.http import HttpExecutor, publish_remote
 from fivesafes.adapters.files.project import load_project
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.models.ledger import ActionEntry, Result
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import execute
 
 KEY = "tre-key-0123456789"
 OUTPUT = {"path": "patients/patients.csv", "size": 10, "sha512": "a" * 128,

@@ -16,7 +16,8 @@ from tests.support.postgres import Server
 
 from fivesafes.adapters.catalogue.run import check_catalogue, enrich
 from fivesafes.core import layout
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import execute
 
 SETUP = """
 CREATE SCHEMA clinical;

@@ -30,7 +30,8 @@ from fivesafes.core import layout
 from fivesafes.core.ledger.chain import verify_chain
 from fivesafes.core.lifecycle.retrieval import mirror_name
 from fivesafes.models.ledger import ActionEntry
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import execute
 from fivesafes.services.software import software
 
 ATTEMPTS = "0e1f0000-0000-4000-8000-000000000001"

@@ -19,7 +19,8 @@ from fivesafes.adapters.executors.sandbox import probe
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.cli.main import cli
 from fivesafes.models.ledger import ActionEntry
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import execute
 
 ATTEMPT = "0e1f0000-0000-4000-8000-000000000001/attempt-1"
 ABSENT = "/nonexistent/fivesafes-test"

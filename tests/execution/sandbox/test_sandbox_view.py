@@ -15,7 +15,8 @@ from tests.support.execution import need_sandbox, python_command, set_executor, 
 
 from fivesafes.adapters.ledger.file import read_record
 from fivesafes.models.ledger import ActionEntry
-from fivesafes.services.execute import RunOptions, execute
+from fivesafes.services.attempt import RunOptions
+from fivesafes.services.execute import execute
 
 ATTEMPT = "0e1f0000-0000-4000-8000-000000000001/attempt-1"
 CONNECT = ("import json, socket, sys, pathlib; s = socket.socket(); s.settimeout(2)\n"

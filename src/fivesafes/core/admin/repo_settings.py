@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fivesafes.models.policy import Labels, Policy
+from fivesafes.models.phases import Labels
+from fivesafes.models.policy import Policy
 
 RULESET_NAME = "fivesafes: default branch"
 AUTOMATION_RULESET = "fivesafes: automation branches"

@@ -24,7 +24,7 @@ from fivesafes.core.decisions.people import registered
 from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request
 from fivesafes.models.ledger import Agent
-from fivesafes.models.policy import RegisteredPerson
+from fivesafes.models.people import RegisteredPerson
 from fivesafes.models.project import Agreement, Organisation
 
 AGREEMENTS = (("data_sharing_agreement", "Data sharing agreement"),

@@ -20,7 +20,8 @@ from fivesafes.core.decisions.context import Context
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.values import Facts
 from fivesafes.models.ledger import ActionRecord
-from fivesafes.models.policy import DecisionPhase, Labels, Policy
+from fivesafes.models.phases import DecisionPhase, Labels
+from fivesafes.models.policy import Policy
 
 Verdict = Literal["approve", "reject", "hold"]
 Source = Literal["label", "review"]

@@ -16,7 +16,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from fivesafes.core.decisions import projects
-from fivesafes.models.policy import DecisionPhase, Policy, RegisteredPerson
+from fivesafes.models.people import RegisteredPerson
+from fivesafes.models.phases import DecisionPhase
+from fivesafes.models.policy import Policy
 from fivesafes.models.project import ProjectFile
 
 if TYPE_CHECKING:  # a type only: facts.values imports the policy rules, which import this

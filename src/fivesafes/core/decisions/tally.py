@@ -47,7 +47,7 @@ from fivesafes.core.decisions.timing import (
 from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.instants import moment, order
 from fivesafes.core.facts.values import Review
-from fivesafes.models.policy import DecisionPhase
+from fivesafes.models.phases import DecisionPhase
 
 STATEFUL_REVIEWS = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
 

@@ -19,7 +19,8 @@ from fivesafes.core.facts.actors import Actor
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.instants import order
 from fivesafes.core.facts.values import Facts, LabelEvent
-from fivesafes.models.policy import DecisionPhase, Policy
+from fivesafes.models.phases import DecisionPhase
+from fivesafes.models.policy import Policy
 
 
 @dataclass(frozen=True)

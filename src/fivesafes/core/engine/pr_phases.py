@@ -19,7 +19,8 @@ from fivesafes.core.findings import Finding
 from fivesafes.core.request.digest import request_digest
 from fivesafes.core.request.parsed import Request
 from fivesafes.models.manifest import OutputsManifest
-from fivesafes.models.policy import DecisionPhase, Policy
+from fivesafes.models.phases import DecisionPhase
+from fivesafes.models.policy import Policy
 
 PrKind = Literal["request", "disclosure"]
 DISCLOSURE_BRANCH_PREFIX = "fivesafes/disclosure"

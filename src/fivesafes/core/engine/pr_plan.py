@@ -4,132 +4,35 @@ Every pull request event re-assesses the request at its head and republishes the
 (statuses, sticky comment, summary, removal of unearned or stale labels). On top of that, a
 decision event is judged (refused attempts and rejections are recorded) and a merge records
 the approved phase on the default branch and dispatches the next one.
+
+The effects that show the assessment are built in ``pr_publish``; the labels put back or
+removed, the lift an ``unlabeled`` event makes and the review request in ``pr_labels``.
 """
 
 from __future__ import annotations
 
 from fivesafes.core.decisions.assess import Assessment, assess
 from fivesafes.core.decisions.context import Context
-from fivesafes.core.decisions.gates import Decision, Lift, Refusal, verdicts
+from fivesafes.core.decisions.gates import Decision, Refusal, verdicts
 from fivesafes.core.decisions.trigger import judge, stale_label_event
-from fivesafes.core.engine.comment import render
-from fivesafes.core.engine.disclosure_comment import finding_annotations
 from fivesafes.core.engine.disclosure_record import (
     disclosure_fields,
     people,
     review_statements,
 )
-from fivesafes.core.engine.plan import (
-    AddLabel,
-    Annotation,
-    Comment,
-    Commit,
-    Dispatch,
-    DispatchTarget,
-    Effect,
-    Plan,
-    RemoveLabel,
-    RequestReviewers,
-    Status,
-    StatusState,
-    Summary,
-    status_context,
+from fivesafes.core.engine.plan import AddLabel, Commit, Dispatch, DispatchTarget, Effect, Plan
+from fivesafes.core.engine.pr_labels import (
+    label_removals,
+    label_restorations,
+    lift_event,
+    review_request,
 )
 from fivesafes.core.engine.pr_phases import DISCLOSURE_LABEL
+from fivesafes.core.engine.pr_publish import publish
 from fivesafes.core.facts.events import Event
 from fivesafes.core.facts.values import Facts
 from fivesafes.core.ledger import entries
 from fivesafes.core.lifecycle import phases
-
-
-def _status(context: str, state: StatusState, text: str, sha: str, facts: Facts) -> Status:
-    return Status(status_context(context), state, text[:140], sha, facts.run.run_url)
-
-
-def publish(a: Assessment, facts: Facts, *, notes: list[str], look_again: list[str],
-            removals: list[RemoveLabel], statuses: bool = True, state: str | None = None,
-            reason: str | None = None) -> list[Effect]:
-    """The effects that show an assessment: labels, statuses, annotations, comment, summary."""
-    sha, c, t = a.pr.head_sha, a.checked, a.tally
-    effects: list[Effect] = list(removals)
-    if statuses:
-        check_err = [f for f in c.check if f.severity == "error"]
-        valid_err = [f for f in c.validation if f.severity == "error"]
-        effects.append(_status("check", "failure" if check_err else "success",
-                               check_err[0].render() if check_err else f"digest {c.digest}",
-                               sha, facts))
-        effects.append(_status("validation", "failure" if valid_err else "success",
-                               valid_err[0].render() if valid_err else "no errors", sha, facts))
-        decided: StatusState = ("success" if t.met else "failure" if t.rejections
-                                else "pending")
-        text = a.reason
-        if a.outputs is not None:  # disclosure decided per output
-            decided = {"completed": "success", "failed": "failure"}.get(  # type: ignore[assignment]
-                a.outcome, "pending")
-        if t.late and not t.met:  # a closed pull request: what came after it never counts
-            decided, text = "failure", t.late[-1].why
-        effects.append(_other_phase_status(a, facts))
-        effects.append(_status(t.phase, decided, text, sha, facts))
-    for f in (*c.check, *c.validation):
-        if not f.file.startswith("("):
-            effects.append(Annotation(f.file, f.line, "error" if f.severity == "error"
-                                      else "warning", f.render(), f.rule))
-    effects += finding_annotations(a, facts)
-    body = render(a, facts, notes=notes, look_again=look_again, state=state, reason=reason)
-    effects += [Comment(a.pr.number, body), Summary(body)]
-    return effects
-
-
-def _other_phase_status(a: Assessment, facts: Facts) -> Status:
-    """The required check of the other kind of pull request, which does not apply here.
-
-    The ruleset requires ``fivesafes / sign-off`` and ``fivesafes / disclosure`` from the
-    automation's App, so a check run of a skipped job (posted by GitHub Actions) cannot stand
-    in for either; the automation says which one does not apply."""
-    if a.checked.kind == "request":
-        return _status("disclosure", "success", "not a disclosure pull request: nothing to "
-                       "disclose", a.pr.head_sha, facts)
-    return _status("sign-off", "success", "a disclosure pull request, opened by the "
-                   "automation: its request was signed off before it ran", a.pr.head_sha, facts)
-
-
-def _removals(a: Assessment, extra: Refusal | None) -> list[RemoveLabel]:
-    """Unearned and stale labels, never the label of a decision that still counts."""
-    t = a.tally
-    counted = {d.label for d in (*t.approvals, *t.rejections, *t.holds) if d.label}
-    out: dict[str, RemoveLabel] = {}
-    for r in a.tally.refusals:
-        if r.label:
-            out.setdefault(r.label, RemoveLabel(a.pr.number, r.label, r.why))
-    for d in a.tally.stale:
-        if d.label:
-            out.setdefault(d.label, RemoveLabel(
-                a.pr.number, d.label, f"stale: @{d.login} approved an earlier commit"))
-    if extra is not None and extra.label and extra.label in a.pr.labels:
-        out.setdefault(extra.label, RemoveLabel(a.pr.number, extra.label, extra.why))
-    return [out[k] for k in sorted(out) if k not in counted]
-
-
-def _restorations(a: Assessment) -> list[AddLabel]:
-    """Holds and rejections removed by someone who may not lift them: put back."""
-    return [AddLabel(a.pr.number, label) for label in
-            sorted({d.label for d in a.tally.restored if d.label})]
-
-
-def _lift_event(event: Event, a: Assessment) -> tuple[Refusal | None, Lift | None]:
-    """For an ``unlabeled`` event: the refused lift it attempted, or the lift it made."""
-    if event.kind != "unlabeled":
-        return None, None
-    sender = event.sender.login.lower()
-    refused = [r for r in a.tally.refused_lifts
-               if r.label == event.label and r.login.lower() == sender]
-    lifted = [x for x in a.tally.lifts if x.label == event.label and x.login.lower() == sender]
-    best_refused = max(refused, key=lambda r: r.source_id) if refused else None
-    best_lift = max(lifted, key=lambda x: x.source_id) if lifted else None
-    if best_refused is not None and (best_lift is None
-                                     or best_refused.source_id > best_lift.source_id):
-        return best_refused, None
-    return None, best_lift
 
 
 def _commit(facts: Facts, event: Event, message: str) -> Commit:
@@ -156,7 +59,7 @@ def pr_event_plan(event: Event, ctx: Context, now: str) -> Plan:
         return _merge_plan(event, facts, now, a)
     found, verdict = judge(event, ctx, a.checked.phase, a.tally)
     refusal = verdict if isinstance(verdict, Refusal) else None
-    refused_lift, lift = _lift_event(event, a)
+    refused_lift, lift = lift_event(event, a)
     if refusal is None and refused_lift is not None:
         refusal = refused_lift
     look_again = sorted({d.login for d in a.tally.stale}, key=str.lower)
@@ -166,9 +69,9 @@ def pr_event_plan(event: Event, ctx: Context, now: str) -> Plan:
                      "put back and still counts")
     elif refusal is not None and refusal not in a.tally.refusals:
         notes.append(f"`{refusal.label or 'review'}` by @{refusal.login}: {refusal.why}")
-    effects: list[Effect] = [*_restorations(a)]
+    effects: list[Effect] = [*label_restorations(a)]
     effects += publish(a, facts, notes=notes, look_again=look_again,
-                       removals=_removals(a, refusal))
+                       removals=label_removals(a, refusal))
     if event.kind in ("opened", "reopened") and a.checked.kind == "disclosure" \
             and DISCLOSURE_LABEL not in pr.labels:
         effects.insert(0, AddLabel(pr.number, DISCLOSURE_LABEL))
@@ -255,24 +158,3 @@ def _merge_plan(event: Event, facts: Facts, now: str, a: Assessment) -> Plan:
                 _commit(facts, event, f"fivesafes: {c.phase} of #{pr.number} recorded"),
                 Dispatch(target, pr.number, sha, c.digest, inputs)]
     return Plan(c.phase, "completed", reason, tuple(effects), state)
-
-
-ENTERS_DECISION = ("opened", "reopened", "synchronize")  # ready_for_review is "reopened"
-
-
-def review_request(event: Event, a: Assessment) -> RequestReviewers | None:
-    """Ask the phase's users and teams to review when the pull request enters its decision
-    (opened or pushed, checks passing, approvals still missing); None otherwise.
-
-    Who already approved this head, the author and those separated from the phase are not
-    asked (they are not candidates). Teams are ``org/slug``; the applier asks those of the
-    repository's own organisation (GitHub refuses others; the comment mentions them).
-    """
-    t = a.tally
-    if event.kind not in ENTERS_DECISION or not a.checked.passed or t.met or t.rejections:
-        return None
-    users = tuple(c for c in a.candidates if not c.startswith("@"))
-    teams = tuple(c[1:] for c in a.candidates if c.startswith("@") and "/" in c)
-    if not users and not teams:
-        return None
-    return RequestReviewers(a.pr.number, users, teams)

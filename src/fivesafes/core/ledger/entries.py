@@ -22,7 +22,7 @@ from fivesafes.core.ids import derived_urn
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.values import orcid_bare
 from fivesafes.models.ledger import Agent, EntryDraft, Evidence, Phase, Status
-from fivesafes.models.policy import RegisteredPerson
+from fivesafes.models.people import RegisteredPerson
 
 
 def identity(login: str, facts: Facts, request: Request | None) -> str:

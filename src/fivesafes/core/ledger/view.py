@@ -14,7 +14,8 @@ from fivesafes.core.ledger import chain as ledger
 from fivesafes.core.ledger.queries import current_entries
 from fivesafes.core.lifecycle import phases
 from fivesafes.models.ledger import ActionEntry, ActionRecord
-from fivesafes.models.policy import DecisionPhase, Policy
+from fivesafes.models.phases import DecisionPhase
+from fivesafes.models.policy import Policy
 
 
 @dataclass(frozen=True)

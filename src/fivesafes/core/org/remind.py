@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fivesafes.core.engine.comment import mentions
-from fivesafes.models.policy import DecisionPhase, Policy
+from fivesafes.models.phases import DecisionPhase
+from fivesafes.models.policy import Policy
 
 REMINDER_MARKER = "<!-- fivesafes:reminder -->"
 Kind = Literal["request", "disclosure"]

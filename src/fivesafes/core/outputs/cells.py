@@ -14,7 +14,7 @@ from __future__ import annotations
 from fivesafes.core.findings import Finding
 from fivesafes.core.outputs.found import at_cell, make
 from fivesafes.core.outputs.tables import Cell, Table
-from fivesafes.models.policy import Disclosure
+from fivesafes.models.output_rules import Disclosure
 
 
 def _thresholds(table: Table, rules: Disclosure) -> list[Finding]:

@@ -17,7 +17,7 @@ from typing import Any
 from fivesafes.core.findings import Finding
 from fivesafes.core.outputs.found import make
 from fivesafes.core.outputs.tables import Table, header_kind
-from fivesafes.models.policy import Disclosure
+from fivesafes.models.output_rules import Disclosure
 
 
 def _leaves(data: Any, prefix: str = "") -> Iterator[tuple[str, float]]:

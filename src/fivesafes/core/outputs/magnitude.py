@@ -12,7 +12,7 @@ from __future__ import annotations
 from fivesafes.core.findings import Finding
 from fivesafes.core.outputs.found import make
 from fivesafes.core.outputs.tables import Table
-from fivesafes.models.policy import Disclosure
+from fivesafes.models.output_rules import Disclosure
 
 
 def needs_review(table: Table, rules: Disclosure, *, unclassified: bool = False,

@@ -13,7 +13,7 @@ import re
 from fivesafes.core.findings import Finding
 from fivesafes.core.outputs.found import make
 from fivesafes.core.outputs.tables import Table, number, words
-from fivesafes.models.policy import Disclosure
+from fivesafes.models.output_rules import Disclosure
 
 PATTERNS = (
     re.compile(r"Df Residuals:\W*(\d+)", re.IGNORECASE),

@@ -21,7 +21,7 @@ from fivesafes.core.outputs.found import make
 from fivesafes.core.outputs.identifiers import identifier_lines, nhs_number_valid
 from fivesafes.core.outputs.tables import Table, parse
 from fivesafes.models.manifest import ExceptionRequest
-from fivesafes.models.policy import Disclosure
+from fivesafes.models.output_rules import Disclosure
 
 __all__ = ["DisclosureReport", "OutputSample", "check_outputs", "identifier_lines",
            "nhs_number_valid"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fivesafes.core.findings import Finding
 from fivesafes.core.request import people_rules
 from fivesafes.core.request import values as checks
-from fivesafes.core.request.semantics import ror
+from fivesafes.core.request.project_rules import ror
 from fivesafes.core.request.toml_doc import Doc
 from fivesafes.models.policy import Policy
 

@@ -20,7 +20,14 @@ from fivesafes.core.findings import Finding, errors
 from fivesafes.core.ledger.chain import verify_chain
 from fivesafes.core.org.merge import validate_extending
 from fivesafes.core.org.source import OrgSource
-from fivesafes.core.request import people_rules, policy_rules, secret_scan, semantics
+from fivesafes.core.request import (
+    data_rules,
+    people_rules,
+    policy_rules,
+    project_rules,
+    secret_scan,
+    workflow_rules,
+)
 from fivesafes.core.request.parsed import Request
 from fivesafes.core.request.toml_doc import Doc, decode, load, validate_model
 from fivesafes.models.access import AccessFile
@@ -112,10 +119,10 @@ def _project_parts(doc: Doc) -> list[Finding]:
     out: list[Finding] = []
     project = _part(doc, "project", Project)
     if isinstance(project, Project):
-        out += semantics.project_table(doc, project)
+        out += project_rules.project_table(doc, project)
     requester = _part(doc, "requester", Requester)
     if isinstance(requester, Requester):
-        out += semantics.requester_table(doc, requester)
+        out += project_rules.requester_table(doc, requester)
     return out
 
 
@@ -168,22 +175,22 @@ def validate_request(files: Mapping[str, bytes], policy: Policy | None) -> Valid
                                         "give every dataset a unique name"))
                 names.setdefault(name, path)
             if doc is not None and isinstance(one, DatasetFile):
-                found += semantics.dataset(doc, one)
+                found += data_rules.dataset(doc, one)
                 datasets.append((path, one))
         else:
             found += _other_resource(path, files[path])
     project, access, workflow = (parsed.get(p) for p in REQUIRED)
     if isinstance(project, ProjectFile):
-        found += semantics.project(docs[layout.PROJECT], project)
+        found += project_rules.project(docs[layout.PROJECT], project)
         if policy is not None:
             found += people_rules.team(docs[layout.PROJECT], project, policy)
     elif layout.PROJECT in docs:
         found += _project_parts(docs[layout.PROJECT])
     if isinstance(access, AccessFile):
-        found += semantics.access(docs[layout.ACCESS], access)
+        found += data_rules.access(docs[layout.ACCESS], access)
     if isinstance(workflow, WorkflowFile):
         allowed = list(policy.workflows.allowed_sources) if policy is not None else None
-        found += semantics.workflow(docs[layout.WORKFLOW], workflow, files.keys(), allowed)
+        found += workflow_rules.workflow(docs[layout.WORKFLOW], workflow, files.keys(), allowed)
     if not datasets and not errors(found):
         found.append(Finding(layout.DATASETS_DIR, None, None, "request.no-datasets",
                              "the request asks for no dataset",
