@@ -24,7 +24,7 @@ from fivesafes.adapters.release.zip_members import (
     MEMBER_ERRORS,
     Damaged,
     MemberDigest,
-    read_member,
+    stream_member,
 )
 from fivesafes.adapters.release.zip_streams import SerialWorker
 from fivesafes.adapters.runner.progress import progress_bar
@@ -168,7 +168,7 @@ def _stream(
                     advance(len(data))
 
                 try:
-                    crc = read_member(fp, info, emit)
+                    crc = stream_member(fp, info, emit)
                     if crc is not None:
                         digest.crc = crc
                 except MEMBER_ERRORS as exc:

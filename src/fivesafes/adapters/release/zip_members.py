@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from fivesafes.adapters.release.zip_streams import BLOCK, INFLATE_ERRORS, find_raw_crc, new_inflater
 
-__all__ = ["MEMBER_ERRORS", "Damaged", "MemberDigest", "read_member"]
+__all__ = ["MEMBER_ERRORS", "Damaged", "MemberDigest", "stream_member"]
 
 
 class MemberDigest:
@@ -46,7 +46,7 @@ class Damaged(Exception):
 MEMBER_ERRORS: tuple[type[Exception], ...] = (Damaged, OSError, *INFLATE_ERRORS)
 
 
-def read_member(
+def stream_member(
     fp: BinaryIO, info: zipfile.ZipInfo, emit: Callable[[bytes], None]
 ) -> int | None:
     """Read one member's raw bytes once: check the raw CRC, inflate, check the size.
