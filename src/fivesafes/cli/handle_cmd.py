@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from fivesafes.adapters.files.facts_file import FileFacts
-from fivesafes.adapters.files.payload_file import read_payload
+from fivesafes.adapters.files.json_file import read_payload
 from fivesafes.adapters.runner.clock import stamp
 from fivesafes.cli.errors import failing
 from fivesafes.cli.event_io import (

@@ -7,11 +7,11 @@ record) are read from the checkout in ``--repo-dir``, which then stands for the 
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from fivesafes.adapters.files.json_file import read_json_object
 from fivesafes.adapters.files.project import UnreadableProject, scan_tree
 from fivesafes.core import layout
 from fivesafes.core.facts.events import Event
@@ -26,16 +26,9 @@ class FactsFileError(UsageError):
 
 
 def read_facts_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FactsFileError(f"{path}: cannot read the facts file ({exc.strerror}); fix: give "
-                             "an existing file") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FactsFileError(f"{path}: not JSON: {exc}; fix: see docs/facts-format.md") from exc
-    if not isinstance(data, dict):
-        raise FactsFileError(f"{path}: the facts must be a JSON object (docs/facts-format.md)")
-    return data
+    return read_json_object(path, what="the facts file", error=FactsFileError,
+                            missing_fix="give an existing file",
+                            format_hint="see docs/facts-format.md")
 
 
 def checkout_files(root: Path) -> dict[str, bytes]:
