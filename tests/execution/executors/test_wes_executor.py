@@ -192,25 +192,20 @@ def test_the_run_is_cancelled_when_the_policy_timeout_passes(
     assert clock.now == pytest.approx(100)
 
 
-def test_an_output_outside_the_shared_folder_is_refused(
-        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("behaviour", "named"), [
+    ("outside", "passwd"),  # a path out of the shared folder altogether
+    ("other-run", "theirs.csv"),  # a file of another run in the shared folder
+])
+def test_an_output_outside_the_runs_own_folder_is_refused(
+        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path, behaviour: str,
+        named: str) -> None:
     shared = tmp_path / "shared"
-    with wes_double(shared, behaviour="outside") as (url, _):
+    with wes_double(shared, behaviour=behaviour) as (url, _):
         setup(tre_project, mirror, url, shared)
         entry = run(tre_project, staging, ENV, executor=fast())
     assert entry.status == "failed"
-    assert "output counts (passwd) lies outside the shared folder" in entry.reason
+    assert f"output counts ({named}) lies outside the shared folder" in entry.reason
     assert not any((staging / ATTEMPT / "outputs").rglob("*"))
-
-
-def test_an_output_of_another_run_in_the_shared_folder_is_refused(
-        tre_project: Path, mirror: Path, staging: Path, tmp_path: Path) -> None:
-    shared = tmp_path / "shared"
-    with wes_double(shared, behaviour="other-run") as (url, _):
-        setup(tre_project, mirror, url, shared)
-        entry = run(tre_project, staging, ENV, executor=fast())
-    assert entry.status == "failed"
-    assert "output counts (theirs.csv) lies outside the shared folder" in entry.reason
 
 
 def test_creating_a_run_is_never_retried(
