@@ -18,7 +18,6 @@ from rich.table import Table
 from fivesafes.adapters.ledger.file import LedgerError, read_project_record
 from fivesafes.adapters.ledger.history import committed_versions
 from fivesafes.core import layout
-from fivesafes.core.findings import Finding
 from fivesafes.core.ledger import chain
 from fivesafes.core.ledger.history import append_only
 from fivesafes.errors import FINDINGS
@@ -48,7 +47,7 @@ def verify(project_dir: Path, as_json: bool, history: bool) -> None:
         record = read_project_record(project_dir)
     except LedgerError as exc:  # for verify, a record that does not parse is not intact
         record = ActionRecord()
-        breaks = [Finding(layout.ACTIONS, None, None, "ledger.unreadable", str(exc))]
+        breaks = [exc.finding()]
         history = False
     else:
         breaks = chain.verify_chain(record.action)

@@ -167,6 +167,5 @@ def load_project(root: Path, *, policy_data: bytes | None = None) -> LoadedProje
     try:
         record = read_record(root)
     except LedgerError as exc:
-        raise ProjectError([Finding(layout.ACTIONS, None, None, "ledger.unreadable", str(exc),
-                                    "restore the record from git history")]) from exc
+        raise ProjectError([exc.finding()]) from exc
     return LoadedProject(root, files, result.request, policy, record, found)

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from fivesafes.adapters.files import atomic
 from fivesafes.core import layout
+from fivesafes.core.findings import Finding
 from fivesafes.core.ledger.chain import entry_fields
 from fivesafes.errors import UsageError
 from fivesafes.models.ledger import ActionRecord
@@ -22,8 +23,19 @@ HEADER = (
 
 
 class LedgerError(UsageError):
-    """The record cannot be read (malformed input: exit 2); ``ledger verify`` reports it as
-    a break of the record instead."""
+    """The record cannot be read (malformed input: exit 2); ``ledger verify`` and project
+    validation report it as the finding :meth:`finding` gives instead."""
+
+    FIX = "restore it from git history"
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"{layout.ACTIONS}: unreadable action record: {problem}; "
+                         f"fix: {self.FIX}")
+        self.problem = problem
+
+    def finding(self) -> Finding:
+        return Finding(layout.ACTIONS, None, None, "ledger.unreadable",
+                       f"unreadable action record: {self.problem}", self.FIX)
 
 
 def read_record(root: Path) -> ActionRecord:
@@ -45,8 +57,7 @@ def parse_record(data: bytes) -> ActionRecord:
     try:
         return ActionRecord.model_validate(tomllib.loads(data.decode("utf-8")))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise LedgerError(f"{layout.ACTIONS}: unreadable action record: {exc}; fix: restore "
-                          "it from git history") from exc
+        raise LedgerError(str(exc)) from exc
 
 
 def render_record(record: ActionRecord) -> str:
