@@ -7,6 +7,9 @@ finding, never silently ignored.
 
 from __future__ import annotations
 
+import tomllib
+from typing import Self
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -25,3 +28,10 @@ class TomlModel(BaseModel):
         populate_by_name=True,
         str_strip_whitespace=False,
     )
+
+    @classmethod
+    def from_toml(cls, data: str | bytes) -> Self:
+        """The model of a file's TOML text (bytes are UTF-8). Raises what reading it raises:
+        ``UnicodeDecodeError``, ``tomllib.TOMLDecodeError`` or pydantic's ``ValidationError``."""
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        return cls.model_validate(tomllib.loads(text))

@@ -67,7 +67,7 @@ def check(root: Path, handback: Handback, release_zip: Path | None) -> Checked:
 
 
 def parsed_manifest(text: str) -> OutputsManifest:
-    return OutputsManifest.model_validate(tomllib.loads(text))
+    return OutputsManifest.from_toml(text)
 
 
 def _manifest_problems(text: str, entries: tuple[ActionEntry, ...]) -> list[str]:

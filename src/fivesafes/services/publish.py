@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +68,7 @@ class PublishResult:
 
 def _manifest(root: Path) -> OutputsManifest:
     data = (root / layout.OUTPUTS_MANIFEST).read_text(encoding="utf-8")
-    return OutputsManifest.model_validate(tomllib.loads(data))
+    return OutputsManifest.from_toml(data)
 
 
 def _entry(project: LoadedProject, version: int, now: str, digest: str,

@@ -55,7 +55,7 @@ def read_project_record(project_dir: Path) -> ActionRecord:
 
 def parse_record(data: bytes) -> ActionRecord:
     try:
-        return ActionRecord.model_validate(tomllib.loads(data.decode("utf-8")))
+        return ActionRecord.from_toml(data)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
         raise LedgerError(str(exc)) from exc
 

@@ -66,7 +66,7 @@ def read_manifest(
                               "this disclosure pull request carries no outputs manifest",
                               "open disclosure pull requests with `fivesafes disclose`")]
     try:
-        manifest = OutputsManifest.model_validate(tomllib.loads(data.decode("utf-8")))
+        manifest = OutputsManifest.from_toml(data)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
         return None, [Finding(path, None, None, "disclosure.manifest",
                               f"unreadable outputs manifest: {exc}".splitlines()[0],
@@ -85,6 +85,6 @@ def manifest_of(data: bytes | None) -> OutputsManifest | None:
     if data is None:
         return None
     try:
-        return OutputsManifest.model_validate(tomllib.loads(data.decode("utf-8")))
+        return OutputsManifest.from_toml(data)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
         return None

@@ -52,7 +52,7 @@ def parse_record(data: bytes | None) -> tuple[ActionRecord | None, str]:
     if data is None:
         return ActionRecord(), ""
     try:
-        return ActionRecord.model_validate(tomllib.loads(data.decode("utf-8"))), ""
+        return ActionRecord.from_toml(data), ""
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
         return None, str(exc).splitlines()[0]
 

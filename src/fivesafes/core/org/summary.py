@@ -99,7 +99,7 @@ def _record(data: bytes | None, problems: list[str]) -> ActionRecord | None:
     if data is None:
         return ActionRecord()
     try:
-        return ActionRecord.model_validate(tomllib.loads(data.decode("utf-8")))
+        return ActionRecord.from_toml(data)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as exc:
         problems.append(f"resources/governance/actions.toml is unreadable: "
                         f"{str(exc).splitlines()[0]}")
