@@ -27,7 +27,6 @@ from fivesafes.adapters.executors.base import ExecutionContext, ExecutionOutcome
 from fivesafes.adapters.executors.cwl_crate import CwlCrate, job_for, open_crate, stage_inputs
 from fivesafes.adapters.executors.cwl_outputs import collect_outputs
 from fivesafes.adapters.executors.wes_client import WesClient, WesError
-from fivesafes.adapters.files import atomic
 from fivesafes.adapters.files.atomic import write_text
 from fivesafes.models.ledger import Engine
 
@@ -207,7 +206,7 @@ class WesExecutor:
         """The run log, written with the engine's stdout and stderr into ``logs/``."""
         log = client.run_log(run_id)
         logs = context.staging.logs
-        atomic.write_text(logs / "wes-run-log.json", json.dumps(log, indent=2, sort_keys=True))
+        write_text(logs / "wes-run-log.json", json.dumps(log, indent=2, sort_keys=True))
         run_log = log.get("run_log") if isinstance(log.get("run_log"), dict) else {}
         for stream in ("stdout", "stderr"):
             reference = (run_log or {}).get(stream)

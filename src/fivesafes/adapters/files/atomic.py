@@ -22,11 +22,16 @@ from typing import IO
 MODE = 0o644
 
 
+def _temporary(target: Path, suffix: str = ".part") -> tuple[int, str]:
+    """A new file with a unique name beside ``target`` (its folder made first): fd and name."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+
+
 @contextmanager
 def atomic_output(path: Path, *, mode: int = MODE, suffix: str = ".part") -> Iterator[IO[bytes]]:
     """A binary stream whose bytes replace ``path`` when the block ends without an error."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    fd, tmp = _temporary(path, suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -61,8 +66,7 @@ class Pending:
     removes it and anything the tool left beside it (``<name>.wal``)."""
 
     def __init__(self, target: Path, *, suffix: str = ".part") -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+        fd, tmp = _temporary(target, suffix)
         os.close(fd)
         os.unlink(tmp)  # the tool creates it (SQLite and DuckDB refuse an empty file)
         self.target, self.path = target, Path(tmp)
@@ -93,10 +97,7 @@ def write_all(root: Path, files: Mapping[str, str | bytes], *, mode: int = MODE)
     staged: list[tuple[str, Path]] = []
     try:
         for rel, content in sorted(files.items()):
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                        dir=target.parent)
+            fd, name = _temporary(root / rel)
             staged.append((rel, Path(name)))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content.encode("utf-8") if isinstance(content, str) else content)

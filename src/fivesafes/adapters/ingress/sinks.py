@@ -95,8 +95,8 @@ def write_parquet(path: Path, reader: pa.RecordBatchReader) -> None:
 
 def write_csv(path: Path, reader: pa.RecordBatchReader) -> None:
     """CSV as pyarrow writes it: a quoted header, values quoted only where needed, NULL empty."""
-    with atomic.atomic_path(path) as part, pa_csv.CSVWriter(part, reader.schema,
-                                                    write_options=CSV_OPTIONS) as writer:
+    with atomic.atomic_path(path) as part, pa_csv.CSVWriter(
+            part, reader.schema, write_options=CSV_OPTIONS) as writer:
         for batch in reader:
             writer.write_batch(batch)
 
