@@ -10,15 +10,11 @@ ethics approval has expired, nothing runs. Pure: project models and a day in, re
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from fivesafes.core import layout
 from fivesafes.models.project import Agreement, Project, ProjectFile
-
-if TYPE_CHECKING:  # a type only: facts.values imports the policy rules, which import this
-    pass
 
 
 def day_of(stamp: str | None) -> dt.date | None:
